@@ -1,0 +1,62 @@
+package io.s2mtls.core.testing;
+
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+import java.math.BigInteger;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Date;
+
+/**
+ * Test fixtures built directly with Bouncy Castle, independent of the code under test, so store tests
+ * do not depend on the issuing code they are not about.
+ */
+public final class TestPki {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private TestPki() {
+    }
+
+    public static KeyPair ecKeyPair() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"));
+            return generator.generateKeyPair();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static BigInteger randomSerial() {
+        return new BigInteger(80, RANDOM).setBit(79);
+    }
+
+    /** A self-signed certificate with the given subject (RFC 2253 text), CA or not. */
+    public static X509Certificate selfSigned(KeyPair keys, String subject, boolean ca) {
+        return signed(keys, subject, keys, subject, ca);
+    }
+
+    public static X509Certificate signed(KeyPair subjectKeys, String subject, KeyPair issuerKeys, String issuer, boolean ca) {
+        try {
+            Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+            JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                    new X500Name(issuer), randomSerial(), Date.from(now.minus(1, ChronoUnit.HOURS)),
+                    Date.from(now.plus(30, ChronoUnit.DAYS)), new X500Name(subject), subjectKeys.getPublic());
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
+            return new JcaX509CertificateConverter().getCertificate(
+                    builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate())));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
