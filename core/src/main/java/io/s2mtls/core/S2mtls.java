@@ -1,0 +1,97 @@
+package io.s2mtls.core;
+
+import io.s2mtls.core.error.S2mtlsException;
+import io.s2mtls.core.port.CredentialStore;
+import io.s2mtls.core.spi.RemoteSigner;
+import io.s2mtls.core.usecase.AuthorityUseCase;
+import io.s2mtls.core.usecase.Environment;
+import io.s2mtls.core.usecase.InventoryUseCase;
+import io.s2mtls.core.usecase.IssuanceUseCase;
+import io.s2mtls.core.usecase.UseCases;
+import io.s2mtls.core.usecase.VerificationUseCase;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.function.Function;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The entry point for tools that embed s2mtls without its command line.
+ *
+ * <pre>{@code
+ * CredentialStore store = ...;   // a provider's store, or your own implementation of the port
+ * S2mtls s2mtls = S2mtls.builder(store).build();
+ * s2mtls.authority().create(DistinguishedName.parse("/O=Example/CN=Example CA"), KeySpec.EC_P256, 3650, false);
+ * IssuedCertificate alice = s2mtls.issuance().issue(IssueCommand.client(DistinguishedName.parse("/O=Example/CN=alice")));
+ * String sql = DistinguishedName.fromDer(alice.certificate().getSubjectX500Principal().getEncoded()).sqlLiteral();
+ * }</pre>
+ *
+ * Instances are cheap and safe for concurrent use when the store is.
+ */
+public final class S2mtls {
+    private final UseCases useCases;
+
+    private S2mtls(Environment environment) {
+        this.useCases = new UseCases(environment);
+    }
+
+    public static Builder builder(CredentialStore store) {
+        return new Builder(store);
+    }
+
+    /** Create, import and show the certificate authority. */
+    public AuthorityUseCase authority() {
+        return useCases.authority();
+    }
+
+    /** Issue credentials, sign CSRs, create CSRs. */
+    public IssuanceUseCase issuance() {
+        return useCases.issuance();
+    }
+
+    /** Verify certificates as the server will. */
+    public VerificationUseCase verification() {
+        return useCases.verification();
+    }
+
+    /** The inventory and stored credentials. */
+    public InventoryUseCase inventory() {
+        return useCases.inventory();
+    }
+
+    /** Configures an {@link S2mtls}; only the store is required. */
+    public static final class Builder {
+        private final CredentialStore store;
+        private Clock clock = Clock.systemUTC();
+        private SecureRandom random = new SecureRandom();
+        private Function<String, RemoteSigner> remoteSigners = reference -> {
+            throw S2mtlsException.badInput("the CA key is held remotely (" + reference
+                    + ") but no remote signer is configured; load the plugin that serves it");
+        };
+
+        private Builder(CredentialStore store) {
+            this.store = requireNonNull(store, "store is null");
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = requireNonNull(clock, "clock is null");
+            return this;
+        }
+
+        public Builder random(SecureRandom random) {
+            this.random = requireNonNull(random, "random is null");
+            return this;
+        }
+
+        /** How to reach a remotely held CA key, given its reference such as {@code vault-transit:ca}. */
+        public Builder remoteSigners(Function<String, RemoteSigner> remoteSigners) {
+            this.remoteSigners = requireNonNull(remoteSigners, "remoteSigners is null");
+            return this;
+        }
+
+        public S2mtls build() {
+            return new S2mtls(new Environment(store, clock, random, remoteSigners));
+        }
+    }
+}

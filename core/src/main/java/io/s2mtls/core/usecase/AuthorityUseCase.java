@@ -1,0 +1,138 @@
+package io.s2mtls.core.usecase;
+
+import io.s2mtls.core.dn.DistinguishedName;
+import io.s2mtls.core.error.S2mtlsException;
+import io.s2mtls.core.pki.CaMaterial;
+import io.s2mtls.core.pki.CertificateProfile;
+import io.s2mtls.core.pki.KeySpec;
+import io.s2mtls.core.spi.RemoteSigner;
+import io.s2mtls.core.x509.CertificateTemplate;
+import io.s2mtls.core.x509.Certificates;
+import io.s2mtls.core.x509.KeyPairs;
+import io.s2mtls.core.x509.Pem;
+import io.s2mtls.core.x509.Pkcs12Files;
+import io.s2mtls.core.x509.SigningKey;
+
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Creating, importing and reading the certificate authority. */
+public final class AuthorityUseCase {
+    /** The seed's CA defaults: RSA 4096, SHA-256, 3650 days. */
+    public static final KeySpec DEFAULT_KEY = KeySpec.RSA_4096;
+    public static final int DEFAULT_DAYS = 3650;
+
+    private final Environment environment;
+
+    AuthorityUseCase(Environment environment) {
+        this.environment = environment;
+    }
+
+    /** Creates a CA with a new local key and stores it. Refuses to replace an existing CA unless {@code replace}. */
+    public CaMaterial create(DistinguishedName subject, KeySpec key, int days, boolean replace) {
+        Validity.checkDays(days);
+        SubjectPolicy.requireSafe(subject, false, "--subject");
+        refuseExisting(replace);
+        KeyPair keys = KeyPairs.generate(key, environment.random());
+        X509Certificate certificate = selfSign(subject, days, SigningKey.local(keys.getPrivate(), keys.getPublic()));
+        return store(CaMaterial.local(certificate, keys.getPrivate()), replace);
+    }
+
+    /**
+     * Creates a CA whose key is held by a remote signer (e.g. {@code vault-transit:ca}); only the
+     * certificate and the reference are stored.
+     */
+    public CaMaterial createRemote(DistinguishedName subject, String keyReference, int days, boolean replace) {
+        Validity.checkDays(days);
+        SubjectPolicy.requireSafe(subject, false, "--subject");
+        refuseExisting(replace);
+        RemoteSigner signer = environment.remoteSigners().apply(keyReference);
+        KeyPairs.requireStrong(signer.publicKey(), "--key " + keyReference);
+        X509Certificate certificate = selfSign(subject, days, SigningKey.remote(signer));
+        return store(CaMaterial.remote(certificate, keyReference), replace);
+    }
+
+    /** Imports a CA from PEM files: the certificate, and its key (PKCS#1, SEC1, PKCS#8 or encrypted PKCS#8). */
+    public CaMaterial importPem(byte[] certificatePem, String certificateSource, byte[] keyPem, String keySource,
+                                Optional<char[]> keyPassword, boolean replace) {
+        X509Certificate certificate = Pem.readCertificates(certificatePem, certificateSource).get(0);
+        PrivateKey key = Pem.readPrivateKey(keyPem, keySource, keyPassword);
+        return importChecked(certificate, certificateSource, key, keySource, replace);
+    }
+
+    /** Imports a CA from a PKCS#12 file holding exactly one key and its certificate. */
+    public CaMaterial importPkcs12(byte[] pkcs12, String source, char[] password, boolean replace) {
+        Pkcs12Files.KeyAndChain entry = Pkcs12Files.read(pkcs12, password, source);
+        return importChecked(entry.chain().get(0), source, entry.privateKey(), source, replace);
+    }
+
+    /** Imports the certificate of a CA whose key stays with a remote signer; checks that they match. */
+    public CaMaterial importRemote(byte[] certificatePem, String certificateSource, String keyReference, boolean replace) {
+        X509Certificate certificate = Pem.readCertificates(certificatePem, certificateSource).get(0);
+        checkCaCertificate(certificate, certificateSource);
+        RemoteSigner signer = environment.remoteSigners().apply(keyReference);
+        if (!Certificates.sameKey(signer.publicKey(), certificate.getPublicKey())) {
+            throw S2mtlsException.badInput(certificateSource + ": the certificate's public key is not the key of "
+                    + keyReference + "; import the certificate that belongs to that key");
+        }
+        refuseExisting(replace);
+        return store(CaMaterial.remote(certificate, keyReference), replace);
+    }
+
+    /** The store's CA, or a bad-input error telling the operator to create one. */
+    public CaMaterial show() {
+        return environment.store().read().requireAuthority();
+    }
+
+    private CaMaterial importChecked(X509Certificate certificate, String certificateSource, PrivateKey key,
+                                     String keySource, boolean replace) {
+        checkCaCertificate(certificate, certificateSource);
+        if (!KeyPairs.matches(key, certificate.getPublicKey())) {
+            throw S2mtlsException.badInput(keySource + ": this private key does not belong to the certificate in "
+                    + certificateSource + "; give the CA's own key");
+        }
+        refuseExisting(replace);
+        return store(CaMaterial.local(certificate, key), replace);
+    }
+
+    private void checkCaCertificate(X509Certificate certificate, String source) {
+        if (!Certificates.isCa(certificate)) {
+            throw S2mtlsException.badInput(source + ": the certificate is not a CA (basicConstraints CA:TRUE missing)");
+        }
+        KeyPairs.requireStrong(certificate.getPublicKey(), source);
+        Validity.requireCurrent(certificate, environment.clock().instant(), source + ": the CA certificate");
+    }
+
+    private X509Certificate selfSign(DistinguishedName subject, int days, SigningKey key) {
+        Instant now = environment.clock().instant();
+        Instant notBefore = Validity.notBefore(now);
+        Instant notAfter = now.plus(java.time.Duration.ofDays(days)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        CertificateTemplate template = new CertificateTemplate(subject, key.publicKey(), CertificateProfile.CA,
+                Certificates.randomSerial(environment.random()), notBefore, notAfter, List.of());
+        return Certificates.selfSignedCa(template, key);
+    }
+
+    private void refuseExisting(boolean replace) {
+        environment.store().read().authority().ifPresent(existing -> {
+            if (!replace) {
+                throw S2mtlsException.badInput(environment.store().describe() + ": already holds a CA ('"
+                        + Certificates.subjectOf(existing.certificate()).oneline()
+                        + "'); pass --force to replace it (certificates it issued stop verifying against the new one)");
+            }
+        });
+    }
+
+    private CaMaterial store(CaMaterial material, boolean replace) {
+        environment.store().update(current -> {
+            if (current.authority().isPresent() && !replace) {
+                throw S2mtlsException.badInput(environment.store().describe() + ": already holds a CA; pass --force to replace it");
+            }
+            return current.withAuthority(material);
+        });
+        return material;
+    }
+}

@@ -1,0 +1,24 @@
+package io.s2mtls.core.usecase;
+
+import io.s2mtls.core.port.CredentialStore;
+import io.s2mtls.core.spi.RemoteSigner;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.function.Function;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * What the use cases share: the store, the clock, the randomness, and a way to reach a CA key that is
+ * held remotely (a key reference such as {@code vault-transit:ca} maps to a {@link RemoteSigner}).
+ */
+public record Environment(CredentialStore store, Clock clock, SecureRandom random,
+                          Function<String, RemoteSigner> remoteSigners) {
+    public Environment {
+        requireNonNull(store, "store is null");
+        requireNonNull(clock, "clock is null");
+        requireNonNull(random, "random is null");
+        requireNonNull(remoteSigners, "remoteSigners is null");
+    }
+}

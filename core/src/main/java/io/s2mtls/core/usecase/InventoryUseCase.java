@@ -1,0 +1,50 @@
+package io.s2mtls.core.usecase;
+
+import io.s2mtls.core.error.S2mtlsException;
+import io.s2mtls.core.pki.CertificateStatus;
+import io.s2mtls.core.pki.Credential;
+import io.s2mtls.core.pki.InventoryEntry;
+import io.s2mtls.core.port.StoreSnapshot;
+
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+
+/** Reading what was issued: the inventory, and stored credentials for export. */
+public final class InventoryUseCase {
+    private final Environment environment;
+
+    InventoryUseCase(Environment environment) {
+        this.environment = environment;
+    }
+
+    /** Every recorded certificate, oldest first. */
+    public List<InventoryEntry> list() {
+        return environment.store().read().inventory().stream()
+                .sorted(Comparator.comparing(InventoryEntry::recordedAt)).toList();
+    }
+
+    /** Valid certificates whose notAfter falls within {@code window} from now (already expired ones included). */
+    public List<InventoryEntry> expiringWithin(Duration window) {
+        Instant limit = environment.clock().instant().plus(window);
+        return list().stream()
+                .filter(e -> e.status() == CertificateStatus.VALID)
+                .filter(e -> !e.notAfter().isAfter(limit))
+                .toList();
+    }
+
+    /** A stored credential with the CA certificate, for writing its files. */
+    public CredentialExport export(String name) {
+        StoreSnapshot snapshot = environment.store().read();
+        Credential credential = snapshot.credential(name).orElseThrow(() -> S2mtlsException.badInput(
+                "no credential named '" + name + "' in " + environment.store().describe()
+                        + (snapshot.credentials().isEmpty() ? "" : "; known: " + String.join(", ", snapshot.credentials().keySet().stream().sorted().limit(20).toList()))));
+        return new CredentialExport(credential, snapshot.requireAuthority().certificate());
+    }
+
+    /** A credential and the CA certificate that verifies it. */
+    public record CredentialExport(Credential credential, X509Certificate caCertificate) {
+    }
+}

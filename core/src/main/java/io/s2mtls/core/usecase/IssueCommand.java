@@ -1,0 +1,67 @@
+package io.s2mtls.core.usecase;
+
+import io.s2mtls.core.dn.DistinguishedName;
+import io.s2mtls.core.error.S2mtlsException;
+import io.s2mtls.core.pki.CertificateProfile;
+import io.s2mtls.core.pki.CredentialName;
+import io.s2mtls.core.pki.KeySpec;
+import io.s2mtls.core.pki.SubjectAltName;
+
+import java.util.List;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Issue a new key and certificate and keep them in the store.
+ *
+ * @param subject          the certificate subject, used byte for byte
+ * @param key              the key type to generate (default {@code rsa:2048} as in the seed)
+ * @param days             validity in days (clamped so it never outlives the CA)
+ * @param name             the credential name; defaults to the subject's CN made file-safe
+ * @param profile          CLIENT (default) or SERVER
+ * @param subjectAltNames  DNS/IP names, for SERVER certificates
+ * @param allowUnsafeSubject issue even when the subject is ambiguous or empty (see {@link DistinguishedName#problems()})
+ * @param replace          replace an existing credential of the same name
+ */
+public record IssueCommand(DistinguishedName subject, KeySpec key, int days, Optional<String> name,
+                           CertificateProfile profile, List<SubjectAltName> subjectAltNames,
+                           boolean allowUnsafeSubject, boolean replace) {
+    public IssueCommand {
+        requireNonNull(subject, "subject is null");
+        requireNonNull(key, "key is null");
+        requireNonNull(name, "name is null");
+        requireNonNull(profile, "profile is null");
+        subjectAltNames = List.copyOf(subjectAltNames);
+        Validity.checkDays(days);
+        name.ifPresent(CredentialName::check);
+        if (profile == CertificateProfile.CA) {
+            throw S2mtlsException.badInput("use 'ca create' to make a CA");
+        }
+        if (profile == CertificateProfile.CLIENT && !subjectAltNames.isEmpty()) {
+            throw S2mtlsException.badInput("--san goes with --server; client certificates are matched by subject");
+        }
+    }
+
+    /** A client certificate with the seed's defaults: RSA 2048, 365 days. */
+    public static IssueCommand client(DistinguishedName subject) {
+        return new IssueCommand(subject, KeySpec.RSA_2048, 365, Optional.empty(), CertificateProfile.CLIENT, List.of(), false, false);
+    }
+
+    public IssueCommand withKey(KeySpec newKey) {
+        return new IssueCommand(subject, newKey, days, name, profile, subjectAltNames, allowUnsafeSubject, replace);
+    }
+
+    public IssueCommand withName(String newName) {
+        return new IssueCommand(subject, key, days, Optional.of(newName), profile, subjectAltNames, allowUnsafeSubject, replace);
+    }
+
+    public IssueCommand withDays(int newDays) {
+        return new IssueCommand(subject, key, newDays, name, profile, subjectAltNames, allowUnsafeSubject, replace);
+    }
+
+    /** The name this credential will be stored under. */
+    public String effectiveName() {
+        return name.orElseGet(() -> CredentialName.fileSafe(subject.commonName().orElse(subject.oneline())));
+    }
+}

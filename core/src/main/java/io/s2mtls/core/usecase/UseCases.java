@@ -1,0 +1,32 @@
+package io.s2mtls.core.usecase;
+
+/** Builds the use cases over one environment; the public face is {@link io.s2mtls.core.S2mtls}. */
+public final class UseCases {
+    private final AuthorityUseCase authority;
+    private final IssuanceUseCase issuance;
+    private final VerificationUseCase verification;
+    private final InventoryUseCase inventory;
+
+    public UseCases(Environment environment) {
+        this.authority = new AuthorityUseCase(environment);
+        this.issuance = new IssuanceUseCase(environment);
+        this.verification = new VerificationUseCase(environment);
+        this.inventory = new InventoryUseCase(environment);
+    }
+
+    public AuthorityUseCase authority() {
+        return authority;
+    }
+
+    public IssuanceUseCase issuance() {
+        return issuance;
+    }
+
+    public VerificationUseCase verification() {
+        return verification;
+    }
+
+    public InventoryUseCase inventory() {
+        return inventory;
+    }
+}

@@ -1,0 +1,46 @@
+package io.s2mtls.core.usecase;
+
+import io.s2mtls.core.error.S2mtlsException;
+
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/** Validity periods: the seed's defaults, bounds, and the rule that nothing outlives its CA. */
+final class Validity {
+    /** Certificates start a little in the past so that a server whose clock lags accepts them at once. */
+    static final Duration BACKDATE = Duration.ofMinutes(5);
+    static final int MAX_DAYS = 36_500;
+
+    private Validity() {
+    }
+
+    static void checkDays(int days) {
+        if (days < 1 || days > MAX_DAYS) {
+            throw S2mtlsException.badInput("--days: " + days + " is out of range; use 1 to " + MAX_DAYS);
+        }
+    }
+
+    static Instant notBefore(Instant now) {
+        return now.minus(BACKDATE).truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    /** now + days, but never beyond the CA's own notAfter. */
+    static Instant notAfter(Instant now, int days, X509Certificate ca) {
+        Instant wanted = now.plus(Duration.ofDays(days)).truncatedTo(ChronoUnit.SECONDS);
+        Instant caEnd = ca.getNotAfter().toInstant();
+        return wanted.isAfter(caEnd) ? caEnd : wanted;
+    }
+
+    static void requireCurrent(X509Certificate ca, Instant now, String what) {
+        if (now.isAfter(ca.getNotAfter().toInstant())) {
+            throw S2mtlsException.badInput(what + " expired on " + ca.getNotAfter().toInstant()
+                    + "; create a new CA ('ca create --force') or import a current one ('ca import')");
+        }
+        if (now.isBefore(ca.getNotBefore().toInstant())) {
+            throw S2mtlsException.badInput(what + " is not valid before " + ca.getNotBefore().toInstant()
+                    + "; check this machine's clock");
+        }
+    }
+}

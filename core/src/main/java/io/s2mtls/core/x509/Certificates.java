@@ -1,0 +1,154 @@
+package io.s2mtls.core.x509;
+
+import io.s2mtls.core.dn.DistinguishedName;
+import io.s2mtls.core.error.S2mtlsException;
+import io.s2mtls.core.pki.CertificateProfile;
+import io.s2mtls.core.pki.SubjectAltName;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.CertIOException;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.RSAPublicKey;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.HexFormat;
+
+/** Builds and signs X.509 certificates, and reads facts off them. */
+public final class Certificates {
+    private Certificates() {
+    }
+
+    /** A positive serial of 127 random bits (16 octets in DER at most), never zero. */
+    public static BigInteger randomSerial(SecureRandom random) {
+        BigInteger serial;
+        do {
+            serial = new BigInteger(127, random);
+        } while (serial.bitLength() < 64);
+        return serial;
+    }
+
+    /** A self-signed CA certificate. */
+    public static X509Certificate selfSignedCa(CertificateTemplate template, SigningKey key) {
+        if (template.profile() != CertificateProfile.CA) {
+            throw new IllegalArgumentException("a self-signed certificate here is always a CA");
+        }
+        return build(template, template.subject(), null, key);
+    }
+
+    /** A certificate for {@code template}'s subject and key, signed by the CA {@code issuer}. */
+    public static X509Certificate issue(CertificateTemplate template, X509Certificate issuer, SigningKey key) {
+        return build(template, subjectOf(issuer), issuer, key);
+    }
+
+    private static X509Certificate build(CertificateTemplate template, DistinguishedName issuerName,
+                                         X509Certificate issuer, SigningKey key) {
+        try {
+            X500Name subject = X500Name.getInstance(ASN1Primitive.fromByteArray(template.subject().toDer()));
+            X500Name issuerX500 = X500Name.getInstance(ASN1Primitive.fromByteArray(issuerName.toDer()));
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuerX500, template.serial(),
+                    Date.from(template.notBefore()), Date.from(template.notAfter()), subject, template.publicKey());
+            JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
+            builder.addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(template.publicKey()));
+            builder.addExtension(Extension.authorityKeyIdentifier, false,
+                    issuer == null ? extensions.createAuthorityKeyIdentifier(key.publicKey())
+                            : extensions.createAuthorityKeyIdentifier(issuer));
+            addProfile(builder, template);
+            X509Certificate certificate = new JcaX509CertificateConverter()
+                    .getCertificate(builder.build(key.contentSigner()));
+            certificate.verify(key.publicKey());
+            if (!Arrays.equals(certificate.getSubjectX500Principal().getEncoded(), template.subject().toDer())) {
+                throw S2mtlsException.badInput("subject '" + template.subject().oneline()
+                        + "' is not in canonical DER form, so the certificate would carry a different subject; re-create the CSR");
+            }
+            return certificate;
+        } catch (S2mtlsException e) {
+            throw e;
+        } catch (GeneralSecurityException | IOException | RuntimeException e) {
+            throw S2mtlsException.internal("cannot build the certificate for '" + template.subject()
+                    + "': " + Pem.reason(e), e);
+        }
+    }
+
+    private static void addProfile(X509v3CertificateBuilder builder, CertificateTemplate template) throws CertIOException {
+        switch (template.profile()) {
+            case CA -> {
+                builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+                builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+            }
+            case CLIENT, SERVER -> {
+                builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+                int usage = KeyUsage.digitalSignature;
+                if (template.publicKey() instanceof RSAPublicKey) {
+                    usage |= KeyUsage.keyEncipherment;
+                }
+                builder.addExtension(Extension.keyUsage, true, new KeyUsage(usage));
+                KeyPurposeId purpose = template.profile() == CertificateProfile.CLIENT
+                        ? KeyPurposeId.id_kp_clientAuth : KeyPurposeId.id_kp_serverAuth;
+                builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
+                if (!template.subjectAltNames().isEmpty()) {
+                    GeneralName[] names = template.subjectAltNames().stream()
+                            .map(san -> new GeneralName(san.type() == SubjectAltName.Type.DNS
+                                    ? GeneralName.dNSName : GeneralName.iPAddress, san.value()))
+                            .toArray(GeneralName[]::new);
+                    builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
+                }
+            }
+            default -> throw new IllegalStateException(template.profile().name());
+        }
+    }
+
+    /** The certificate's subject, exactly as encoded in it. */
+    public static DistinguishedName subjectOf(X509Certificate certificate) {
+        return DistinguishedName.fromDer(certificate.getSubjectX500Principal().getEncoded());
+    }
+
+    public static DistinguishedName issuerOf(X509Certificate certificate) {
+        return DistinguishedName.fromDer(certificate.getIssuerX500Principal().getEncoded());
+    }
+
+    /** Lower-case hex SHA-256 of the certificate's DER. */
+    public static String sha256Fingerprint(X509Certificate certificate) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
+        } catch (GeneralSecurityException e) {
+            throw S2mtlsException.internal("cannot fingerprint certificate", e);
+        }
+    }
+
+    /** True when the certificate says it is a CA (basicConstraints CA:TRUE). */
+    public static boolean isCa(X509Certificate certificate) {
+        return certificate.getBasicConstraints() >= 0;
+    }
+
+    /** Whether the public keys are the same key. */
+    public static boolean sameKey(PublicKey a, PublicKey b) {
+        return Arrays.equals(a.getEncoded(), b.getEncoded());
+    }
+
+    static byte[] der(X509Certificate certificate) {
+        try {
+            return certificate.getEncoded();
+        } catch (CertificateEncodingException e) {
+            throw S2mtlsException.internal("cannot encode certificate", e);
+        }
+    }
+}
