@@ -56,6 +56,10 @@ public record IssueCommand(DistinguishedName subject, KeySpec key, int days, Opt
         return new IssueCommand(subject, key, days, Optional.of(newName), profile, subjectAltNames, allowUnsafeSubject, replace);
     }
 
+    public IssueCommand withReplace(boolean newReplace) {
+        return new IssueCommand(subject, key, days, name, profile, subjectAltNames, allowUnsafeSubject, newReplace);
+    }
+
     public IssueCommand withDays(int newDays) {
         return new IssueCommand(subject, key, newDays, name, profile, subjectAltNames, allowUnsafeSubject, replace);
     }

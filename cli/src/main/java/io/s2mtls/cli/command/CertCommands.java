@@ -1,0 +1,430 @@
+package io.s2mtls.cli.command;
+
+import com.google.inject.Inject;
+import com.google.inject.Provider;
+import io.s2mtls.cli.support.Console;
+import io.s2mtls.cli.support.Durations;
+import io.s2mtls.cli.support.Files2;
+import io.s2mtls.cli.support.Printer;
+import io.s2mtls.cli.support.Secrets;
+import io.s2mtls.cli.support.Session;
+import io.s2mtls.core.dn.DistinguishedName;
+import io.s2mtls.core.error.ErrorKind;
+import io.s2mtls.core.error.S2mtlsException;
+import io.s2mtls.core.pki.CertificateProfile;
+import io.s2mtls.core.pki.InventoryEntry;
+import io.s2mtls.core.pki.KeySpec;
+import io.s2mtls.core.pki.SubjectAltName;
+import io.s2mtls.core.pki.VerificationResult;
+import io.s2mtls.core.usecase.AuthorityUseCase;
+import io.s2mtls.core.usecase.InventoryUseCase;
+import io.s2mtls.core.usecase.IssueCommand;
+import io.s2mtls.core.usecase.IssuanceUseCase;
+import io.s2mtls.core.usecase.IssuedCertificate;
+import io.s2mtls.core.usecase.VerificationUseCase;
+import io.s2mtls.core.x509.Pem;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** {@code s2mtls cert ...}: issuing, signing, checking and listing certificates. */
+@Command(name = "cert", description = "Issue, sign, verify, show, list and export certificates.",
+        subcommands = {CertCommands.Issue.class, CertCommands.Sign.class, CertCommands.Verify.class,
+                CertCommands.Show.class, CertCommands.ListCommand.class, CertCommands.Export.class})
+public final class CertCommands {
+
+    /** The password that protects a written .p12: --p12-password-file, else the store password. */
+    static Optional<char[]> p12Password(Secrets secrets, String file, Printer printer) {
+        if (file != null) {
+            return Optional.of(secrets.readFile(file, "--p12-password-file"));
+        }
+        try {
+            return Optional.of(secrets.storePassword());
+        } catch (S2mtlsException e) {
+            printer.note("No .p12 written: pass --p12-password-file FILE to protect one.");
+            return Optional.empty();
+        }
+    }
+
+    @Command(name = "issue", description = {
+            "Issue a client credential: a new key and a certificate signed by the store's CA, recorded in the",
+            "store under NAME (default: the subject's CN made file-safe). The subject is used byte for byte,",
+            "so 's2mtls subject NAME-cert.pem' prints exactly what REQUIRE SUBJECT must say.",
+            "With --out-dir it also writes NAME-key.pem (0600), NAME-cert.pem, NAME.p12 and ca-cert.pem.",
+            "With --subjects-file it issues one credential per line, on all cores."},
+            footer = {"", "Examples:",
+                    "  s2mtls cert issue --subject '/C=US/O=ExampleOrg/OU=Client/CN=client.example.com' --out-dir creds",
+                    "  s2mtls cert issue --subject '/O=ExampleOrg/CN=app_reader' --key ec:p256 --days 90 --name app_reader",
+                    "  s2mtls cert issue --subjects-file users.txt --out-dir creds",
+                    "  s2mtls cert issue --server --subject '/CN=db.example.com' --san DNS:db.example.com,IP:10.0.0.5 --out-dir server"})
+    public static final class Issue extends BaseCommand {
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Subjects subjects;
+
+        static final class Subjects {
+            @Option(names = "--subject", paramLabel = "DN", description = "The subject, in slash form or RFC 2253.")
+            String subject;
+            @Option(names = "--subjects-file", paramLabel = "FILE", description = "One subject per line ('#' starts a comment); needs --out-dir.")
+            String subjectsFile;
+        }
+
+        @Option(names = "--key", defaultValue = "rsa:2048", paramLabel = "TYPE", description = "rsa:2048, rsa:3072, rsa:4096, ec:p256, ec:p384, ed25519 (default: ${DEFAULT-VALUE}).")
+        String key;
+        @Option(names = "--days", defaultValue = "365", description = "Validity in days, never beyond the CA's (default: ${DEFAULT-VALUE}).")
+        int days;
+        @Option(names = "--name", paramLabel = "NAME", description = "Store the credential under this name.")
+        String name;
+        @Option(names = "--out-dir", paramLabel = "DIR", description = "Also write the credential's files here.")
+        String outDir;
+        @Option(names = "--p12-password-file", paramLabel = "FILE", description = "Protect NAME.p12 with this password instead of the store password.")
+        String p12PasswordFile;
+        @Option(names = "--server", description = "Issue a server certificate (serverAuth) instead of a client one.")
+        boolean server;
+        @Option(names = "--san", paramLabel = "LIST", description = "With --server: DNS:host,IP:addr,...")
+        String san;
+        @Option(names = "--force", description = "Replace a credential of the same name and overwrite files.")
+        boolean force;
+        @Option(names = "--allow-unsafe-subject", description = "Issue even a subject a server cannot tell apart from another (a backslash in a value) or an empty one.")
+        boolean allowUnsafeSubject;
+        @Option(names = "--parallelism", paramLabel = "N", description = "Threads for bulk issuance (default: the number of cores).")
+        Integer parallelism;
+
+        private final Provider<IssuanceUseCase> issuance;
+        private final Provider<AuthorityUseCase> authority;
+        private final Console console;
+        private final Secrets secrets;
+
+        @Inject
+        Issue(Printer printer, Provider<IssuanceUseCase> issuance, Provider<AuthorityUseCase> authority, Console console, Secrets secrets) {
+            super(printer);
+            this.issuance = issuance;
+            this.authority = authority;
+            this.console = console;
+            this.secrets = secrets;
+        }
+
+        @Override
+        protected int run() {
+            KeySpec keySpec = KeySpec.parse(key);
+            CertificateProfile profile = server ? CertificateProfile.SERVER : CertificateProfile.CLIENT;
+            List<SubjectAltName> sans = san == null ? List.of() : SubjectAltName.parseList(san);
+            if (san != null && !server) {
+                throw S2mtlsException.badInput("--san goes with --server");
+            }
+            List<IssueCommand> commands = new ArrayList<>();
+            if (subjects.subjectsFile != null) {
+                if (outDir == null) {
+                    throw S2mtlsException.badInput("--subjects-file needs --out-dir DIR for the credentials' files");
+                }
+                if (name != null) {
+                    throw S2mtlsException.badInput("--name goes with --subject; with --subjects-file each credential is named after its CN");
+                }
+                Path file = console.path(subjects.subjectsFile);
+                String[] lines = new String(Files2.read(file, "--subjects-file"), StandardCharsets.UTF_8).split("\n", -1);
+                for (int i = 0; i < lines.length; i++) {
+                    String line = lines[i].strip();
+                    if (line.isEmpty() || line.startsWith("#")) {
+                        continue;
+                    }
+                    try {
+                        commands.add(new IssueCommand(DistinguishedName.parse(line), keySpec, days, Optional.empty(), profile, sans, allowUnsafeSubject, force));
+                    } catch (S2mtlsException e) {
+                        throw new S2mtlsException(e.kind(), file + ":" + (i + 1) + ": " + e.getMessage(), e);
+                    }
+                }
+                if (commands.isEmpty()) {
+                    throw S2mtlsException.badInput(file + ": no subjects in the file");
+                }
+            } else {
+                commands.add(new IssueCommand(DistinguishedName.parse(subjects.subject), keySpec, days, Optional.ofNullable(name),
+                        profile, sans, allowUnsafeSubject, force));
+            }
+            Path directory = outDir == null ? null : console.path(outDir);
+            Optional<char[]> p12 = Optional.empty();
+            if (directory != null) {
+                X509Certificate ca = authority.get().show().certificate();
+                for (IssueCommand command : commands) {
+                    CredentialFiles.checkWritable(directory, command.effectiveName(), true, force, ca);
+                }
+                p12 = p12Password(secrets, p12PasswordFile, printer);
+            }
+            int threads = parallelism != null ? Math.max(1, parallelism) : Runtime.getRuntime().availableProcessors();
+            ProgressBar progress = new ProgressBar(console, commands.size());
+            List<IssuedCertificate> issued = issuance.get().issueAll(commands, threads, progress::update);
+            progress.finish();
+            List<Object> views = new ArrayList<>();
+            Optional<char[]> p12Final = p12;
+            List<CredentialFiles.Written> written = directory == null ? List.of()
+                    : writeAll(issued, directory, p12Final, threads);
+            for (int i = 0; i < issued.size(); i++) {
+                IssuedCertificate certificate = issued.get(i);
+                views.add(new IssuedView(certificate.name(), Views.hex(certificate.certificate()), certificate.entry().subject(),
+                        certificate.entry().notAfter().toString(), written.isEmpty() ? null : written.get(i)));
+            }
+            printer.data(subjects.subject != null ? views.get(0) : views, () -> {
+                for (IssuedCertificate certificate : issued) {
+                    printer.line("Issued " + certificate.name() + "  serial " + Views.hex(certificate.certificate())
+                            + "  until " + certificate.entry().notAfter() + "  " + certificate.entry().subject());
+                }
+                if (directory != null) {
+                    printer.line("Files in " + directory + (issued.size() == 1 ? ": " + String.join(", ",
+                            CredentialFiles.paths(directory, issued.get(0).name(), true).stream().map(p -> p.getFileName().toString()).toList())
+                            + ", ca-cert.pem" : ""));
+                }
+            });
+            return OK;
+        }
+
+        private List<CredentialFiles.Written> writeAll(List<IssuedCertificate> issued, Path directory, Optional<char[]> p12, int threads) {
+            Files2.createDirectory(directory);
+            java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(threads);
+            try {
+                return pool.submit(() -> issued.parallelStream().map(c -> CredentialFiles.write(directory, c.name(), c.certificate(),
+                        c.privateKey(), c.caCertificate(), p12, force)).toList()).join();
+            } finally {
+                pool.shutdown();
+            }
+        }
+
+        record IssuedView(String name, String serial, String subject, String notAfter, CredentialFiles.Written files) {
+        }
+    }
+
+    /** A progress line on standard error, only when a person is watching a terminal. */
+    static final class ProgressBar {
+        private final Console console;
+        private final int total;
+        private final boolean enabled;
+
+        ProgressBar(Console console, int total) {
+            this.console = console;
+            this.total = total;
+            this.enabled = console.terminal().isPresent() && total > 1;
+        }
+
+        void update(int done) {
+            if (enabled) {
+                int width = 30;
+                int filled = (int) ((long) done * width / total);
+                synchronized (this) {
+                    console.err().print("\r[" + "#".repeat(filled) + ".".repeat(width - filled) + "] " + done + "/" + total);
+                    console.err().flush();
+                }
+            }
+        }
+
+        void finish() {
+            if (enabled) {
+                console.err().println();
+                console.err().flush();
+            }
+        }
+    }
+
+    @Command(name = "sign", description = {
+            "Sign a CSR (the client made its own key). The subject is kept exactly as the CSR has it (its DER),",
+            "so the server compares the same string the requester saw. The CSR's signature must verify.",
+            "The certificate is recorded in the store's inventory."},
+            footer = {"", "Example:", "  s2mtls cert sign --csr client-req.pem --out client-cert.pem"})
+    public static final class Sign extends BaseCommand {
+        @Option(names = "--csr", required = true, paramLabel = "FILE", description = "The PKCS#10 request (PEM or DER).")
+        String csr;
+        @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the certificate (PEM).")
+        String out;
+        @Option(names = "--days", defaultValue = "365", description = "Validity in days (default: ${DEFAULT-VALUE}).")
+        int days;
+        @Option(names = "--name", paramLabel = "NAME", description = "Inventory name (default: the CN made file-safe).")
+        String name;
+        @Option(names = "--server", description = "Sign a server certificate (serverAuth).")
+        boolean server;
+        @Option(names = "--force", description = "Overwrite --out if it exists.")
+        boolean force;
+        @Option(names = "--allow-unsafe-subject", description = "Sign even a subject a server cannot tell apart from another.")
+        boolean allowUnsafeSubject;
+
+        private final Provider<IssuanceUseCase> issuance;
+        private final Console console;
+
+        @Inject
+        Sign(Printer printer, Provider<IssuanceUseCase> issuance, Console console) {
+            super(printer);
+            this.issuance = issuance;
+            this.console = console;
+        }
+
+        @Override
+        protected int run() {
+            Path csrFile = console.path(csr);
+            Path outFile = console.path(out);
+            byte[] request = Files2.read(csrFile, "--csr");
+            Files2.refuseOverwrite(outFile, force);
+            IssuedCertificate issued = issuance.get().sign(request, csrFile.toString(), days,
+                    server ? CertificateProfile.SERVER : CertificateProfile.CLIENT, Optional.ofNullable(name), allowUnsafeSubject);
+            Files2.writePublic(outFile, Pem.certificate(issued.certificate()), force);
+            Issue.IssuedView view = new Issue.IssuedView(issued.name(), Views.hex(issued.certificate()), issued.entry().subject(),
+                    issued.entry().notAfter().toString(), null);
+            printer.data(view, () -> printer.line("Signed " + issued.entry().subject() + "  serial " + view.serial()
+                    + "  until " + view.notAfter() + "  -> " + outFile));
+            return OK;
+        }
+    }
+
+    @Command(name = "verify", description = {
+            "Check certificates as the server will: a chain to the CA, signatures, dates, CA flags, the",
+            "clientAuth purpose, and no SHA-1/MD5. Prints 'FILE: OK' or 'FILE: <reason>' for each file,",
+            "as openssl verify does. Exit 1 when any fails. The default CA is the store's."},
+            footer = {"", "Examples:", "  s2mtls cert verify client-cert.pem", "  s2mtls cert verify --ca ca-cert.pem creds/*-cert.pem"})
+    public static final class Verify extends BaseCommand {
+        @Option(names = "--ca", paramLabel = "FILE", description = "A CA bundle (PEM) instead of the store's CA.")
+        String ca;
+        @Option(names = "--server", description = "Check server certificates (do not require clientAuth).")
+        boolean server;
+        @Parameters(arity = "1..*", paramLabel = "FILE", description = "Certificates to check (PEM or DER).")
+        List<String> files;
+
+        private final Provider<VerificationUseCase> verification;
+        private final Provider<AuthorityUseCase> authority;
+        private final Console console;
+
+        @Inject
+        Verify(Printer printer, Provider<VerificationUseCase> verification, Provider<AuthorityUseCase> authority, Console console) {
+            super(printer);
+            this.verification = verification;
+            this.authority = authority;
+            this.console = console;
+        }
+
+        record Outcome(String file, boolean ok, String reason) {
+        }
+
+        @Override
+        protected int run() {
+            List<X509Certificate> bundle = ca == null ? List.of(authority.get().show().certificate())
+                    : Pem.readCertificates(Files2.read(console.path(ca), "--ca"), console.path(ca).toString());
+            List<Outcome> outcomes = new ArrayList<>();
+            int exit = OK;
+            for (String file : files) {
+                try {
+                    Path path = console.path(file);
+                    X509Certificate certificate = Pem.readCertificates(Files2.read(path, "certificate"), path.toString()).get(0);
+                    VerificationResult result = verification.get().verify(certificate, bundle, !server);
+                    outcomes.add(new Outcome(file, result.isOk(), result.describe()));
+                    if (!result.isOk()) {
+                        exit = Math.max(exit, CHECK_FAILED);
+                    }
+                } catch (S2mtlsException e) {
+                    outcomes.add(new Outcome(file, false, e.getMessage()));
+                    exit = Math.max(exit, e.kind() == ErrorKind.BAD_INPUT ? ErrorKind.BAD_INPUT.exitCode() : CHECK_FAILED);
+                }
+            }
+            printer.data(outcomes, () -> outcomes.forEach(o -> printer.line(o.file() + ": " + o.reason())));
+            return exit;
+        }
+    }
+
+    @Command(name = "show", description = "Show a certificate: subject (as the server compares it), issuer, serial, dates, key, purpose.",
+            footer = {"", "Example:", "  s2mtls cert show client-cert.pem"})
+    public static final class Show extends BaseCommand {
+        @Parameters(paramLabel = "FILE", description = "A certificate (PEM or DER).")
+        String file;
+        private final Console console;
+
+        @Inject
+        Show(Printer printer, Console console) {
+            super(printer);
+            this.console = console;
+        }
+
+        @Override
+        protected int run() {
+            Path path = console.path(file);
+            X509Certificate certificate = Pem.readCertificates(Files2.read(path, "certificate"), path.toString()).get(0);
+            Views.CertificateView view = Views.CertificateView.of(certificate);
+            printer.data(view, () -> view.print(printer));
+            return OK;
+        }
+    }
+
+    @Command(name = "list", description = {
+            "The inventory: every certificate issued or signed from this store, with status and expiry.",
+            "With --expiring-within, only valid ones that expire inside the window, and exit 1 when there are any",
+            "(for cron and monitoring)."},
+            footer = {"", "Examples:", "  s2mtls cert list", "  s2mtls cert list --expiring-within 30d --output json"})
+    public static final class ListCommand extends BaseCommand {
+        @Option(names = "--expiring-within", paramLabel = "DURATION", description = "e.g. 30d, 12h, 2w.")
+        String expiringWithin;
+        private final Provider<InventoryUseCase> inventory;
+
+        @Inject
+        ListCommand(Printer printer, Provider<InventoryUseCase> inventory) {
+            super(printer);
+            this.inventory = inventory;
+        }
+
+        @Override
+        protected int run() {
+            List<InventoryEntry> entries = expiringWithin == null ? inventory.get().list()
+                    : inventory.get().expiringWithin(Durations.parse(expiringWithin, "--expiring-within"));
+            List<Views.EntryView> views = entries.stream().map(Views.EntryView::of).toList();
+            printer.data(views, () -> {
+                if (views.isEmpty()) {
+                    printer.line(expiringWithin == null ? "No certificates recorded." : "Nothing expires within " + expiringWithin + ".");
+                    return;
+                }
+                printer.line(String.format("%-24s %-34s %-8s %-8s %-20s %s", "NAME", "SERIAL", "PROFILE", "STATUS", "NOT AFTER", "SUBJECT"));
+                for (Views.EntryView v : views) {
+                    printer.line(String.format("%-24s %-34s %-8s %-8s %-20s %s", v.name(), v.serial(), v.profile(), v.status(), v.notAfter(), v.subject()));
+                }
+            });
+            return expiringWithin != null && !views.isEmpty() ? CHECK_FAILED : OK;
+        }
+    }
+
+    @Command(name = "export", description = {
+            "Write a stored credential's files: NAME-key.pem (0600), NAME-cert.pem, NAME.p12 and ca-cert.pem.",
+            "NAME.p12 is protected by the store password unless --p12-password-file is given."},
+            footer = {"", "Example:", "  s2mtls cert export app_reader --out-dir creds"})
+    public static final class Export extends BaseCommand {
+        @Parameters(paramLabel = "NAME", description = "The credential's name in the store.")
+        String name;
+        @Option(names = "--out-dir", required = true, paramLabel = "DIR", description = "Where to write the files.")
+        String outDir;
+        @Option(names = "--p12-password-file", paramLabel = "FILE", description = "Protect NAME.p12 with this password.")
+        String p12PasswordFile;
+        @Option(names = "--force", description = "Overwrite existing files.")
+        boolean force;
+
+        private final Provider<InventoryUseCase> inventory;
+        private final Console console;
+        private final Secrets secrets;
+
+        @Inject
+        Export(Printer printer, Provider<InventoryUseCase> inventory, Console console, Secrets secrets) {
+            super(printer);
+            this.inventory = inventory;
+            this.console = console;
+            this.secrets = secrets;
+        }
+
+        @Override
+        protected int run() {
+            InventoryUseCase.CredentialExport export = inventory.get().export(name);
+            Path directory = console.path(outDir);
+            boolean withKey = export.credential().privateKey().isPresent();
+            CredentialFiles.checkWritable(directory, name, withKey, force, export.caCertificate());
+            Optional<char[]> p12 = withKey ? p12Password(secrets, p12PasswordFile, printer) : Optional.empty();
+            CredentialFiles.Written written = CredentialFiles.write(directory, name, export.credential().certificate(),
+                    export.credential().privateKey(), export.caCertificate(), p12, force);
+            printer.data(written, () -> printer.line("Wrote " + name + " to " + directory));
+            return OK;
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.s2mtls.cli.command;
+
+import com.google.inject.Inject;
+import io.s2mtls.cli.support.Console;
+import io.s2mtls.cli.support.Files2;
+import io.s2mtls.cli.support.Printer;
+import io.s2mtls.core.dn.DistinguishedName;
+import io.s2mtls.core.dn.SubjectProblem;
+import io.s2mtls.core.error.S2mtlsException;
+import io.s2mtls.core.x509.CertificateRequests;
+import io.s2mtls.core.x509.Certificates;
+import io.s2mtls.core.x509.Pem;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** {@code s2mtls subject FILE}: the subject string exactly as the server compares it. */
+@Command(name = "subject", description = {
+        "Print a certificate's subject exactly as the server compares it for REQUIRE SUBJECT: OpenSSL 3's",
+        "oneline form, i.e. 'openssl x509 -noout -subject -nameopt compat' without 'subject='.",
+        "--sql prints it as the SQL string literal, with each backslash doubled and quotes escaped.",
+        "Warnings about subjects a server cannot tell apart from another go to standard error."},
+        footer = {"", "Examples:",
+                "  s2mtls subject client-cert.pem",
+                "  echo \"CREATE USER 's2user'@'%' REQUIRE SUBJECT $(s2mtls subject --sql client-cert.pem);\""})
+public final class SubjectCommand extends BaseCommand {
+    @Parameters(paramLabel = "FILE", description = "A certificate or CSR (PEM or DER).")
+    String file;
+    @Option(names = "--sql", description = "Print the SQL string literal for REQUIRE SUBJECT.")
+    boolean sql;
+    @Option(names = "--openssl11", description = "Print the OpenSSL 1.1 rendering used by older MySQL/MariaDB builds.")
+    boolean openssl11;
+
+    private final Console console;
+
+    @Inject
+    SubjectCommand(Printer printer, Console console) {
+        super(printer);
+        this.console = console;
+    }
+
+    record SubjectView(String subject, String sql, String openssl11, List<String> problems) {
+    }
+
+    @Override
+    protected int run() {
+        Path path = console.path(file);
+        byte[] data = Files2.read(path, "FILE");
+        DistinguishedName subject;
+        if (new String(data, 0, Math.min(data.length, 200), java.nio.charset.StandardCharsets.ISO_8859_1).contains("CERTIFICATE REQUEST")) {
+            subject = CertificateRequests.parse(data, path.toString()).subject();
+        } else {
+            subject = Certificates.subjectOf(Pem.readCertificates(data, path.toString()).get(0));
+        }
+        if (sql && openssl11) {
+            throw S2mtlsException.badInput("--sql and --openssl11 cannot be combined");
+        }
+        List<String> problems = subject.problems().stream().map(SubjectProblem::message).toList();
+        SubjectView view = new SubjectView(subject.oneline(), subject.sqlLiteral(), subject.onelineOpenSsl11(), problems);
+        printer.data(view, () -> {
+            printer.line(sql ? view.sql() : openssl11 ? view.openssl11() : view.subject());
+            problems.forEach(p -> printer.note("warning: " + p));
+        });
+        return OK;
+    }
+}

@@ -1,0 +1,94 @@
+package io.s2mtls.cli.command;
+
+import io.s2mtls.core.pki.CaMaterial;
+import io.s2mtls.core.pki.InventoryEntry;
+import io.s2mtls.core.x509.Certificates;
+import io.s2mtls.core.x509.KeyPairs;
+
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The small records commands print as JSON, and their text forms. */
+final class Views {
+    private Views() {
+    }
+
+    record CertificateView(String subject, String issuer, String serial, String notBefore, String notAfter,
+                           String key, String signatureAlgorithm, boolean ca, List<String> extendedKeyUsage,
+                           List<String> subjectAltNames, String sha256) {
+        static CertificateView of(X509Certificate certificate) {
+            List<String> eku = new ArrayList<>();
+            List<String> sans = new ArrayList<>();
+            try {
+                if (certificate.getExtendedKeyUsage() != null) {
+                    for (String oid : certificate.getExtendedKeyUsage()) {
+                        eku.add(switch (oid) {
+                            case "1.3.6.1.5.5.7.3.1" -> "serverAuth";
+                            case "1.3.6.1.5.5.7.3.2" -> "clientAuth";
+                            default -> oid;
+                        });
+                    }
+                }
+                if (certificate.getSubjectAlternativeNames() != null) {
+                    for (List<?> san : certificate.getSubjectAlternativeNames()) {
+                        int type = (Integer) san.get(0);
+                        sans.add((type == 2 ? "DNS:" : type == 7 ? "IP:" : type + ":") + san.get(1));
+                    }
+                }
+            } catch (CertificateParsingException e) {
+                eku.add("unreadable");
+            }
+            return new CertificateView(Certificates.subjectOf(certificate).oneline(), Certificates.issuerOf(certificate).oneline(),
+                    hex(certificate), certificate.getNotBefore().toInstant().toString(), certificate.getNotAfter().toInstant().toString(),
+                    KeyPairs.describe(certificate.getPublicKey()), certificate.getSigAlgName(), Certificates.isCa(certificate),
+                    eku, sans, Certificates.sha256Fingerprint(certificate));
+        }
+
+        void print(io.s2mtls.cli.support.Printer printer) {
+            printer.line("subject:     " + subject);
+            printer.line("issuer:      " + issuer);
+            printer.line("serial:      " + serial);
+            printer.line("not before:  " + notBefore);
+            printer.line("not after:   " + notAfter);
+            printer.line("key:         " + key);
+            printer.line("signature:   " + signatureAlgorithm);
+            printer.line("CA:          " + (ca ? "yes" : "no"));
+            if (!extendedKeyUsage.isEmpty()) {
+                printer.line("purpose:     " + String.join(", ", extendedKeyUsage));
+            }
+            if (!subjectAltNames.isEmpty()) {
+                printer.line("alt names:   " + String.join(", ", subjectAltNames));
+            }
+            printer.line("sha256:      " + sha256);
+        }
+    }
+
+    record CaView(CertificateView certificate, String keyLocation, String store) {
+        static CaView of(CaMaterial ca, String store) {
+            return new CaView(CertificateView.of(ca.certificate()),
+                    ca.keyReference().orElse("in the store"), store);
+        }
+
+        void print(io.s2mtls.cli.support.Printer printer) {
+            certificate.print(printer);
+            printer.line("CA key:      " + keyLocation);
+            printer.line("store:       " + store);
+        }
+    }
+
+    record EntryView(String name, String serial, String subject, String notBefore, String notAfter, String profile,
+                     String status, String sha256, String recordedAt) {
+        static EntryView of(InventoryEntry e) {
+            return new EntryView(e.name(), e.serialHex(), e.subject(), e.notBefore().toString(), e.notAfter().toString(),
+                    e.profile().name().toLowerCase(Locale.ROOT), e.status().name().toLowerCase(Locale.ROOT),
+                    e.sha256Fingerprint(), e.recordedAt().toString());
+        }
+    }
+
+    static String hex(X509Certificate certificate) {
+        return certificate.getSerialNumber().toString(16).toUpperCase(Locale.ROOT);
+    }
+}

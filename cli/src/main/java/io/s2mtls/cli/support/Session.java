@@ -1,0 +1,96 @@
+package io.s2mtls.cli.support;
+
+import io.s2mtls.core.S2mtls;
+import io.s2mtls.core.error.S2mtlsException;
+import io.s2mtls.core.port.CredentialStore;
+import io.s2mtls.core.spi.CredentialStoreProvider;
+import io.s2mtls.core.spi.PluginRegistry;
+import io.s2mtls.core.spi.RemoteSigner;
+import io.s2mtls.core.spi.StoreLocation;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * One command invocation's connections to the outside: the plugins, the opened store and the core
+ * built over it. Everything is opened on first use, after the command line has been parsed.
+ */
+public final class Session implements AutoCloseable {
+    public static final String STORE_ENV = "S2MTLS_STORE";
+    public static final String DEFAULT_STORE = "pkcs12:./s2mtls.p12";
+
+    private final Console console;
+    private final GlobalOptions options;
+    private final Secrets secrets;
+    private PluginRegistry plugins;
+    private CredentialStore store;
+    private S2mtls core;
+    private final Map<String, RemoteSigner> signers = new HashMap<>();
+
+    public Session(Console console, GlobalOptions options, Secrets secrets) {
+        this.console = console;
+        this.options = options;
+        this.secrets = secrets;
+    }
+
+    public synchronized PluginRegistry plugins() {
+        if (plugins == null) {
+            plugins = PluginLoader.load(console, options);
+        }
+        return plugins;
+    }
+
+    public String storeUri() {
+        return options.store().or(() -> console.env(STORE_ENV)).orElse(DEFAULT_STORE);
+    }
+
+    public synchronized CredentialStore store() {
+        if (store == null) {
+            StoreLocation location = StoreLocation.parse(storeUri());
+            if ("pkcs12".equals(location.scheme())) {
+                location = new StoreLocation("pkcs12", console.path(location.path()).toString());
+            }
+            CredentialStoreProvider provider = plugins().store(location.scheme());
+            Set<String> unknown = new TreeSet<>(options.storeOptions().keySet());
+            unknown.removeAll(provider.optionNames());
+            if (!unknown.isEmpty()) {
+                throw S2mtlsException.badInput("--store-option: the " + location.scheme() + " store does not know "
+                        + String.join(", ", unknown) + "; it accepts: "
+                        + (provider.optionNames().isEmpty() ? "none" : String.join(", ", new TreeSet<>(provider.optionNames()))));
+            }
+            store = provider.open(location, pluginContext());
+        }
+        return store;
+    }
+
+    public CliPluginContext pluginContext() {
+        return new CliPluginContext(console, options, secrets);
+    }
+
+    /** A remote CA key by reference, e.g. {@code vault-transit:ca}; {@code create} makes the key if missing. */
+    public synchronized RemoteSigner remoteSigner(String reference, boolean create, String keyType) {
+        return signers.computeIfAbsent(reference, ref -> {
+            int colon = ref.indexOf(':');
+            if (colon <= 0 || colon == ref.length() - 1) {
+                throw S2mtlsException.badInput("--key: '" + ref + "' is not a key reference; write SCHEME:NAME, e.g. vault-transit:ca");
+            }
+            return plugins().signer(ref.substring(0, colon)).open(ref.substring(colon + 1), create, keyType, pluginContext());
+        });
+    }
+
+    public synchronized S2mtls core() {
+        if (core == null) {
+            core = S2mtls.builder(store()).remoteSigners(reference -> remoteSigner(reference, false, "")).build();
+        }
+        return core;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (store != null) {
+            store.close();
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.s2mtls.cli.wiring;
+
+import com.google.inject.AbstractModule;
+import io.s2mtls.cli.RootCommand;
+import io.s2mtls.cli.command.CaCommands;
+import io.s2mtls.cli.command.CertCommands;
+import io.s2mtls.cli.command.CsrCommands;
+import io.s2mtls.cli.command.QuickstartCommand;
+import io.s2mtls.cli.command.SubjectCommand;
+
+import java.util.List;
+
+/** Every command class, so picocli's factory can ask the injector for them. */
+public final class CommandModule extends AbstractModule {
+    /** The command classes built by the injector; anything else picocli makes itself. */
+    public static final List<Class<?>> COMMANDS = List.of(
+            RootCommand.class,
+            QuickstartCommand.class,
+            CaCommands.class, CaCommands.Create.class, CaCommands.Import.class, CaCommands.Show.class, CaCommands.Export.class,
+            CsrCommands.class, CsrCommands.Create.class,
+            CertCommands.class, CertCommands.Issue.class, CertCommands.Sign.class, CertCommands.Verify.class,
+            CertCommands.Show.class, CertCommands.ListCommand.class, CertCommands.Export.class,
+            SubjectCommand.class);
+
+    @Override
+    protected void configure() {
+        for (Class<?> command : COMMANDS) {
+            bind(command);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.s2mtls.cli.wiring;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import io.s2mtls.cli.support.Console;
+import io.s2mtls.cli.support.GlobalOptions;
+import io.s2mtls.cli.support.Secrets;
+import io.s2mtls.cli.support.Session;
+import io.s2mtls.core.S2mtls;
+import io.s2mtls.core.usecase.AuthorityUseCase;
+import io.s2mtls.core.usecase.InventoryUseCase;
+import io.s2mtls.core.usecase.IssuanceUseCase;
+import io.s2mtls.core.usecase.VerificationUseCase;
+
+/**
+ * The core's use cases, over the store the session opens. Providers run only when a command first
+ * asks for a use case, after the command line has been parsed; core classes carry no annotations.
+ */
+public final class CoreModule extends AbstractModule {
+
+    @Provides
+    @Singleton
+    Session session(Console console, GlobalOptions options, Secrets secrets) {
+        return new Session(console, options, secrets);
+    }
+
+    @Provides
+    S2mtls core(Session session) {
+        return session.core();
+    }
+
+    @Provides
+    AuthorityUseCase authority(S2mtls core) {
+        return core.authority();
+    }
+
+    @Provides
+    IssuanceUseCase issuance(S2mtls core) {
+        return core.issuance();
+    }
+
+    @Provides
+    VerificationUseCase verification(S2mtls core) {
+        return core.verification();
+    }
+
+    @Provides
+    InventoryUseCase inventory(S2mtls core) {
+        return core.inventory();
+    }
+}
