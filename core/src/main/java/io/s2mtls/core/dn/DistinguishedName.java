@@ -23,6 +23,7 @@ public final class DistinguishedName {
     static final String COMMON_NAME = "2.5.4.3";
     /** OpenSSL's NAME_ONELINE_MAX: longer values or renderings are refused. */
     static final int ONELINE_MAX = 1024 * 1024;
+    private static final int BIT_STRING = 3;
     private static final int GENERAL_STRING = 27;
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
@@ -161,7 +162,7 @@ public final class DistinguishedName {
         for (Rdn rdn : rdns) {
             boolean first = true;
             for (AttributeValue value : rdn.values()) {
-                byte[] content = value.contentView();
+                byte[] content = openSslData(value);
                 if (content.length > ONELINE_MAX) {
                     throw S2mtlsException.badInput("subject: the value of " + ObjectNames.onelineLabel(value.oid())
                             + " is longer than 1 MiB, which OpenSSL refuses to print");
@@ -189,6 +190,22 @@ public final class DistinguishedName {
             }
         }
         return out.toString();
+    }
+
+    /**
+     * The bytes OpenSSL holds for a value: the content octets, except for a BIT STRING (which a Name
+     * may hold), where it drops the unused-bits octet and clears the unused bits (c2i_ASN1_BIT_STRING).
+     */
+    static byte[] openSslData(AttributeValue value) {
+        byte[] content = value.contentView();
+        if (value.tag() != BIT_STRING || content.length == 0) {
+            return content;
+        }
+        byte[] data = Arrays.copyOfRange(content, 1, content.length);
+        if (data.length > 0) {
+            data[data.length - 1] &= (byte) (0xFF << (content[0] & 0x07));
+        }
+        return data;
     }
 
     /** OpenSSL's gs_doit: a GeneralString whose only non-zero bytes are every 4th prints just those. */
@@ -228,7 +245,7 @@ public final class DistinguishedName {
         }
         for (AttributeValue value : values()) {
             String label = ObjectNames.onelineLabel(value.oid());
-            byte[] content = value.contentView();
+            byte[] content = openSslData(value);
             boolean[] print = printedBytes(value.tag(), content);
             for (int j = 0; j < content.length; j++) {
                 if (print[j & 3] && content[j] == '\\') {
