@@ -3,6 +3,7 @@ package io.s2mtls.cli;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Key;
+import io.s2mtls.cli.command.RootCommand;
 import io.s2mtls.cli.support.Console;
 import io.s2mtls.cli.support.GlobalOptions;
 import io.s2mtls.cli.support.Session;

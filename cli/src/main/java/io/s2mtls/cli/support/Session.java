@@ -46,23 +46,65 @@ public final class Session implements AutoCloseable {
         return options.store().or(() -> console.env(STORE_ENV)).orElse(DEFAULT_STORE);
     }
 
+    /**
+     * The store named by --store / S2MTLS_STORE. The plugin is looked up and the store opened on the
+     * first read or update, so commands that never touch the store need neither plugin nor password.
+     */
     public synchronized CredentialStore store() {
         if (store == null) {
-            StoreLocation location = StoreLocation.parse(storeUri());
-            if ("pkcs12".equals(location.scheme())) {
-                location = new StoreLocation("pkcs12", console.path(location.path()).toString());
-            }
-            CredentialStoreProvider provider = plugins().store(location.scheme());
-            Set<String> unknown = new TreeSet<>(options.storeOptions().keySet());
-            unknown.removeAll(provider.optionNames());
-            if (!unknown.isEmpty()) {
-                throw S2mtlsException.badInput("--store-option: the " + location.scheme() + " store does not know "
-                        + String.join(", ", unknown) + "; it accepts: "
-                        + (provider.optionNames().isEmpty() ? "none" : String.join(", ", new TreeSet<>(provider.optionNames()))));
-            }
-            store = provider.open(location, pluginContext());
+            store = new LazyStore();
         }
         return store;
+    }
+
+    private CredentialStore open() {
+        StoreLocation location = StoreLocation.parse(storeUri());
+        if ("pkcs12".equals(location.scheme())) {
+            location = new StoreLocation("pkcs12", console.path(location.path()).toString());
+        }
+        CredentialStoreProvider provider = plugins().store(location.scheme());
+        Set<String> unknown = new TreeSet<>(options.storeOptions().keySet());
+        unknown.removeAll(provider.optionNames());
+        if (!unknown.isEmpty()) {
+            throw S2mtlsException.badInput("--store-option: the " + location.scheme() + " store does not know "
+                    + String.join(", ", unknown) + "; it accepts: "
+                    + (provider.optionNames().isEmpty() ? "none" : String.join(", ", new TreeSet<>(provider.optionNames()))));
+        }
+        return provider.open(location, pluginContext());
+    }
+
+    /** Opens the real store on first use. */
+    private final class LazyStore implements CredentialStore {
+        private CredentialStore delegate;
+
+        private synchronized CredentialStore delegate() {
+            if (delegate == null) {
+                delegate = open();
+            }
+            return delegate;
+        }
+
+        @Override
+        public String describe() {
+            return storeUri();
+        }
+
+        @Override
+        public io.s2mtls.core.port.StoreSnapshot read() {
+            return delegate().read();
+        }
+
+        @Override
+        public io.s2mtls.core.port.StoreSnapshot update(io.s2mtls.core.port.StoreChange change) {
+            return delegate().update(change);
+        }
+
+        @Override
+        public synchronized void close() {
+            if (delegate != null) {
+                delegate.close();
+            }
+        }
     }
 
     public CliPluginContext pluginContext() {

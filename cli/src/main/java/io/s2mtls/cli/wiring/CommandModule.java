@@ -1,7 +1,7 @@
 package io.s2mtls.cli.wiring;
 
 import com.google.inject.AbstractModule;
-import io.s2mtls.cli.RootCommand;
+import io.s2mtls.cli.command.RootCommand;
 import io.s2mtls.cli.command.CaCommands;
 import io.s2mtls.cli.command.CertCommands;
 import io.s2mtls.cli.command.CsrCommands;

@@ -1,11 +1,6 @@
-package io.s2mtls.cli;
+package io.s2mtls.cli.command;
 
 import com.google.inject.Inject;
-import io.s2mtls.cli.command.CaCommands;
-import io.s2mtls.cli.command.CertCommands;
-import io.s2mtls.cli.command.CsrCommands;
-import io.s2mtls.cli.command.QuickstartCommand;
-import io.s2mtls.cli.command.SubjectCommand;
 import io.s2mtls.cli.support.GlobalOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -32,7 +27,7 @@ public final class RootCommand implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     @Inject
-    RootCommand(GlobalOptions options) {
+    public RootCommand(GlobalOptions options) {
         this.options = options;
     }
 

@@ -1,4 +1,4 @@
-package io.s2mtls.cli;
+package io.s2mtls.cli.command;
 
 import picocli.CommandLine;
 
