@@ -32,7 +32,8 @@ import java.util.Optional;
  * the source (usually the file name) and what was wrong with it.
  */
 public final class Pem {
-    private static final JcaPEMKeyConverter KEY_CONVERTER = new JcaPEMKeyConverter().setProvider(Providers.BC);
+    // JDK key objects, so keys from any source behave the same with the JDK's signature and TLS code.
+    private static final JcaPEMKeyConverter KEY_CONVERTER = new JcaPEMKeyConverter();
 
     private Pem() {
     }

@@ -59,4 +59,28 @@ public final class TestPki {
             throw new IllegalStateException(e);
         }
     }
+
+    public static byte[] der(X509Certificate certificate) {
+        try {
+            return certificate.getEncoded();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** PKCS#8 encrypted with AES-256-CBC / PBKDF2, as {@code openssl pkcs8 -topk8 -v2 aes-256-cbc} writes it. */
+    public static String encryptedPkcs8(java.security.PrivateKey key, char[] password) {
+        try {
+            org.bouncycastle.operator.OutputEncryptor encryptor = new org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder(
+                    org.bouncycastle.openssl.PKCS8Generator.AES_256_CBC).setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider()).setPassword(password).build();
+            org.bouncycastle.util.io.pem.PemObject pem = new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(key, encryptor).generate();
+            java.io.StringWriter out = new java.io.StringWriter();
+            try (org.bouncycastle.util.io.pem.PemWriter writer = new org.bouncycastle.util.io.pem.PemWriter(out)) {
+                writer.writeObject(pem);
+            }
+            return out.toString();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }
