@@ -83,4 +83,17 @@ public final class TestPki {
             throw new IllegalStateException(e);
         }
     }
+
+    /** A self-signed certificate with explicit validity, e.g. one that has already expired. */
+    public static X509Certificate selfSignedValid(KeyPair keys, String subject, boolean ca, Instant notBefore, Instant notAfter) {
+        try {
+            JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(new X500Name(subject), randomSerial(),
+                    Date.from(notBefore), Date.from(notAfter), new X500Name(subject), keys.getPublic());
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
+            return new JcaX509CertificateConverter().getCertificate(
+                    builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

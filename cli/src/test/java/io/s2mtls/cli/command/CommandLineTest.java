@@ -1,0 +1,157 @@
+package io.s2mtls.cli.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.s2mtls.cli.CliRunner;
+import io.s2mtls.cli.CliRunner.Run;
+import io.s2mtls.core.testing.ExternalTool;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+
+import static io.s2mtls.core.testing.ExternalTool.openssl;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The command-line contract of CLI.md, driven through real command lines against a real PKCS12 store. */
+class CommandLineTest {
+    static final String PASSWORD = "correct horse battery staple";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+    CliRunner cli;
+
+    @BeforeEach
+    void setUp() {
+        cli = new CliRunner(dir).env("S2MTLS_STORE_PASSWORD", PASSWORD);
+    }
+
+    static Run ok(Run run) {
+        assertEquals(0, run.exit(), run.toString());
+        return run;
+    }
+
+    static void noSecrets(Run run) {
+        assertFalse(run.out().contains(PASSWORD) || run.err().contains(PASSWORD), "password printed: " + run);
+        assertFalse(run.out().contains("PRIVATE KEY") || run.err().contains("PRIVATE KEY"), "key printed: " + run);
+    }
+
+    @Test
+    void versionAndHelpForEveryCommand() {
+        Run version = ok(cli.run("--version"));
+        assertTrue(version.out().startsWith("s2mtls "), version.out());
+        for (List<String> command : List.of(List.of(), List.of("quickstart"), List.of("ca"), List.of("ca", "create"), List.of("ca", "import"),
+                List.of("ca", "show"), List.of("ca", "export"), List.of("csr", "create"), List.of("cert", "issue"), List.of("cert", "sign"),
+                List.of("cert", "verify"), List.of("cert", "show"), List.of("cert", "list"), List.of("cert", "export"), List.of("subject"))) {
+            String[] args = new java.util.ArrayList<>(command) {{ add("--help"); }}.toArray(String[]::new);
+            Run help = ok(cli.run(args));
+            assertTrue(help.out().contains("Usage: s2mtls"), help.out());
+            assertTrue(help.out().contains("--store"), "global options are listed for " + command);
+        }
+        assertTrue(ok(cli.run("cert", "issue", "--help")).out().contains("Examples:"));
+    }
+
+    @Test
+    void caIssueExportVerifyListWithOpenssl() throws Exception {
+        ok(cli.run("ca", "create", "--subject", "/C=US/O=ExampleOrg/CN=Example-CA", "--key", "ec:p256"));
+        Path store = dir.resolve("s2mtls.p12");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(store)));
+        Run issue = ok(cli.run("cert", "issue", "--subject", "/O=ExampleOrg/OU=Client/CN=app+reader", "--key", "ec:p256", "--out-dir", "creds"));
+        noSecrets(issue);
+        Path creds = dir.resolve("creds");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(creds.resolve("app_reader-key.pem"))));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(creds.resolve("app_reader.p12"))));
+        Path cert = creds.resolve("app_reader-cert.pem");
+        assertEquals(cert + ": OK", openssl("verify", "-CAfile", creds.resolve("ca-cert.pem").toString(), cert.toString()).out().strip());
+        String opensslSubject = openssl("x509", "-in", cert.toString(), "-noout", "-subject", "-nameopt", "compat").out().strip();
+        assertEquals("subject=/O=ExampleOrg/OU=Client/CN=app\\+reader", opensslSubject);
+        assertEquals("/O=ExampleOrg/OU=Client/CN=app\\+reader\n", ok(cli.run("subject", "creds/app_reader-cert.pem")).out());
+        assertEquals("'/O=ExampleOrg/OU=Client/CN=app\\\\+reader'\n", ok(cli.run("subject", "--sql", "creds/app_reader-cert.pem")).out());
+        List<String> p12info = List.of(ExternalTool.require("openssl").toString(), "pkcs12", "-info", "-noout", "-in",
+                creds.resolve("app_reader.p12").toString(), "-passin", "env:PW");
+        ExternalTool.run(p12info, null, Map.of("PW", PASSWORD), null).requireSuccess(p12info);
+        assertEquals("creds/app_reader-cert.pem: OK\n", ok(cli.run("cert", "verify", "creds/app_reader-cert.pem")).out());
+        JsonNode list = JSON.readTree(ok(cli.run("cert", "list", "--output", "json")).out());
+        assertEquals(1, list.size());
+        assertEquals("app_reader", list.get(0).get("name").asText());
+        assertEquals("valid", list.get(0).get("status").asText());
+        JsonNode ca = JSON.readTree(ok(cli.run("ca", "show", "--output", "json")).out());
+        assertEquals("/C=US/O=ExampleOrg/CN=Example-CA", ca.get("certificate").get("subject").asText());
+        ok(cli.run("ca", "export", "--out", "exported-ca.pem"));
+        assertEquals(Files.readString(creds.resolve("ca-cert.pem")), Files.readString(dir.resolve("exported-ca.pem")));
+        // a second export into the same directory refuses to overwrite; with --force it rewrites
+        Run again = cli.run("cert", "export", "app_reader", "--out-dir", "creds");
+        assertEquals(2, again.exit(), again.toString());
+        assertTrue(again.err().contains("already exists"), again.err());
+        ok(cli.run("cert", "export", "app_reader", "--out-dir", "creds", "--force"));
+    }
+
+    @Test
+    void csrCreateThenSignKeepsTheSubject() throws Exception {
+        ok(cli.run("ca", "create", "--subject", "/CN=Signing CA", "--key", "ec:p256"));
+        ok(cli.run("csr", "create", "--subject", "/O=example/CN=Js3g\\+AF\\+/C=US", "--key", "ec:p256", "--key-out", "k.pem", "--out", "r.pem"));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("k.pem"))));
+        Run sign = ok(cli.run("cert", "sign", "--csr", "r.pem", "--out", "c.pem"));
+        assertTrue(sign.out().contains("/O=example/CN=Js3g\\+AF\\+/C=US"), sign.out());
+        String fromCsr = openssl("req", "-in", dir.resolve("r.pem").toString(), "-noout", "-subject", "-nameopt", "compat").out();
+        String fromCert = openssl("x509", "-in", dir.resolve("c.pem").toString(), "-noout", "-subject", "-nameopt", "compat").out();
+        assertEquals(fromCsr, fromCert);
+        assertEquals("'/O=example/CN=Js3g\\\\+AF\\\\+/C=US'\n", ok(cli.run("subject", "--sql", "c.pem")).out());
+    }
+
+    @Test
+    void expiringWithinExitsOneForMonitoring() {
+        ok(cli.run("ca", "create", "--subject", "/CN=Expiry CA", "--key", "ec:p256"));
+        ok(cli.run("cert", "issue", "--subject", "/CN=short", "--key", "ec:p256", "--days", "10"));
+        ok(cli.run("cert", "issue", "--subject", "/CN=long", "--key", "ec:p256", "--days", "300"));
+        Run soon = cli.run("cert", "list", "--expiring-within", "30d");
+        assertEquals(1, soon.exit(), soon.toString());
+        assertTrue(soon.out().contains("short") && !soon.out().contains("long"), soon.out());
+        assertEquals(0, cli.run("cert", "list", "--expiring-within", "5d").exit());
+    }
+
+    @Test
+    void verifyReportsEachFileLikeOpenssl() {
+        ok(cli.run("ca", "create", "--subject", "/CN=Mine", "--key", "ec:p256"));
+        ok(cli.run("cert", "issue", "--subject", "/CN=mine", "--key", "ec:p256", "--out-dir", "a"));
+        CliRunner other = new CliRunner(dir).env("S2MTLS_STORE_PASSWORD", PASSWORD);
+        ok(other.run("--store", "pkcs12:other.p12", "ca", "create", "--subject", "/CN=Theirs", "--key", "ec:p256"));
+        ok(other.run("--store", "pkcs12:other.p12", "cert", "issue", "--subject", "/CN=theirs", "--key", "ec:p256", "--out-dir", "b"));
+        Run verify = cli.run("cert", "verify", "a/mine-cert.pem", "b/theirs-cert.pem");
+        assertEquals(1, verify.exit(), verify.toString());
+        assertEquals("a/mine-cert.pem: OK\nb/theirs-cert.pem: unable to get local issuer certificate\n", verify.out());
+    }
+
+    @Test
+    void bulkIssuanceFromASubjectsFile() throws Exception {
+        ok(cli.run("ca", "create", "--subject", "/CN=Bulk CA", "--key", "ec:p256"));
+        Files.writeString(dir.resolve("subjects.txt"), "# users\n/O=Org/CN=u1\n/O=Org/CN=u2\n\nCN=u3,O=Org\n/O=Org/CN=u4+UID=4\n");
+        Run bulk = ok(cli.run("cert", "issue", "--subjects-file", "subjects.txt", "--key", "ec:p256", "--out-dir", "bulk", "--output", "json"));
+        JsonNode issued = JSON.readTree(bulk.out());
+        assertEquals(4, issued.size());
+        for (String name : List.of("u1", "u2", "u3", "u4")) {
+            assertTrue(Files.exists(dir.resolve("bulk").resolve(name + "-cert.pem")), name);
+        }
+        assertEquals("/O=Org/CN=u4+UID=4\n", ok(cli.run("subject", "bulk/u4-cert.pem")).out());
+        assertEquals(4, JSON.readTree(ok(cli.run("cert", "list", "--output", "json")).out()).size());
+    }
+
+    @Test
+    void aPasswordMustComeFromSomewhere() throws Exception {
+        CliRunner noPassword = new CliRunner(dir);
+        Run run = noPassword.run("ca", "create", "--subject", "/CN=x", "--key", "ec:p256");
+        assertEquals(2, run.exit(), run.toString());
+        assertTrue(run.err().contains("no store password"), run.err());
+        Files.writeString(dir.resolve("pw.txt"), PASSWORD + "\n");
+        ok(noPassword.run("ca", "create", "--subject", "/CN=x", "--key", "ec:p256", "--store-password-file", "pw.txt"));
+        ok(cli.run("ca", "show"));
+    }
+}
