@@ -259,12 +259,10 @@ final class Pkcs12Format {
         byte[] expected = hmacSha256(keys.pkcs12MacKeySha256(macSalt, macIterations), authenticatedSafe);
         if (!MessageDigest.isEqual(expected, macData.getMac().getDigest())) {
             // The MAC cannot tell a wrong password from a damaged file; the encryption can, nearly always.
-            try {
-                readBags(authenticatedSafe, keys);
-            } catch (WrongPasswordException | UnreadableException e) {
-                throw new WrongPasswordException();
+            if (passwordOpensAnything(authenticatedSafe, keys)) {
+                throw new UnreadableException("its integrity check fails although the password decrypts it: the file is damaged");
             }
-            throw new UnreadableException("its integrity check fails although the password decrypts it: the file is damaged");
+            throw new WrongPasswordException();
         }
         Bags bags = readBags(authenticatedSafe, keys);
         Salts salts = new Salts(bags.encryptionSalt(), macIterations == MAC_ITERATIONS ? Optional.of(macSalt) : Optional.empty());
@@ -364,6 +362,59 @@ final class Pkcs12Format {
         } catch (RuntimeException e) {
             throw new UnreadableException("a bag in it is malformed: " + reason(e));
         }
+    }
+
+    /**
+     * Whether any one encrypted item decrypts to well-formed content with the password: a damaged file
+     * still has intact items, while a wrong password opens none (a wrong key yields valid padding once
+     * in 256 tries, and then almost never a well-formed structure). A structure that does not even
+     * parse is damage whatever the password.
+     */
+    private static boolean passwordOpensAnything(byte[] authenticatedSafe, PasswordKeys keys) throws UnreadableException {
+        ContentInfo[] contents;
+        try {
+            contents = AuthenticatedSafe.getInstance(ASN1Primitive.fromByteArray(authenticatedSafe)).getContentInfo();
+        } catch (IOException | RuntimeException e) {
+            throw new UnreadableException("its authenticated safe is malformed: " + reason(e));
+        }
+        for (ContentInfo content : contents) {
+            try {
+                if (PKCSObjectIdentifiers.encryptedData.equals(content.getContentType())) {
+                    EncryptedData encrypted = EncryptedData.getInstance(content.getContent());
+                    ASN1Sequence.getInstance(ASN1Primitive.fromByteArray(
+                            decrypt(encrypted.getEncryptionAlgorithm(), encrypted.getContent().getOctets(), keys)));
+                    return true;
+                }
+            } catch (IOException | RuntimeException | UnreadableException | WrongPasswordException e) {
+                // not this one
+            }
+            if (PKCSObjectIdentifiers.data.equals(content.getContentType())) {
+                ASN1Sequence bags;
+                try {
+                    bags = ASN1Sequence.getInstance(ASN1Primitive.fromByteArray(ASN1OctetString.getInstance(content.getContent()).getOctets()));
+                } catch (IOException | RuntimeException e) {
+                    throw new UnreadableException("a safe in it is malformed: " + reason(e));
+                }
+                for (ASN1Encodable element : bags) {
+                    try {
+                        SafeBag bag = SafeBag.getInstance(element);
+                        if (PKCSObjectIdentifiers.pkcs8ShroudedKeyBag.equals(bag.getBagId())) {
+                            EncryptedPrivateKeyInfo info = EncryptedPrivateKeyInfo.getInstance(bag.getBagValue());
+                            byte[] pkcs8 = decrypt(info.getEncryptionAlgorithm(), info.getEncryptedData(), keys);
+                            try {
+                                PrivateKeyInfo.getInstance(ASN1Primitive.fromByteArray(pkcs8));
+                                return true;
+                            } finally {
+                                Arrays.fill(pkcs8, (byte) 0);
+                            }
+                        }
+                    } catch (IOException | RuntimeException | UnreadableException | WrongPasswordException e) {
+                        // not this one
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     private static StoreSnapshot assemble(Bags bags) throws UnreadableException {
