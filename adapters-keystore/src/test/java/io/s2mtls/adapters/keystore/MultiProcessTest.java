@@ -42,7 +42,8 @@ class MultiProcessTest {
         command.add(ProcessHandle.current().info().command().orElseThrow());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add("-XX:TieredStopAtLevel=1");
+        command.add("-XX:TieredStopAtLevel=1"); // quicker start; the children are short-lived
+        command.add("-XX:+UseSerialGC");
         command.add(StoreWriterMain.class.getName());
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
