@@ -120,7 +120,15 @@ class MultiProcessTest {
             String first = lines.poll(60, TimeUnit.SECONDS);
             assertNotNull(first, "the writer did not commit within 60 s");
             assertTrue(first.startsWith("committed"), first + childErrors());
-            Thread.sleep(random.nextInt(250));
+            if (round % 2 == 0) {
+                Thread.sleep(random.nextInt(250));
+            } else {
+                // aim at the write itself: kill as soon as the writer's temporary file shows up
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (!hasTemporaryFile() && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+            }
             writer.destroyForcibly();
             assertTrue(writer.waitFor(30, TimeUnit.SECONDS));
             int reported = 0;
@@ -129,10 +137,8 @@ class MultiProcessTest {
                     reported = Math.max(reported, Integer.parseInt(line.substring("committed ".length())));
                 }
             }
-            try (Stream<Path> files = Files.list(directory)) {
-                if (files.anyMatch(p -> p.getFileName().toString().endsWith(".s2mtls-tmp"))) {
-                    killedMidWrite++;
-                }
+            if (hasTemporaryFile()) {
+                killedMidWrite++;
             }
 
             try (CredentialStore store = Stores.open(file)) {
@@ -156,8 +162,15 @@ class MultiProcessTest {
         try (Stream<Path> files = Files.list(directory)) {
             assertEquals(List.of(), files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".s2mtls-tmp")).toList());
         }
+        assertTrue(killedMidWrite > 0, "no kill landed while a write was in flight, so the test proved little");
         System.out.printf("crash test: %d kills (%d with a write in flight), %d credentials at the end, %d ms%n",
                 kills, killedMidWrite, lastCount, (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private boolean hasTemporaryFile() throws IOException {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.anyMatch(p -> p.getFileName().toString().endsWith(".s2mtls-tmp"));
+        }
     }
 
     /** The CA key pair a store holds. */
