@@ -164,6 +164,10 @@ class OpensslDifferentialTest {
         cases.add(List.of(List.of(new Attr("2.5.4.3", BIT_STRING, new byte[] {0, 'a', '/'}))));
         cases.add(List.of(List.of(new Attr("2.5.4.3", BIT_STRING, new byte[] {3, 'a', (byte) 0xFF}))));
         cases.add(List.of(List.of(new Attr("2.5.4.3", BIT_STRING, new byte[] {0}))));
+        // SEQUENCE values are allowed too: OpenSSL prints their whole encoding. ObjectDescriptor is an "unknown" type it keeps.
+        cases.add(List.of(List.of(new Attr("2.5.4.3", 16, new byte[] {0x0C, 0x03, 'a', '/', 'b'}))));
+        cases.add(List.of(List.of(new Attr("2.5.4.3", 16, new byte[0])), List.of(Attr.utf8("2.5.4.10", "o"))));
+        cases.add(List.of(List.of(new Attr("2.5.4.3", 7, new byte[] {'d', '+', 'x'}))));
         // An OID whose dotted form passes OpenSSL's 80-byte buffer.
         cases.add(List.of(List.of(Attr.utf8("1.2.3.4.5.6.7.8.9.10.11.12.13.14.15.16.17.18.19.20.21.22.23.24.25.26.27.28.29.30.31.32", "x"))));
         // Multi-valued RDN given unsorted: DER sorts it.
