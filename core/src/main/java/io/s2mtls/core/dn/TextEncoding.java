@@ -66,11 +66,11 @@ final class TextEncoding {
                 i++;
             }
         }
-        if (characters < Math.max(rule.minSize(), 1)) {
+        if (characters == 0) {
             why[0] = "is empty";
             return null;
         }
-        if (rule.maxSize() >= 0 && characters > rule.maxSize()) {
+        if (characters < rule.minSize() || (rule.maxSize() >= 0 && characters > rule.maxSize())) {
             why[0] = rule.minSize() == rule.maxSize()
                     ? "must be exactly " + rule.maxSize() + " characters"
                     : "is longer than " + rule.maxSize() + " characters";

@@ -123,6 +123,8 @@ class ParsingTest {
         assertBadInput("/XX=1", "unknown attribute name 'XX' at position 2");
         assertBadInput("/CN=x\\", "dangling backslash");
         assertBadInput("/C=USA", "the value of C must be exactly 2 characters");
+        assertBadInput("/C=U", "the value of C must be exactly 2 characters");
+        assertBadInput("/n3=12", "the value of n3 must be exactly 3 characters");
         assertBadInput("/C=U1", "the value of C must be a two-letter country code");
         assertBadInput("/C=", "the value of C is empty");
         assertBadInput("/CN=", "the value of CN is empty");
