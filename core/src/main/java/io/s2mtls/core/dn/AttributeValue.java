@@ -8,7 +8,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * One attribute of a name: its OID, the ASN.1 universal tag of its string type (12 UTF8String,
  * 19 PrintableString, 22 IA5String, 20 T61String, 30 BMPString, 28 UniversalString, ...), and the raw
- * content octets exactly as encoded.
+ * content octets exactly as encoded. A SEQUENCE value (tag 16, which OpenSSL accepts in a name) is the
+ * only constructed one.
  */
 public record AttributeValue(String oid, int tag, byte[] content) {
     public AttributeValue {

@@ -2,7 +2,6 @@ package io.s2mtls.core.dn;
 
 import io.s2mtls.core.error.S2mtlsException;
 
-import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -79,7 +78,7 @@ final class Der {
     }
 
     static byte[] encode(int identifier, byte[] content) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(content.length + 6);
+        ByteSink out = new ByteSink(content.length + 6);
         out.write(identifier);
         int length = content.length;
         if (length < 0x80) {
@@ -96,7 +95,7 @@ final class Der {
     }
 
     static byte[] concat(List<byte[]> parts) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteSink out = new ByteSink();
         parts.forEach(out::writeBytes);
         return out.toByteArray();
     }
@@ -161,7 +160,7 @@ final class Der {
                 || (first.compareTo(BigInteger.TWO) < 0 && second.compareTo(BigInteger.valueOf(39)) > 0)) {
             return null;
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteSink out = new ByteSink();
         writeArc(out, first.multiply(BigInteger.valueOf(40)).add(second));
         for (int i = 2; i < parts.length; i++) {
             writeArc(out, new BigInteger(parts[i]));
@@ -169,7 +168,7 @@ final class Der {
         return out.toByteArray();
     }
 
-    private static void writeArc(ByteArrayOutputStream out, BigInteger arc) {
+    private static void writeArc(ByteSink out, BigInteger arc) {
         int groups = Math.max(1, (arc.bitLength() + 6) / 7);
         for (int i = groups - 1; i >= 0; i--) {
             int septet = arc.shiftRight(7 * i).intValue() & 0x7F;

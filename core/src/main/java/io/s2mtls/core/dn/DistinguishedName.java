@@ -78,11 +78,16 @@ public final class DistinguishedName {
         if (oid == null) {
             throw S2mtlsException.badInput("subject: '" + value.oid() + "' is not a dotted OID");
         }
-        if (value.tag() < 1 || value.tag() > 30 || value.tag() == 16 || value.tag() == 17) {
-            throw S2mtlsException.badInput("subject: ASN.1 tag " + value.tag() + " is not a primitive universal string type");
+        if (value.tag() < 1 || value.tag() > 30 || value.tag() == 17) {
+            throw S2mtlsException.badInput("subject: ASN.1 tag " + value.tag() + " is not a universal type a name can hold");
         }
         return Der.encode(Der.SEQUENCE, Der.concat(List.of(
-                Der.encode(Der.OBJECT_IDENTIFIER, oid), Der.encode(value.tag(), value.content()))));
+                Der.encode(Der.OBJECT_IDENTIFIER, oid), Der.encode(identifier(value.tag()), value.content()))));
+    }
+
+    /** The identifier octet of a universal tag: SEQUENCE (16) is constructed, the rest primitive. */
+    private static int identifier(int tag) {
+        return tag == 16 ? Der.SEQUENCE : tag;
     }
 
     /** Wraps an encoded Name (e.g. {@code X500Principal.getEncoded()}), keeping the bytes exactly. */
@@ -116,9 +121,10 @@ public final class DistinguishedName {
                     throw Der.malformed(what, pair.offset(), "bad OID encoding");
                 }
                 Der.Element value = parts.get(1);
-                if (!value.universal() || value.constructed()) {
+                boolean sequenceValue = value.identifier() == Der.SEQUENCE;
+                if (!sequenceValue && (!value.universal() || value.constructed())) {
                     throw S2mtlsException.badInput(what + ": the value of " + ObjectNames.onelineLabel(oid)
-                            + " is not a primitive universal string (identifier 0x"
+                            + " is neither a primitive universal type nor a SEQUENCE (identifier 0x"
                             + Integer.toHexString(value.identifier()) + ")");
                 }
                 values.add(new AttributeValue(oid, value.tagNumber(), value.content()));
@@ -193,11 +199,15 @@ public final class DistinguishedName {
     }
 
     /**
-     * The bytes OpenSSL holds for a value: the content octets, except for a BIT STRING (which a Name
-     * may hold), where it drops the unused-bits octet and clears the unused bits (c2i_ASN1_BIT_STRING).
+     * The bytes OpenSSL holds for a value: the content octets, except for a SEQUENCE, where it keeps
+     * the whole encoding, and a BIT STRING, where it drops the unused-bits octet and clears the unused
+     * bits (c2i_ASN1_BIT_STRING). A Name may hold both.
      */
     static byte[] openSslData(AttributeValue value) {
         byte[] content = value.contentView();
+        if (value.tag() == 16) {
+            return Der.encode(Der.SEQUENCE, content);
+        }
         if (value.tag() != BIT_STRING || content.length == 0) {
             return content;
         }

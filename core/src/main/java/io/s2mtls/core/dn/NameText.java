@@ -2,7 +2,6 @@ package io.s2mtls.core.dn;
 
 import io.s2mtls.core.error.S2mtlsException;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -155,7 +154,7 @@ final class NameText {
     }
 
     private String stringValue(String label) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ByteSink bytes = new ByteSink();
         int keep = 0; // length of bytes that must stay (the end of the last escaped character)
         while (index < text.length()) {
             char c = text.charAt(index);

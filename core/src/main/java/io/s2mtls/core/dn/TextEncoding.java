@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * How {@code openssl req -subj ... -utf8} encodes a typed value, with the default
- * {@code string_mask = utf8only}: OpenSSL's ASN1_STRING_TABLE (crypto/asn1/a_strnid.c) for the
+ * {@code string_mask = utf8only}: OpenSSL 3.0's ASN1_STRING_TABLE (crypto/asn1/tbl_standard.h) for the
  * attributes it lists, UTF8String for everything else. Sizes count characters, as OpenSSL does.
  */
 final class TextEncoding {
@@ -14,6 +14,9 @@ final class TextEncoding {
     static final int PRINTABLE_STRING = 19;
     static final int IA5_STRING = 22;
     static final int BMP_STRING = 30;
+
+    private static final String C = "2.5.4.6";
+    private static final String JURISDICTION_C = "1.3.6.1.4.1.311.60.2.1.3";
 
     private record Rule(int tag, int minSize, int maxSize) {
     }
@@ -43,7 +46,8 @@ final class TextEncoding {
             Map.entry("2.5.4.98", new Rule(PRINTABLE_STRING, 3, 3)),            // c3
             Map.entry("2.5.4.99", new Rule(NUMERIC_STRING, 3, 3)),              // n3
             Map.entry("2.5.4.100", new Rule(UTF8_STRING, 0, -1)),               // dnsName
-            Map.entry("1.3.6.1.5.5.7.8.9", new Rule(UTF8_STRING, 1, 128)));     // id-on-SmtpUTF8Mailbox
+            Map.entry("0.9.2342.19200300.100.1.3", new Rule(IA5_STRING, 1, 256)), // mail (rfc822Mailbox)
+            Map.entry(JURISDICTION_C, new Rule(PRINTABLE_STRING, 2, 2)));       // jurisdictionC
 
     private TextEncoding() {
     }
@@ -66,17 +70,17 @@ final class TextEncoding {
                 i++;
             }
         }
-        if (characters < Math.max(rule.minSize(), 1)) {
+        if (characters == 0) {
             why[0] = "is empty";
             return null;
         }
-        if (rule.maxSize() >= 0 && characters > rule.maxSize()) {
+        if (characters < rule.minSize() || (rule.maxSize() >= 0 && characters > rule.maxSize())) {
             why[0] = rule.minSize() == rule.maxSize()
                     ? "must be exactly " + rule.maxSize() + " characters"
                     : "is longer than " + rule.maxSize() + " characters";
             return null;
         }
-        if (oid.equals("2.5.4.6") && !value.matches("[A-Za-z]{2}")) {
+        if ((oid.equals(C) || oid.equals(JURISDICTION_C)) && !value.matches("[A-Za-z]{2}")) {
             why[0] = "must be a two-letter country code";
             return null;
         }

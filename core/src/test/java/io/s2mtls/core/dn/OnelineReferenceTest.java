@@ -145,6 +145,25 @@ class OnelineReferenceTest {
         assertEquals("", DistinguishedName.fromDer(new byte[] {0x30, 0x00}).oneline());
     }
 
+    @Test
+    void fromDerRejectsValuesANameCannotHold() {
+        // CN=[0] 'x': a context-specific tag.
+        byte[] der = {0x30, 0x0C, 0x31, 0x0A, 0x30, 0x08, 0x06, 0x03, 0x55, 0x04, 0x03, (byte) 0x80, 0x01, 'x'};
+        S2mtlsException e = assertThrows(S2mtlsException.class, () -> DistinguishedName.fromDer(der));
+        assertEquals("subject DER: the value of CN is neither a primitive universal type nor a SEQUENCE (identifier 0x80)", e.getMessage());
+    }
+
+    @Test
+    void ofSortsTheValuesOfAnRdnAndMatchesBouncyCastle() {
+        List<Attr> unsorted = List.of(utf8(UID, "123"), utf8(CN, "alice"), new Attr(O, 16, new byte[] {0x0C, 0x01, 'q'}));
+        DistinguishedName ours = DistinguishedName.of(List.of(new Rdn(unsorted.stream()
+                .map(a -> new AttributeValue(a.oid(), a.tag(), a.content())).toList())));
+        assertArrayEquals(TestNames.nameDer(List.of(unsorted)), ours.toDer());
+        assertEquals("/O=0\\x03\\x0C\\x01q+CN=alice+UID=123", ours.oneline()); // shorter encodings sort first
+        assertEquals(ours, DistinguishedName.fromDer(ours.toDer()));
+        assertEquals(ours.rdns(), DistinguishedName.fromDer(ours.toDer()).rdns());
+    }
+
     private static DistinguishedName name(Attr attr) {
         return DistinguishedName.fromDer(TestNames.nameDer(List.of(rdn(attr))));
     }

@@ -28,6 +28,7 @@ import static io.s2mtls.core.dn.TestNames.T61;
 import static io.s2mtls.core.dn.TestNames.UNIVERSAL;
 import static io.s2mtls.core.dn.TestNames.UTF8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -99,6 +100,32 @@ class OpensslDifferentialTest {
         }
     }
 
+    /**
+     * Value types OpenSSL cannot hold in a Name (GeneralString, VisibleString) and strings its name
+     * canonicalisation cannot convert: openssl refuses the whole certificate, so they are not in the
+     * corpus above. Our side still renders them, and flags invalid UTF-8.
+     */
+    @Test
+    void opensslRefusesCertificatesWhoseSubjectItCannotHold(@TempDir Path directory) throws Exception {
+        ExternalTool.require("openssl");
+        List<Attr> refused = List.of(
+                new Attr("2.5.4.3", TestNames.GENERAL, new byte[] {0, 0, 0, 'a'}),
+                new Attr("2.5.4.3", TestNames.VISIBLE, new byte[] {'a'}),
+                new Attr("2.5.4.3", UTF8, new byte[] {'a', (byte) 0xC3}),
+                new Attr("2.5.4.3", UTF8, new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}));
+        for (int i = 0; i < refused.size(); i++) {
+            List<List<Attr>> subject = List.of(List.of(refused.get(i)));
+            Path file = directory.resolve("refused-" + i + ".pem");
+            Files.writeString(file, TestNames.pem(TestNames.certificate(TestNames.nameDer(subject))), StandardCharsets.US_ASCII);
+            ExternalTool.Result result = ExternalTool.run(List.of(ExternalTool.require("openssl").toString(),
+                    "x509", "-noout", "-subject", "-nameopt", "compat", "-in", file.toString()));
+            assertTrue(result.exitCode() != 0, refused.get(i).describe() + " was accepted: " + result.out());
+        }
+        assertEquals("/CN=a", DistinguishedName.fromDer(TestNames.nameDer(List.of(List.of(refused.get(0))))).oneline());
+        assertEquals(SubjectProblem.Kind.INVALID_UTF8, DistinguishedName.fromDer(
+                TestNames.nameDer(List.of(List.of(refused.get(2))))).problems().get(0).kind());
+    }
+
     /** What openssl printed after "subject=", without the newline; bytes kept one char each. */
     static String openSslSubject(byte[] stdout) {
         String text = new String(stdout, StandardCharsets.ISO_8859_1);
@@ -137,6 +164,10 @@ class OpensslDifferentialTest {
         cases.add(List.of(List.of(new Attr("2.5.4.3", BIT_STRING, new byte[] {0, 'a', '/'}))));
         cases.add(List.of(List.of(new Attr("2.5.4.3", BIT_STRING, new byte[] {3, 'a', (byte) 0xFF}))));
         cases.add(List.of(List.of(new Attr("2.5.4.3", BIT_STRING, new byte[] {0}))));
+        // SEQUENCE values are allowed too: OpenSSL prints their whole encoding. ObjectDescriptor is an "unknown" type it keeps.
+        cases.add(List.of(List.of(new Attr("2.5.4.3", 16, new byte[] {0x0C, 0x03, 'a', '/', 'b'}))));
+        cases.add(List.of(List.of(new Attr("2.5.4.3", 16, new byte[0])), List.of(Attr.utf8("2.5.4.10", "o"))));
+        cases.add(List.of(List.of(new Attr("2.5.4.3", 7, new byte[] {'d', '+', 'x'}))));
         // An OID whose dotted form passes OpenSSL's 80-byte buffer.
         cases.add(List.of(List.of(Attr.utf8("1.2.3.4.5.6.7.8.9.10.11.12.13.14.15.16.17.18.19.20.21.22.23.24.25.26.27.28.29.30.31.32", "x"))));
         // Multi-valued RDN given unsorted: DER sorts it.

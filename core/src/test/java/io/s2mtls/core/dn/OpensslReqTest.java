@@ -101,7 +101,14 @@ class OpensslReqTest {
                 "/CN=  pad  /emailAddress=user@example.com",
                 "/DC=com/DC=example/CN=José Ω 中文 😀",
                 "/C=DE/serialNumber=1234 5678/dnQualifier=q-1.x/CN=x",
-                "/CN=z+O=y+OU=x+C=US"));
+                "/CN=z+O=y+OU=x+C=US",
+                // Every attribute with its own entry in OpenSSL's string table (crypto/asn1/a_strnid.c).
+                "/friendlyName=f Ω/CSPName=csp/INN=123456789012/OGRN=1234567890123/SNILS=12345678901/OGRNIP=9",
+                "/c3=DEU/n3=276/dnsName=x.example/id-on-SmtpUTF8Mailbox=jösé@example.com/mail=m@example.com",
+                "/unstructuredName=u é/challengePassword=p/unstructuredAddress=a/initials=i/name=n/GN=g/SN=s",
+                "/jurisdictionC=DE/jurisdictionST=Bayern/jurisdictionL=München/businessCategory=Private Organization",
+                "/serialNumber=AB 12:34/dnQualifier=x(y)=z?/emailAddress=a\\+b@x.org/DC=a-b",
+                "/1.2.840.113549.1.9.1=dotted@example.com/2.5.4.3=dotted cn"));
         while (subjects.size() < COUNT) {
             StringBuilder subject = new StringBuilder();
             int rdns = 1 + random.nextInt(5);

@@ -95,7 +95,7 @@ final class TestNames {
                 ASN1Encodable[] pairs = new ASN1Encodable[rdn.size()];
                 for (int i = 0; i < rdn.size(); i++) {
                     Attr attr = rdn.get(i);
-                    ASN1Primitive value = ASN1Primitive.fromByteArray(tlv(attr.tag(), attr.content()));
+                    ASN1Primitive value = ASN1Primitive.fromByteArray(tlv(attr.tag() == 16 ? 0x30 : attr.tag(), attr.content()));
                     pairs[i] = new DERSequence(new ASN1Encodable[] {new ASN1ObjectIdentifier(attr.oid()), value});
                 }
                 sets.add(new DERSet(pairs));
