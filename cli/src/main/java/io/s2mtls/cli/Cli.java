@@ -34,8 +34,7 @@ public final class Cli {
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> report(console, options, e));
         commandLine.setParameterExceptionHandler((e, args2) -> {
-            console.err().println("s2mtls: " + e.getMessage());
-            console.err().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+            console.err().println("s2mtls: " + e.getMessage() + " (see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             console.err().flush();
             return ErrorKind.BAD_INPUT.exitCode();
         });

@@ -70,7 +70,10 @@ class BadInputCommandTest {
         file("half.pem", pem.substring(0, pem.length() / 2));
         refused("half.pem", "truncated", "ca", "import", "--cert", "half.pem", "--key", "key.pem", "--force");
         file("half.der", Arrays.copyOf(TestPki.der(ca), 200));
-        refused("half.der", "truncated", "cert", "verify", "half.der");
+        refused("half.der", "truncated", "cert", "show", "half.der");
+        Run verify = cli.run("cert", "verify", "half.der");
+        assertEquals(2, verify.exit(), verify.toString());
+        assertTrue(verify.out().startsWith("half.der: ") && verify.out().contains("truncated"), verify.out());
     }
 
     @Test

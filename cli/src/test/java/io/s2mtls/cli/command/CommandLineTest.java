@@ -48,10 +48,12 @@ class CommandLineTest {
     void versionAndHelpForEveryCommand() {
         Run version = ok(cli.run("--version"));
         assertTrue(version.out().startsWith("s2mtls "), version.out());
-        for (List<String> command : List.of(List.of(), List.of("quickstart"), List.of("ca"), List.of("ca", "create"), List.of("ca", "import"),
+        for (List<String> command : List.<List<String>>of(List.of(), List.of("quickstart"), List.of("ca"), List.of("ca", "create"), List.of("ca", "import"),
                 List.of("ca", "show"), List.of("ca", "export"), List.of("csr", "create"), List.of("cert", "issue"), List.of("cert", "sign"),
                 List.of("cert", "verify"), List.of("cert", "show"), List.of("cert", "list"), List.of("cert", "export"), List.of("subject"))) {
-            String[] args = new java.util.ArrayList<>(command) {{ add("--help"); }}.toArray(String[]::new);
+            java.util.List<String> withHelp = new java.util.ArrayList<>(command);
+            withHelp.add("--help");
+            String[] args = withHelp.toArray(String[]::new);
             Run help = ok(cli.run(args));
             assertTrue(help.out().contains("Usage: s2mtls"), help.out());
             assertTrue(help.out().contains("--store"), "global options are listed for " + command);
@@ -64,7 +66,7 @@ class CommandLineTest {
         ok(cli.run("ca", "create", "--subject", "/C=US/O=ExampleOrg/CN=Example-CA", "--key", "ec:p256"));
         Path store = dir.resolve("s2mtls.p12");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(store)));
-        Run issue = ok(cli.run("cert", "issue", "--subject", "/O=ExampleOrg/OU=Client/CN=app+reader", "--key", "ec:p256", "--out-dir", "creds"));
+        Run issue = ok(cli.run("cert", "issue", "--subject", "/O=ExampleOrg/OU=Client/CN=app\\+reader", "--key", "ec:p256", "--out-dir", "creds"));
         noSecrets(issue);
         Path creds = dir.resolve("creds");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(creds.resolve("app_reader-key.pem"))));

@@ -218,6 +218,7 @@ public final class Pem {
         if (message == null || message.isBlank()) {
             message = e.getClass().getSimpleName();
         }
-        return message.replace('\n', ' ').replace('\r', ' ');
+        // the JDK and Bouncy Castle put class names of nested exceptions into messages; operators need only the words
+        return message.replaceAll("([a-z]+\\.)+[A-Za-z]*(Exception|Error): ", "").replace('\n', ' ').replace('\r', ' ');
     }
 }
