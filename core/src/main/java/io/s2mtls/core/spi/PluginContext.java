@@ -2,6 +2,7 @@ package io.s2mtls.core.spi;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * What the host hands a plugin when it opens something: the process environment (read it from here,
@@ -25,4 +26,34 @@ public interface PluginContext {
 
     /** Reads a small secret file named by an option or environment variable (e.g. an AppRole secret id). */
     Optional<String> readSecretFile(String path);
+
+    /**
+     * A context for embedding tools: the given environment and options, and the store password from
+     * {@code storePassword} (asked each time a plugin needs it). Secret files are not readable through it.
+     */
+    static PluginContext of(Map<String, String> environment, Map<String, String> options, Supplier<char[]> storePassword) {
+        Map<String, String> env = Map.copyOf(environment);
+        Map<String, String> opts = Map.copyOf(options);
+        return new PluginContext() {
+            @Override
+            public Map<String, String> environment() {
+                return env;
+            }
+
+            @Override
+            public Map<String, String> options() {
+                return opts;
+            }
+
+            @Override
+            public char[] storePassword() {
+                return storePassword.get();
+            }
+
+            @Override
+            public Optional<String> readSecretFile(String path) {
+                return Optional.empty();
+            }
+        };
+    }
 }
