@@ -61,9 +61,10 @@ class EmbeddingExampleTest {
         int start = -1;
         int end = -1;
         for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).contains("embedding-example:start")) {
+            String line = lines.get(i).strip();
+            if (start < 0 && line.equals("// embedding-example:start")) {
                 start = i;
-            } else if (lines.get(i).contains("embedding-example:end")) {
+            } else if (start >= 0 && end < 0 && line.equals("// embedding-example:end")) {
                 end = i;
             }
         }
