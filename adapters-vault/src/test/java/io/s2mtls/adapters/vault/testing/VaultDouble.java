@@ -215,6 +215,14 @@ public final class VaultDouble implements AutoCloseable {
         }
     }
 
+    /** Replaces the key material of every version of a Transit key, as if Vault had lost it; signatures stop matching. */
+    public void replaceTransitKeyMaterial(String mountPath, String name) {
+        synchronized (lock) {
+            TransitKey key = ((TransitMount) mounts.get(trimSlashes(mountPath))).keys.get(name);
+            key.versions.replaceAll((number, pair) -> generate(key.type));
+        }
+    }
+
     /** Check-and-set writes refused because {@code cas} did not match, since the double started. */
     public int casConflicts() {
         return casConflicts.get();
