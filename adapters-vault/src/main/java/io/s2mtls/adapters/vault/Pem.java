@@ -150,7 +150,8 @@ final class Pem {
         }
 
         private void skip(int tag) throws GeneralSecurityException {
-            position += header(tag);
+            int length = header(tag);
+            position += length;
         }
 
         private String oid() throws GeneralSecurityException {
