@@ -101,6 +101,10 @@ final class VaultClient {
     Response call(String method, String path, JsonNode body, String purpose) {
         String currentToken = token(purpose);
         Response response = send(method, path, body, currentToken, purpose);
+        if (response.status() == 403 && response.errors().stream().noneMatch(e -> e.contains("invalid token"))) {
+            throw failure(purpose, "permission denied (403): the token's policies do not allow "
+                    + capability(method) + " " + path, null);
+        }
         refuseCommonFailures(response, purpose);
         return response;
     }
@@ -139,6 +143,20 @@ final class VaultClient {
                     + "); log in again or set a valid token", null);
         }
         return failure(purpose, "permission denied (403): the token's policies do not allow this", null);
+    }
+
+    /** The policy capability a request needs, as an operator writes it in a Vault policy. */
+    private static String capability(String method) {
+        switch (method) {
+            case "GET":
+                return "read";
+            case "DELETE":
+                return "delete";
+            case "LIST":
+                return "list";
+            default:
+                return "create/update";
+        }
     }
 
     private String loginSource() {
