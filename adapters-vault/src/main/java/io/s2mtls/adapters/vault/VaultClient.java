@@ -44,6 +44,8 @@ import static java.util.Objects.requireNonNull;
 final class VaultClient {
     /** A renewable token is renewed when it has less than this left. */
     static final Duration RENEW_WINDOW = Duration.ofMinutes(5);
+    /** An AppRole token that cannot be renewed is replaced by a fresh login when it has less than this left. */
+    static final Duration RELOGIN_MARGIN = Duration.ofSeconds(15);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     private static final String REDACTED = "<redacted>";
@@ -175,8 +177,14 @@ final class VaultClient {
                 lookupSelf(purpose);
             }
         }
-        if (renewable && expiresAt != null && Duration.between(clock.instant(), expiresAt).compareTo(RENEW_WINDOW) < 0) {
-            renewSelf(purpose);
+        if (expiresAt != null) {
+            Duration left = Duration.between(clock.instant(), expiresAt);
+            if (renewable && left.compareTo(RENEW_WINDOW) < 0) {
+                renewSelf(purpose);
+            } else if (!renewable && left.compareTo(RELOGIN_MARGIN) < 0
+                    && settings.login() instanceof VaultSettings.AppRoleLogin appRole) {
+                appRoleLogin(appRole, purpose);
+            }
         }
         return token;
     }
@@ -214,7 +222,11 @@ final class VaultClient {
         Response response = send("POST", "auth/token/renew-self", object().put("increment", "1h"), token, purpose);
         if (response.status() == 200) {
             JsonNode auth = response.body().path("auth");
-            leaseFrom(auth.path("lease_duration").asLong(0), auth.path("renewable").asBoolean(false));
+            long lease = auth.path("lease_duration").asLong(0);
+            leaseFrom(lease, auth.path("renewable").asBoolean(false));
+            if (lease > 0 && lease < RENEW_WINDOW.toSeconds()) {
+                renewable = false; // capped by its max TTL: renewing on every request would not help
+            }
             return;
         }
         if (settings.login() instanceof VaultSettings.AppRoleLogin appRole) {

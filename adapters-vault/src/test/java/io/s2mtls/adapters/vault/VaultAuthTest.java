@@ -117,6 +117,17 @@ class VaultAuthTest {
     }
 
     @Test
+    void aTokenAtItsMaxTtlIsRenewedOnceNotOnEveryRequest() {
+        String token = vault.createToken(List.of("root"), Duration.ofSeconds(90), Duration.ofSeconds(150));
+        try (CredentialStore store = open(TestPluginContext.of(Map.of("VAULT_ADDR", vault.address(), "VAULT_TOKEN", token)))) {
+            store.read();
+            store.read();
+            store.update(s -> s);
+        }
+        assertEquals(1, vault.renewals());
+    }
+
+    @Test
     void aTokenFarFromExpiryOrNotRenewableIsNotRenewed() {
         String longLived = vault.createToken(List.of("root"), Duration.ofHours(8), true);
         String fixed = vault.createToken(List.of("root"), Duration.ofSeconds(90), false);

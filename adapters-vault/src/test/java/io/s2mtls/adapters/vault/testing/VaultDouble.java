@@ -169,6 +169,17 @@ public final class VaultDouble implements AutoCloseable {
         }
     }
 
+    /** A renewable token whose renewals stop at {@code maxTtl} after its creation, as an explicit max TTL does. */
+    public String createToken(List<String> policyNames, Duration ttl, Duration maxTtl) {
+        synchronized (lock) {
+            String id = createToken(policyNames, ttl, true);
+            Token token = tokens.get(id);
+            tokens.put(id, new Token(id, token.policies(), token.ttlSeconds(), true, token.issued(), token.expires(), token.meta(),
+                    token.issued().plus(maxTtl)));
+            return id;
+        }
+    }
+
     public void revokeToken(String token) {
         synchronized (lock) {
             tokens.remove(token);
@@ -466,7 +477,11 @@ public final class VaultDouble implements AutoCloseable {
     // ---- auth ----
 
     private record Token(String id, List<String> policies, long ttlSeconds, boolean renewable, Instant issued,
-                         Instant expires, Map<String, String> meta) {
+                         Instant expires, Map<String, String> meta, Instant maxExpires) {
+        Token(String id, List<String> policies, long ttlSeconds, boolean renewable, Instant issued, Instant expires,
+              Map<String, String> meta) {
+            this(id, policies, ttlSeconds, renewable, issued, expires, meta, null);
+        }
     }
 
     private record Role(String name, String secretId, List<String> policies, long ttlSeconds) {
@@ -510,8 +525,13 @@ public final class VaultDouble implements AutoCloseable {
         } else if (requested.isTextual()) {
             increment = seconds(requested.asText());
         }
+        Instant expires = now().plusSeconds(increment);
+        if (token.maxExpires() != null && expires.isAfter(token.maxExpires())) {
+            expires = token.maxExpires();
+            increment = Math.max(0, Duration.between(now(), expires).toSeconds());
+        }
         Token renewed = new Token(token.id(), token.policies(), token.ttlSeconds(), true, token.issued(),
-                now().plusSeconds(increment), token.meta());
+                expires, token.meta(), token.maxExpires());
         tokens.put(token.id(), renewed);
         renewals.incrementAndGet();
         ObjectNode envelope = envelope(null);
