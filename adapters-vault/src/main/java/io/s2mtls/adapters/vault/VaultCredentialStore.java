@@ -108,6 +108,10 @@ final class VaultCredentialStore implements CredentialStore {
                 pause(attempt, purpose);
                 continue;
             }
+            if (response.status() == 413 || response.errors().stream().anyMatch(e -> e.contains("too large"))) {
+                throw client().failure(purpose, "Vault refused the store's secret as too large (" + body.toString().length()
+                        + " bytes; " + VaultClient.vaultSays(response) + "); the store has outgrown one KV secret", null);
+            }
             throw client().unexpected(response, purpose);
         }
         throw client().failure(purpose, "gave up after " + MAX_ATTEMPTS
