@@ -17,7 +17,6 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,8 +87,7 @@ final class StoreCodec {
                         : CaMaterial.remote(certificate, required(ca, "key_reference")));
             }
             Map<String, Credential> credentials = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = data.path("credentials").fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> field = it.next();
+            for (Map.Entry<String, JsonNode> field : data.path("credentials").properties()) {
                 JsonNode node = field.getValue();
                 Optional<PrivateKey> key = node.hasNonNull("private_key")
                         ? Optional.of(key(node.get("private_key").asText())) : Optional.empty();

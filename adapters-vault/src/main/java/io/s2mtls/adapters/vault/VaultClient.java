@@ -193,8 +193,13 @@ final class VaultClient {
         ObjectNode body = object().put("role_id", appRole.roleId()).put("secret_id", appRole.secretId());
         Response response = send("POST", "auth/" + appRole.mount() + "/login", body, null, purpose);
         if (response.status() != 200) {
-            refuseCommonFailures(response, purpose);
-            throw failure(purpose, "AppRole login at auth/" + appRole.mount() + " refused: " + orStatus(response), null);
+            if (response.status() == 503) {
+                refuseCommonFailures(response, purpose);
+            }
+            String hint = response.status() == 403 || response.status() == 404
+                    ? " (is AppRole enabled at auth/" + appRole.mount() + settings.namespace().map(ns -> " in namespace " + ns).orElse("") + "?)"
+                    : "";
+            throw failure(purpose, "AppRole login at auth/" + appRole.mount() + " refused: " + orStatus(response) + hint, null);
         }
         JsonNode auth = response.body().path("auth");
         String clientToken = auth.path("client_token").asText("");

@@ -79,6 +79,16 @@ class VaultAuthTest {
     }
 
     @Test
+    void anAppRoleMountThatIsNotThereIsNamed() throws Exception {
+        vault.createNamespace("team-b");
+        vault.appRole("s2mtls-ci", "role-1", "secret-1", List.of("root"), Duration.ofHours(1));
+        S2mtlsException failure = assertThrows(S2mtlsException.class,
+                () -> open(appRoleContext("role-1", "secret-1").withEnvironment("VAULT_NAMESPACE", "team-b")).read());
+        assertEquals(ErrorKind.EXTERNAL, failure.kind());
+        assertTrue(failure.getMessage().contains("is AppRole enabled at auth/approle in namespace team-b/?"), failure.getMessage());
+    }
+
+    @Test
     void onlyOneAppRoleFileIsBadInput() throws Exception {
         Path roleFile = Files.writeString(dir.resolve("role-id"), "role");
         TestPluginContext context = TestPluginContext.of(Map.of("VAULT_ADDR", vault.address())).withOption("role-id-file", roleFile.toString());

@@ -221,8 +221,13 @@ public final class VaultDouble implements AutoCloseable {
 
     /** Registers an AppRole role with one secret id; tokens it issues get {@code policyNames} and {@code ttl}. */
     public void appRole(String roleName, String roleId, String secretId, List<String> policyNames, Duration ttl) {
+        appRole("auth/approle", roleName, roleId, secretId, policyNames, ttl);
+    }
+
+    /** The same on the AppRole auth method mounted at {@code mountPath} (e.g. {@code ns1/auth/approle}), enabling it if needed. */
+    public void appRole(String mountPath, String roleName, String roleId, String secretId, List<String> policyNames, Duration ttl) {
         synchronized (lock) {
-            ((AppRoleMount) mounts.get("auth/approle")).roles.put(roleId, new Role(roleName, secretId, List.copyOf(policyNames), ttl.toSeconds()));
+            ((AppRoleMount) mounts.computeIfAbsent(trimSlashes(mountPath), p -> new AppRoleMount())).roles.put(roleId, new Role(roleName, secretId, List.copyOf(policyNames), ttl.toSeconds()));
         }
     }
 
