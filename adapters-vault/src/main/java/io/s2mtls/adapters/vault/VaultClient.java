@@ -103,6 +103,16 @@ final class VaultClient {
     Response call(String method, String path, JsonNode body, String purpose) {
         String currentToken = token(purpose);
         Response response = send(method, path, body, currentToken, purpose);
+        if (response.status() == 403 && settings.login() instanceof VaultSettings.AppRoleLogin
+                && response.errors().stream().anyMatch(e -> e.contains("invalid token"))) {
+            // the AppRole token expired or was revoked under us: log in again, once
+            synchronized (this) {
+                if (currentToken.equals(token)) {
+                    token = null;
+                }
+            }
+            response = send(method, path, body, token(purpose), purpose);
+        }
         if (response.status() == 403 && response.errors().stream().noneMatch(e -> e.contains("invalid token"))) {
             throw failure(purpose, "permission denied (403): the token's policies do not allow "
                     + capability(method) + " " + path, null);
@@ -131,7 +141,10 @@ final class VaultClient {
 
     private void refuseCommonFailures(Response response, String purpose) {
         if (response.status() == 503) {
-            throw failure(purpose, "Vault is sealed (503); unseal it and try again", null);
+            String says = vaultSays(response);
+            throw failure(purpose, says.isEmpty() || says.toLowerCase(java.util.Locale.ROOT).contains("sealed")
+                    ? "Vault is sealed (503); unseal it and try again"
+                    : "Vault is unavailable (503: " + says + ")", null);
         }
         if (response.status() == 403) {
             throw permissionDenied(response, purpose);

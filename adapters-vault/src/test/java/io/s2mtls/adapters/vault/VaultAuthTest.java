@@ -59,6 +59,17 @@ class VaultAuthTest {
     }
 
     @Test
+    void aRevokedAppRoleTokenIsReplacedByANewLogin() throws Exception {
+        vault.appRole("s2mtls-ci", "role-1", "secret-1", List.of("root"), Duration.ofHours(1));
+        try (CredentialStore store = open(appRoleContext("role-1", "secret-1"))) {
+            store.read();
+            vault.revokeAllTokensExceptRoot();
+            store.update(s -> s);
+        }
+        assertEquals(2, vault.logins());
+    }
+
+    @Test
     void appRoleWinsOverVaultToken() throws Exception {
         vault.appRole("s2mtls-ci", "role-1", "secret-1", List.of("root"), Duration.ofHours(1));
         try (CredentialStore store = open(appRoleContext("role-1", "secret-1").withEnvironment("VAULT_TOKEN", "hvs.ignored"))) {

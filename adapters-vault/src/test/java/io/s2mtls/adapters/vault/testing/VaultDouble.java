@@ -180,6 +180,12 @@ public final class VaultDouble implements AutoCloseable {
         }
     }
 
+    public void revokeAllTokensExceptRoot() {
+        synchronized (lock) {
+            tokens.keySet().removeIf(id -> !id.equals(rootToken));
+        }
+    }
+
     public void revokeToken(String token) {
         synchronized (lock) {
             tokens.remove(token);
