@@ -58,6 +58,11 @@ import java.util.regex.Pattern;
  * plain HTTP or TLS, and counts check-and-set conflicts.
  *
  * <p>One lock serialises all requests, so it is exactly as consistent as Vault's single active node.
+ *
+ * <p>Simplifications: a policy is a list of path prefixes that grants every capability under them (Vault's
+ * own ACLs distinguish read/create/update/...); tokens are global rather than per namespace; creating a
+ * Transit key answers 204 (newer Vault versions answer 200 with the key); {@code prehashed} signing and
+ * SHA-3 hashes are not implemented.
  */
 public final class VaultDouble implements AutoCloseable {
     static final String BAD_TOKEN = "2 errors occurred:\n\t* permission denied\n\t* invalid token\n\n";
