@@ -1,0 +1,211 @@
+package io.s2mtls.adapters.vault;
+
+import io.s2mtls.adapters.vault.testing.RawVault;
+import io.s2mtls.adapters.vault.testing.TestPluginContext;
+import io.s2mtls.adapters.vault.testing.VaultDouble;
+import io.s2mtls.core.error.ErrorKind;
+import io.s2mtls.core.error.S2mtlsException;
+import io.s2mtls.core.spi.RemoteSigner;
+import io.s2mtls.core.testing.ExternalTool;
+import io.s2mtls.core.testing.TestPki;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.cert.X509Certificate;
+import java.security.spec.X509EncodedKeySpec;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.Date;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The Transit remote signer: real signatures from the double, checked with the JDK and with openssl. */
+class TransitSignerTest {
+    private final VaultDouble vault = VaultDouble.http();
+
+    @AfterEach
+    void stop() {
+        vault.close();
+    }
+
+    private TestPluginContext context() {
+        return TestPluginContext.of(Map.of("VAULT_ADDR", vault.address(), "VAULT_TOKEN", vault.rootToken()));
+    }
+
+    private RemoteSigner open(String key, boolean create, String type) {
+        return new TransitSignerProvider().open(key, create, type, context());
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "rsa:2048, SHA256withRSA, rsa-2048",
+            "rsa:2048, SHA384withRSA, rsa-2048",
+            "rsa:2048, SHA512withRSA, rsa-2048",
+            "ec:p256, SHA256withECDSA, ecdsa-p256",
+            "ec:p384, SHA384withECDSA, ecdsa-p384",
+            "ed25519, Ed25519, ed25519"})
+    void signaturesVerifyWithTheJdk(String keyType, String algorithm, String vaultType) throws Exception {
+        RemoteSigner signer = open("ca-" + vaultType, true, keyType);
+        byte[] data = ("tbs certificate for " + algorithm).getBytes(StandardCharsets.UTF_8);
+        byte[] signature = signer.sign(algorithm, data);
+        // the public key as Vault reports it, read independently of the adapter
+        PublicKey published = publishedKey("ca-" + vaultType, vaultType);
+        assertArrayEquals(published.getEncoded(), signer.publicKey().getEncoded());
+        Signature verifier = Signature.getInstance(algorithm);
+        verifier.initVerify(published);
+        verifier.update(data);
+        assertTrue(verifier.verify(signature));
+        verifier.initVerify(published);
+        verifier.update("something else".getBytes(StandardCharsets.UTF_8));
+        assertFalse(verifier.verify(signature));
+        String request = vault.requests().stream().filter(r -> r.startsWith("POST transit/sign/")).findFirst().orElseThrow();
+        assertEquals("POST transit/sign/ca-" + vaultType, request);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"rsa:2048, SHA256withRSA", "ec:p256, SHA256withECDSA", "ec:p384, SHA384withECDSA", "ed25519, Ed25519"})
+    void aCertificateSignedInVaultPassesOpensslVerify(String keyType, String algorithm, @TempDir Path dir) throws Exception {
+        ExternalTool.require("openssl");
+        RemoteSigner signer = open("openssl-" + keyType.replace(':', '-'), true, keyType);
+        X500Name caName = new X500Name("CN=Transit CA,O=s2mtls");
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
+        JcaX509v3CertificateBuilder ca = new JcaX509v3CertificateBuilder(caName, TestPki.randomSerial(),
+                Date.from(now.minus(1, ChronoUnit.HOURS)), Date.from(now.plus(3650, ChronoUnit.DAYS)), caName, signer.publicKey());
+        ca.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+        ca.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+        ca.addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(signer.publicKey()));
+        X509Certificate caCert = convert(ca.build(remote(signer, algorithm)));
+        caCert.verify(signer.publicKey());
+
+        KeyPair clientKeys = TestPki.ecKeyPair();
+        JcaX509v3CertificateBuilder client = new JcaX509v3CertificateBuilder(caName, TestPki.randomSerial(),
+                Date.from(now.minus(1, ChronoUnit.HOURS)), Date.from(now.plus(365, ChronoUnit.DAYS)),
+                new X500Name("CN=alice,O=s2mtls"), clientKeys.getPublic());
+        client.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+        client.addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(caCert));
+        X509Certificate clientCert = convert(client.build(remote(signer, algorithm)));
+        clientCert.verify(signer.publicKey());
+
+        Path caPem = Files.writeString(dir.resolve("ca-cert.pem"), Pem.certificate(caCert));
+        Path clientPem = Files.writeString(dir.resolve("alice-cert.pem"), Pem.certificate(clientCert));
+        ExternalTool.Result result = ExternalTool.openssl("verify", "-CAfile", caPem.toString(), clientPem.toString());
+        assertEquals(clientPem + ": OK", result.out().trim());
+    }
+
+    @Test
+    void signaturesStayOnTheVersionOfThePublicKeyAfterARotation() throws Exception {
+        RemoteSigner signer = open("rotating", true, "ec:p256");
+        new RawVault(vault.address()).send("POST", "transit/keys/rotating/rotate", vault.rootToken(), null);
+        byte[] data = {1, 2, 3};
+        Signature verifier = Signature.getInstance("SHA256withECDSA");
+        verifier.initVerify(signer.publicKey());
+        verifier.update(data);
+        assertTrue(verifier.verify(signer.sign("SHA256withECDSA", data)));
+    }
+
+    @Test
+    void aSignatureThatDoesNotVerifyIsRefused() {
+        RemoteSigner signer = open("swapped", true, "rsa:2048");
+        vault.replaceTransitKeyMaterial("transit", "swapped");
+        S2mtlsException failure = assertThrows(S2mtlsException.class, () -> signer.sign("SHA256withRSA", new byte[] {1}));
+        assertEquals(ErrorKind.EXTERNAL, failure.kind());
+        assertTrue(failure.getMessage().contains("does not verify"), failure.getMessage());
+    }
+
+    @Test
+    void anExistingKeyIsOpenedWithoutCreatingAndItsTypeIsChecked() {
+        open("existing", true, "ec:p384");
+        RemoteSigner reopened = open("existing", false, null);
+        assertEquals("EC", reopened.publicKey().getAlgorithm());
+        S2mtlsException wrongType = assertThrows(S2mtlsException.class, () -> open("existing", true, "rsa:2048"));
+        assertEquals(ErrorKind.BAD_INPUT, wrongType.kind());
+        S2mtlsException mismatch = assertThrows(S2mtlsException.class, () -> reopened.sign("SHA256withRSA", new byte[] {1}));
+        assertEquals(ErrorKind.BAD_INPUT, mismatch.kind());
+        S2mtlsException missing = assertThrows(S2mtlsException.class, () -> open("absent", false, null));
+        assertEquals(ErrorKind.EXTERNAL, missing.kind());
+        assertTrue(missing.getMessage().contains("transit/keys/absent"), missing.getMessage());
+        assertThrows(S2mtlsException.class, () -> open("bad/name", true, "ec:p256"));
+    }
+
+    @Test
+    void theTransitMountIsAnOption() {
+        vault.mount("pki-keys", "transit");
+        RemoteSigner signer = new TransitSignerProvider().open("ca", true, "ed25519", context().withOption("transit-mount", "pki-keys"));
+        signer.sign("Ed25519", new byte[] {7});
+        assertTrue(vault.requests().contains("POST pki-keys/sign/ca"));
+    }
+
+    @Test
+    void aKeyThatCannotSignIsRefused() {
+        new RawVault(vault.address()).send("POST", "transit/keys/aes", vault.rootToken(), "{}");
+        S2mtlsException failure = assertThrows(S2mtlsException.class, () -> open("aes", false, null));
+        assertEquals(ErrorKind.EXTERNAL, failure.kind());
+        assertTrue(failure.getMessage().contains("does not support signing"), failure.getMessage());
+    }
+
+    private PublicKey publishedKey(String name, String vaultType) throws Exception {
+        String text = new RawVault(vault.address()).send("GET", "transit/keys/" + name, vault.rootToken(), null)
+                .json().at("/data/keys/1/public_key").asText();
+        if (vaultType.equals("ed25519")) {
+            return Pem.ed25519PublicKey(Base64.getDecoder().decode(text));
+        }
+        return KeyFactory.getInstance(vaultType.startsWith("rsa") ? "RSA" : "EC")
+                .generatePublic(new X509EncodedKeySpec(Pem.decode("PUBLIC KEY", text)));
+    }
+
+    private static X509Certificate convert(X509CertificateHolder holder) throws Exception {
+        return new JcaX509CertificateConverter().getCertificate(holder);
+    }
+
+    /** A Bouncy Castle ContentSigner whose signature comes from the remote signer. */
+    private static ContentSigner remote(RemoteSigner signer, String algorithm) {
+        AlgorithmIdentifier identifier = new DefaultSignatureAlgorithmIdentifierFinder().find(algorithm);
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        return new ContentSigner() {
+            @Override
+            public AlgorithmIdentifier getAlgorithmIdentifier() {
+                return identifier;
+            }
+
+            @Override
+            public OutputStream getOutputStream() {
+                return buffer;
+            }
+
+            @Override
+            public byte[] getSignature() {
+                return signer.sign(algorithm, buffer.toByteArray());
+            }
+        };
+    }
+}
