@@ -47,6 +47,8 @@ import static java.util.Objects.requireNonNull;
 final class Pkcs12CredentialStore implements CredentialStore {
     private static final ConcurrentHashMap<Path, ReentrantLock> WRITE_LOCKS = new ConcurrentHashMap<>();
     private static final String TEMP_SUFFIX = ".s2mtls-tmp";
+    /** About 2 KB per credential: room for a hundred thousand, and no reading a disk image into memory. */
+    private static final long MAX_FILE_BYTES = 256L << 20;
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private final String description;
@@ -121,7 +123,8 @@ final class Pkcs12CredentialStore implements CredentialStore {
     private Path storeFile() {
         Path parent = path.getParent();
         if (parent == null || !Files.isDirectory(parent)) {
-            throw S2mtlsException.badInput(description + ": the directory " + parent + " does not exist; create it first");
+            throw S2mtlsException.badInput(description + ": the directory " + parent
+                    + (parent != null && Files.exists(parent) ? " is not a directory" : " does not exist; create it first"));
         }
         try {
             Path directory = parent.toRealPath();
@@ -136,6 +139,11 @@ final class Pkcs12CredentialStore implements CredentialStore {
 
     private byte[] readIfPresent(Path file) {
         try {
+            long size = Files.size(file);
+            if (size > MAX_FILE_BYTES) {
+                throw S2mtlsException.badInput(description + ": not a readable PKCS12 store (it is " + size
+                        + " bytes long; a store is far smaller)");
+            }
             return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             return null;

@@ -6,12 +6,15 @@ import io.s2mtls.core.spi.S2mtlsPlugin;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.ServiceLoader;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class KeystorePluginTest {
 
@@ -25,10 +28,19 @@ class KeystorePluginTest {
     }
 
     @Test
-    void onlyThePluginIsPublic() {
-        for (Class<?> type : List.of(Pkcs12StoreProvider.class, Pkcs12CredentialStore.class, Pkcs12Format.class,
-                PasswordKeys.class, StoreMetadata.class)) {
-            assertFalse(Modifier.isPublic(type.getModifiers()), type + " should be package-private");
+    void onlyThePluginIsPublic() throws Exception {
+        Path classes = Path.of(KeystorePlugin.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        List<String> names;
+        try (Stream<Path> files = Files.walk(classes)) {
+            names = files.map(classes::relativize).map(Path::toString).filter(n -> n.endsWith(".class"))
+                    .map(n -> n.substring(0, n.length() - ".class".length()).replace('/', '.')).toList();
+        }
+        assertTrue(names.contains(Pkcs12Format.class.getName()), names.toString());
+        for (String name : names) {
+            Class<?> type = Class.forName(name);
+            boolean expectedPublic = type == KeystorePlugin.class;
+            assertEquals(expectedPublic, Modifier.isPublic(type.getModifiers()),
+                    name + (expectedPublic ? " should be public" : " should not be public"));
         }
     }
 }

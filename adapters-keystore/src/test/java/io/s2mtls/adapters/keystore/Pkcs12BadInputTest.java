@@ -144,6 +144,12 @@ class Pkcs12BadInputTest {
     }
 
     @Test
+    void aFileWhereTheDirectoryShouldBe() throws Exception {
+        Path notADirectory = Files.writeString(directory.resolve("plain-file"), "x");
+        refusedBothWays(notADirectory.resolve("store.p12"), Stores.PASSWORD, "is not a directory");
+    }
+
+    @Test
     void aDirectoryWhereTheFileShouldBe() throws Exception {
         Path file = Files.createDirectory(directory.resolve("store.p12"));
         refusedBothWays(file, Stores.PASSWORD, "is a directory");
