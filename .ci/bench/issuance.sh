@@ -39,7 +39,7 @@ loop=$(echo "$t1 - $t0" | bc -l)
 printf 's2mtls cert issue --subjects-file: %6.2f s  %6.1f credentials/s\n' "$ours" "$(echo "$n / $ours" | bc -l)"
 printf 'seed openssl loop:                 %6.2f s  %6.1f credentials/s\n' "$loop" "$(echo "$n / $loop" | bc -l)"
 printf 'ratio (throughput, s2mtls / openssl loop): %.1fx\n' "$(echo "$loop / $ours" | bc -l)"
-ok=$(./s2mtls cert verify --ca "$work/ours/ca-cert.pem" "$work"/ours/*-cert.pem | grep -c ': OK$')
+ok=$(./s2mtls cert verify --ca "$work/ours/ca-cert.pem" "$work"/ours/client*-cert.pem | grep -c ": OK$")
 echo "verified: $ok of $n"
 
 echo "== 2. in-process library throughput over the PKCS12 store"
