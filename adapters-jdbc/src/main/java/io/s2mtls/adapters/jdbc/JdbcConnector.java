@@ -1,0 +1,107 @@
+package io.s2mtls.adapters.jdbc;
+
+import io.s2mtls.core.error.S2mtlsException;
+import io.s2mtls.core.user.DatabaseTarget;
+
+import javax.net.ssl.SSLException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Properties;
+
+/** Opens driver connections for a {@link DatabaseTarget} and maps driver failures to s2mtls errors. */
+final class JdbcConnector {
+    /** Both offered; the driver itself would offer only what SSLContext.getInstance("TLSv1.2") enables. */
+    static final String PROTOCOLS = "TLSv1.2,TLSv1.3";
+
+    private JdbcConnector() {
+    }
+
+    static Connection connect(DatabaseTarget target) {
+        DriverLogging.configure(target.verbose());
+        Properties properties = new Properties();
+        properties.setProperty("user", target.user());
+        target.password().ifPresent(p -> properties.setProperty("password", new String(p)));
+        properties.setProperty("connectTimeout", "10000");
+        properties.setProperty("sslMode", switch (target.sslMode()) {
+            case DISABLE -> "disable";
+            case VERIFY_CA -> "verify-ca";
+            case VERIFY_FULL -> "verify-full";
+        });
+        if (target.sslMode() != DatabaseTarget.SslMode.DISABLE) {
+            properties.setProperty("tlsSocketType", InMemoryTlsSocketPlugin.TYPE);
+            properties.setProperty("enabledSslProtocolSuites", PROTOCOLS);
+        }
+        try (TlsMaterialRegistry.Registration registration = TlsMaterialRegistry.register(
+                new TlsMaterialRegistry.Material(target.clientCertificate(), target.serverCas()))) {
+            properties.setProperty(TlsMaterialRegistry.TOKEN_PROPERTY, registration.token());
+            Connection connection = new com.singlestore.jdbc.Driver().connect(target.jdbcUrl(), properties);
+            if (connection == null) {
+                throw S2mtlsException.badInput("--jdbc-url: '" + target.jdbcUrl() + "' is not a SingleStore JDBC URL;"
+                        + " write jdbc:singlestore://host:port/");
+            }
+            return connection;
+        } catch (SQLException e) {
+            throw failure(e, target, "log in as '" + target.user() + "'");
+        }
+    }
+
+    /** An EXTERNAL error for {@code e}, naming the server and explaining access denials. */
+    static S2mtlsException failure(SQLException e, DatabaseTarget target, String action) {
+        String server = hostAndPort(target.jdbcUrl());
+        if (e.getErrorCode() == 1045 || "28000".equals(e.getSQLState())) {
+            return S2mtlsException.external("database " + server + ": access denied for '" + target.user() + "'."
+                    + " The server gives the same answer for a missing, expired or wrongly chained certificate as for"
+                    + " a subject that differs from the account's REQUIRE SUBJECT. Tell them apart: verify the chain"
+                    + " first (s2mtls cert verify --ca <the server's client CA> cert.pem), then compare"
+                    + " `s2mtls subject cert.pem` with the REQUIRE SUBJECT shown by `s2mtls user show "
+                    + target.user() + "`", e);
+        }
+        Throwable cause = rootCause(e);
+        if (cause instanceof ConnectException || cause instanceof UnknownHostException
+                || cause instanceof NoRouteToHostException || cause instanceof SocketTimeoutException) {
+            return S2mtlsException.external("database " + server + " is unreachable: " + cause.getMessage(), e);
+        }
+        if (cause instanceof SSLException || cause instanceof java.security.cert.CertificateException) {
+            return S2mtlsException.external("database " + server + ": TLS handshake failed (" + cause.getMessage()
+                    + "); check that --ca is the CA that signed the server certificate", e);
+        }
+        if (e.getSQLState() != null && e.getSQLState().startsWith("08") && cause == e) {
+            return S2mtlsException.external("database " + server + " is unreachable: " + e.getMessage(), e);
+        }
+        return S2mtlsException.external("database " + server + ": cannot " + action + ": " + e.getMessage()
+                + " (error " + e.getErrorCode() + ", SQLSTATE " + e.getSQLState() + ")", e);
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    /** {@code host:port} from {@code jdbc:singlestore://host:port/db?...} (port 3306 when absent). */
+    static String hostAndPort(String jdbcUrl) {
+        int start = jdbcUrl.indexOf("//");
+        if (start < 0) {
+            return jdbcUrl;
+        }
+        String rest = jdbcUrl.substring(start + 2);
+        int end = rest.length();
+        for (char stop : new char[] {'/', '?', ','}) {
+            int at = rest.indexOf(stop);
+            if (at >= 0 && at < end) {
+                end = at;
+            }
+        }
+        String hostPort = rest.substring(0, end);
+        int at = hostPort.lastIndexOf('@');
+        hostPort = hostPort.substring(at + 1);
+        boolean hasPort = hostPort.startsWith("[") ? hostPort.contains("]:") : hostPort.contains(":");
+        return hasPort ? hostPort : hostPort + ":3306";
+    }
+}
