@@ -17,6 +17,21 @@ final class JdbcConnector {
     /** Both offered; the driver itself would offer only what SSLContext.getInstance("TLSv1.2") enables. */
     static final String PROTOCOLS = "TLSv1.2,TLSv1.3";
 
+    /**
+     * The JDK's default suites, TLS 1.3 ones included. Named explicitly because the driver builds its
+     * context with SSLContext.getInstance("TLSv1.2"), whose default suites exclude TLS 1.3, so that
+     * enabling the protocol alone offers no TLS 1.3 suite and TLS 1.2 is negotiated.
+     */
+    static final String CIPHER_SUITES = defaultCipherSuites();
+
+    private static String defaultCipherSuites() {
+        try {
+            return String.join(",", javax.net.ssl.SSLContext.getDefault().getDefaultSSLParameters().getCipherSuites());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JDK has no default TLS context", e);
+        }
+    }
+
     private JdbcConnector() {
     }
 
@@ -34,6 +49,7 @@ final class JdbcConnector {
         if (target.sslMode() != DatabaseTarget.SslMode.DISABLE) {
             properties.setProperty("tlsSocketType", InMemoryTlsSocketPlugin.TYPE);
             properties.setProperty("enabledSslProtocolSuites", PROTOCOLS);
+            properties.setProperty("enabledSslCipherSuites", CIPHER_SUITES);
         }
         try (TlsMaterialRegistry.Registration registration = TlsMaterialRegistry.register(
                 new TlsMaterialRegistry.Material(target.clientCertificate(), target.serverCas()))) {
@@ -45,20 +61,50 @@ final class JdbcConnector {
             }
             return connection;
         } catch (SQLException e) {
+            if (target.clientCertificate().isPresent() && handshakeRefused(e)) {
+                return throwRefusal(e, target);
+            }
             throw failure(e, target, "log in as '" + target.user() + "'");
         }
     }
+
+    /**
+     * MariaDB (OpenSSL) ends the TLS handshake itself when it rejects a client certificate (not from its
+     * client CA, expired): the client sees a fatal alert, or a broken pipe / reset when the alert races
+     * with its own writes. For the operator that is an access denial like 1045.
+     */
+    private static boolean handshakeRefused(SQLException e) {
+        if (e.getErrorCode() == 1045 || "28000".equals(e.getSQLState())) {
+            return false;
+        }
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String message = String.valueOf(t.getMessage());
+            if (t instanceof SSLException && message.contains("Received fatal alert")
+                    || message.contains("Broken pipe") || message.contains("Connection reset")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Connection throwRefusal(SQLException e, DatabaseTarget target) {
+        String reason = String.valueOf(rootCause(e).getMessage());
+        throw S2mtlsException.external("database " + hostAndPort(target.jdbcUrl()) + ": access denied for '"
+                + target.user() + "': the server ended the TLS handshake (" + reason + "), which is how it rejects a"
+                + " client certificate that is expired or not from its client CA. " + HOW_TO_TELL, e);
+    }
+
+    static final String HOW_TO_TELL = "The server gives the same answer for a missing, expired or wrongly chained"
+            + " certificate as for a subject that differs from the account's REQUIRE SUBJECT. Tell them apart: verify the"
+            + " chain first (s2mtls cert verify --ca <the server's client CA> cert.pem), then compare"
+            + " `s2mtls subject cert.pem` with the REQUIRE SUBJECT shown by `s2mtls user show <user>`";
 
     /** An EXTERNAL error for {@code e}, naming the server and explaining access denials. */
     static S2mtlsException failure(SQLException e, DatabaseTarget target, String action) {
         String server = hostAndPort(target.jdbcUrl());
         if (e.getErrorCode() == 1045 || "28000".equals(e.getSQLState())) {
-            return S2mtlsException.external("database " + server + ": access denied for '" + target.user() + "'."
-                    + " The server gives the same answer for a missing, expired or wrongly chained certificate as for"
-                    + " a subject that differs from the account's REQUIRE SUBJECT. Tell them apart: verify the chain"
-                    + " first (s2mtls cert verify --ca <the server's client CA> cert.pem), then compare"
-                    + " `s2mtls subject cert.pem` with the REQUIRE SUBJECT shown by `s2mtls user show "
-                    + target.user() + "`", e);
+            return S2mtlsException.external("database " + server + ": access denied for '" + target.user() + "'. "
+                    + HOW_TO_TELL, e);
         }
         Throwable cause = rootCause(e);
         if (cause instanceof ConnectException || cause instanceof UnknownHostException
