@@ -139,11 +139,11 @@ final class JdbcUserDirectory implements UserDirectory {
         Map<UserAccount, TlsRequirement> expected = new LinkedHashMap<>();
         for (UserCommand command : commands) {
             if (command instanceof UserCommand.CreateUser create) {
-                expected.put(create.account(), create.policy().requirement());
+                expected.put(dialect.canonical(create.account()), create.policy().requirement());
             } else if (command instanceof UserCommand.AlterUser alter) {
-                expected.put(alter.account(), alter.requirement());
+                expected.put(dialect.canonical(alter.account()), alter.requirement());
             } else if (command instanceof UserCommand.DropUser drop) {
-                expected.remove(drop.account());
+                expected.remove(dialect.canonical(drop.account()));
             }
         }
         if (expected.isEmpty() || !(dialect instanceof MariaDbDialect mysqlFamily)) {
@@ -220,7 +220,7 @@ final class JdbcUserDirectory implements UserDirectory {
     }
 
     private Optional<String> showCreateUserLine(UserAccount account) {
-        String sql = "SHOW CREATE USER " + dialect.literals().account(account);
+        String sql = "SHOW CREATE USER " + dialect.sqlAccount(account);
         try (Statement statement = connection.createStatement()) {
             statement.setEscapeProcessing(false);
             try (ResultSet row = statement.executeQuery(sql)) {
@@ -235,7 +235,7 @@ final class JdbcUserDirectory implements UserDirectory {
     }
 
     private List<String> showGrants(UserAccount account) {
-        String sql = "SHOW GRANTS FOR " + dialect.literals().account(account);
+        String sql = "SHOW GRANTS FOR " + dialect.sqlAccount(account);
         List<String> grants = new ArrayList<>();
         try (Statement statement = connection.createStatement()) {
             statement.setEscapeProcessing(false);
@@ -273,7 +273,8 @@ final class JdbcUserDirectory implements UserDirectory {
     }
 
     @Override
-    public Optional<DatabaseUser> show(UserAccount account) {
+    public Optional<DatabaseUser> show(UserAccount requested) {
+        UserAccount account = dialect.canonical(requested);
         if (dialect instanceof SingleStoreDialect) {
             List<String> grants = showGrants(account);
             if (grants.isEmpty()) {

@@ -2,6 +2,7 @@ package io.s2mtls.adapters.jdbc;
 
 import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.user.TlsRequirement;
+import io.s2mtls.core.user.UserAccount;
 
 /**
  * MySQL and MariaDB: REQUIRE NONE/SSL/X509/SUBJECT/ISSUER; accounts are read back with
@@ -25,6 +26,12 @@ final class MariaDbDialect extends SqlDialect {
     @Override
     String name() {
         return mariaDb ? "mariadb" : "mysql";
+    }
+
+    @Override
+    UserAccount canonical(UserAccount account) {
+        String host = account.host().toLowerCase(java.util.Locale.ROOT);
+        return host.equals(account.host()) ? account : new UserAccount(account.name(), host);
     }
 
     boolean isMariaDb() {

@@ -23,6 +23,19 @@ abstract sealed class SqlDialect permits SingleStoreDialect, MariaDbDialect {
 
     abstract String name();
 
+    /**
+     * The account as the server will store it. MySQL and MariaDB lower-case host names (a host is matched
+     * case-insensitively), so {@code 'u'@'DB.Example'} is stored as {@code 'u'@'db.example'}; the SQL is
+     * written with the stored form so that the dry run, the server and the read-back agree.
+     */
+    UserAccount canonical(UserAccount account) {
+        return account;
+    }
+
+    final String sqlAccount(UserAccount account) {
+        return literals.account(canonical(account));
+    }
+
     SqlLiterals literals() {
         return literals;
     }
@@ -40,20 +53,20 @@ abstract sealed class SqlDialect permits SingleStoreDialect, MariaDbDialect {
         for (UserCommand command : commands) {
             if (command instanceof UserCommand.CreateUser create) {
                 check(create.policy().requirement());
-                accounts.add("CREATE USER " + literals.account(create.account()) + require(create.policy().requirement()));
+                accounts.add("CREATE USER " + sqlAccount(create.account()) + require(create.policy().requirement()));
                 for (PrivilegeGrant grant : create.policy().grants()) {
                     privileges.add(grant(create.account(), grant));
                 }
             } else if (command instanceof UserCommand.AlterUser alter) {
                 check(alter.requirement());
-                accounts.add("ALTER USER " + literals.account(alter.account()) + require(alter.requirement()));
+                accounts.add("ALTER USER " + sqlAccount(alter.account()) + require(alter.requirement()));
             } else if (command instanceof UserCommand.DropUser drop) {
-                accounts.add("DROP USER " + (drop.ifExists() ? "IF EXISTS " : "") + literals.account(drop.account()));
+                accounts.add("DROP USER " + (drop.ifExists() ? "IF EXISTS " : "") + sqlAccount(drop.account()));
             } else if (command instanceof UserCommand.Grant grant) {
                 privileges.add(grant(grant.account(), grant.grant()));
             } else if (command instanceof UserCommand.Revoke revoke) {
                 privileges.add("REVOKE " + String.join(", ", revoke.grant().privileges())
-                        + " ON " + level(revoke.grant()) + " FROM " + literals.account(revoke.account()));
+                        + " ON " + level(revoke.grant()) + " FROM " + sqlAccount(revoke.account()));
             } else {
                 throw new IllegalArgumentException("unknown command " + command);
             }
@@ -86,7 +99,7 @@ abstract sealed class SqlDialect permits SingleStoreDialect, MariaDbDialect {
     }
 
     private String grant(UserAccount account, PrivilegeGrant grant) {
-        return "GRANT " + String.join(", ", grant.privileges()) + " ON " + level(grant) + " TO " + literals.account(account);
+        return "GRANT " + String.join(", ", grant.privileges()) + " ON " + level(grant) + " TO " + sqlAccount(account);
     }
 
     private static String level(PrivilegeGrant grant) {
