@@ -115,8 +115,14 @@ final class JdbcConnector {
             return S2mtlsException.external("database " + server + ": TLS handshake failed (" + cause.getMessage()
                     + "); check that --ca is the CA that signed the server certificate", e);
         }
-        if (e.getSQLState() != null && e.getSQLState().startsWith("08") && cause == e) {
-            return S2mtlsException.external("database " + server + " is unreachable: " + e.getMessage(), e);
+        String message = String.valueOf(e.getMessage());
+        if (message.contains("hostname verification failed")) {
+            return S2mtlsException.external("database " + server + ": the server certificate does not name the host of"
+                    + " --jdbc-url (verify-full): " + message.replaceFirst("^\\(conn=\\d+\\) ", "")
+                    + " Connect with a name in its subject alternative names", e);
+        }
+        if (message.contains("Connection refused") || message.contains("connect timed out") || message.contains("UnknownHost")) {
+            return S2mtlsException.external("database " + server + " is unreachable: " + message, e);
         }
         return S2mtlsException.external("database " + server + ": cannot " + action + ": " + e.getMessage()
                 + " (error " + e.getErrorCode() + ", SQLSTATE " + e.getSQLState() + ")", e);

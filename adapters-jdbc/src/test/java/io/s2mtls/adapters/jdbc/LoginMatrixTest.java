@@ -68,11 +68,15 @@ class LoginMatrixTest {
 
     @Test
     void verifyFullRefusesAHostNotInTheServerCertificate() {
-        DatabaseTarget wrongName = new DatabaseTarget(db.jdbcUrl().replace("127.0.0.1", "127.0.0.2"), "mx_x509",
+        DatabaseTarget wrongName = new DatabaseTarget(db.jdbcUrl().replace("127.0.0.1", "localhost"), "mx_x509",
                 Optional.empty(), db.userTarget("mx_x509", ours).clientCertificate(), List.of(db.authority().certificate()),
                 DatabaseTarget.SslMode.VERIFY_FULL, false);
         S2mtlsException e = assertThrows(S2mtlsException.class, () -> LOGIN.login(wrongName));
         assertEquals(ErrorKind.EXTERNAL, e.kind());
+        assertTrue(e.getMessage().contains("localhost") && !e.getMessage().contains("unreachable")
+                && !e.getMessage().contains("access denied"), e.getMessage());
+        // the same name is fine with verify-ca, which checks the chain only
+        assertEquals("mx_x509@%", LOGIN.login(wrongName.withSslMode(DatabaseTarget.SslMode.VERIFY_CA)).currentUser());
     }
 
     @Test
@@ -108,6 +112,24 @@ class LoginMatrixTest {
         TestAuthority.Issued close = db.authority().issueClient("CN=Js3g\\+AF\\+,O=examplf,C=US");
         assertEquals(subject.length(), Subjects.opensslOneline(close.certificate()).length());
         assertDenied(db.userTarget("mx_subject", close));
+    }
+
+    @Test
+    void anAdminCanManageUsersLoggedInWithAClientCertificate() {
+        TestAuthority.Issued adminCert = db.authority().issueClient("CN=cert-admin,O=s2mtls tests");
+        UserAccount admin = UserAccount.anyHost("mx_cert_admin");
+        directory.execute(List.of(new io.s2mtls.core.user.UserCommand.DropUser(admin, true),
+                new io.s2mtls.core.user.UserCommand.CreateUser(new UserPolicy(admin,
+                        TlsRequirement.subject(Subjects.opensslOneline(adminCert.certificate())),
+                        List.of(io.s2mtls.core.user.PrivilegeGrant.parse("ALL PRIVILEGES ON *.*"))), false)));
+        db.sql("GRANT ALL PRIVILEGES ON *.* TO 'mx_cert_admin'@'%' WITH GRANT OPTION");
+        try (UserDirectory asCertAdmin = new SingleStoreDirectoryProvider().open(db.userTarget("mx_cert_admin", adminCert), Contexts.empty())) {
+            UserAccount made = UserAccount.anyHost("mx_made_by_cert_admin");
+            asCertAdmin.execute(List.of(new io.s2mtls.core.user.UserCommand.DropUser(made, true),
+                    io.s2mtls.core.user.UserCommand.create(made, TlsRequirement.x509(), List.of())));
+            assertEquals(Optional.of(TlsRequirement.x509()), asCertAdmin.show(made).orElseThrow().requirement());
+            asCertAdmin.drop(made);
+        }
     }
 
     @Test
