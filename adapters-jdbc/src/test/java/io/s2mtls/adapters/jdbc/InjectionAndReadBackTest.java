@@ -267,6 +267,29 @@ class InjectionAndReadBackTest {
         directory.drop(existing);
     }
 
+    @Test
+    void aFailureInsideABatchNamesWhatRanAndRunsNoGrant() throws SQLException {
+        UserAccount first = UserAccount.anyHost("batch_first");
+        UserAccount existing = UserAccount.anyHost("batch_existing");
+        UserAccount last = UserAccount.anyHost("batch_last");
+        directory.execute(List.of(new UserCommand.DropUser(first, true), new UserCommand.DropUser(existing, true),
+                new UserCommand.DropUser(last, true), UserCommand.create(existing, TlsRequirement.ssl(), List.of())));
+        PrivilegeGrant grant = PrivilegeGrant.parse("SELECT ON s2mtls_test.*");
+        S2mtlsException e = assertThrows(S2mtlsException.class, () -> directory.execute(List.of(
+                UserCommand.create(first, TlsRequirement.x509(), List.of(grant)),
+                UserCommand.create(existing, TlsRequirement.x509(), List.of(grant)),
+                UserCommand.create(last, TlsRequirement.x509(), List.of(grant)))));
+        assertEquals(ErrorKind.EXTERNAL, e.kind());
+        assertTrue(e.getMessage().contains("CREATE USER 'batch_existing'@'%'") && e.getMessage().contains("no GRANT was run"), e.getMessage());
+        for (UserAccount account : List.of(first, existing, last)) {
+            directory.show(account).ifPresent(shown -> assertTrue(shown.grants().stream().noneMatch(g -> g.contains("s2mtls_test")),
+                    account + " got a grant: " + shown.grants()));
+        }
+        assertEquals(Optional.of(TlsRequirement.ssl()), directory.show(existing).orElseThrow().requirement(), "the existing account is untouched");
+        directory.execute(List.of(new UserCommand.DropUser(first, true), new UserCommand.DropUser(existing, true),
+                new UserCommand.DropUser(last, true)));
+    }
+
     private static Optional<String> storedSubject(UserAccount account) throws SQLException {
         try (Connection admin = db.adminConnection(); PreparedStatement query = admin.prepareStatement(
                 "SELECT JSON_VALUE(Priv, '$.x509_subject') FROM mysql.global_priv WHERE User = ? AND Host = ?")) {
