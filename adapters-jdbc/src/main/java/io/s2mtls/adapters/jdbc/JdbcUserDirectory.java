@@ -40,16 +40,15 @@ final class JdbcUserDirectory implements UserDirectory {
     static JdbcUserDirectory open(Connection connection, DatabaseTarget target, Optional<String> forcedDialect) {
         try {
             String version;
-            String comment;
             String sqlMode;
             try (Statement statement = connection.createStatement();
-                 ResultSet row = statement.executeQuery("SELECT @@version, @@version_comment, @@sql_mode")) {
+                 ResultSet row = statement.executeQuery("SELECT @@version, @@sql_mode")) {
                 row.next();
                 version = String.valueOf(row.getString(1));
-                comment = String.valueOf(row.getString(2));
-                sqlMode = String.valueOf(row.getString(3));
+                sqlMode = String.valueOf(row.getString(2));
             }
-            Optional<String> memsqlVersion = memsqlVersion(connection);
+            String comment = variable(connection, "@@version_comment").orElse("");
+            Optional<String> memsqlVersion = variable(connection, "@@memsql_version");
             SqlLiterals literals = SqlLiterals.forSqlMode(sqlMode);
             boolean mariaDb = version.contains("MariaDB") || comment.contains("MariaDB");
             String choice = forcedDialect.orElse(mariaDb ? "mariadb" : memsqlVersion.isPresent() ? "singlestore" : "mysql");
@@ -67,12 +66,13 @@ final class JdbcUserDirectory implements UserDirectory {
         }
     }
 
-    private static Optional<String> memsqlVersion(Connection connection) {
+    /** A server variable, or empty when the server has no such variable (1193 on MySQL for @@memsql_version). */
+    private static Optional<String> variable(Connection connection, String name) {
         try (Statement statement = connection.createStatement();
-             ResultSet row = statement.executeQuery("SELECT @@memsql_version")) {
+             ResultSet row = statement.executeQuery("SELECT " + name)) {
             return row.next() ? Optional.ofNullable(row.getString(1)) : Optional.empty();
         } catch (SQLException e) {
-            return Optional.empty(); // 1193 unknown system variable: not SingleStore
+            return Optional.empty();
         }
     }
 
