@@ -22,11 +22,11 @@ import java.util.Locale;
  *   <li>the floor: the same statements, one by one, on one plain driver connection (no s2mtls code);</li>
  *   <li>a shell-script loop: the {@code mariadb} client once per user.</li>
  * </ol>
- * Arguments: [users] [client-loop users]. Each of the first two is measured three times, alternating, best kept
+ * Arguments: [users] [client-loop users]. Each of the first two is measured five times, alternating; best and median printed
  * (the machine is shared; every sample is printed).
  */
 public final class CreateUsersBenchmark {
-    private static final int ROUNDS = 3;
+    private static final int ROUNDS = 5;
 
     private CreateUsersBenchmark() {
     }
@@ -53,14 +53,18 @@ public final class CreateUsersBenchmark {
 
         long bestAdapter = Long.MAX_VALUE;
         long bestFloor = Long.MAX_VALUE;
+        List<Long> adapters = new ArrayList<>();
+        List<Long> floors = new ArrayList<>();
         List<String> samples = new ArrayList<>();
         for (int round = 0; round < ROUNDS; round++) {
             List<String> floorSql = plan(db, provider, commands("floor" + round + "_", users, grant));
             long floor = floor(db, floorSql);
             bestFloor = Math.min(bestFloor, floor);
+            floors.add(floor);
             drop(db, "floor" + round + "_");
             long adapter = adapter(db, provider, commands("adapter" + round + "_", users, grant));
             bestAdapter = Math.min(bestAdapter, adapter);
+            adapters.add(adapter);
             drop(db, "adapter" + round + "_");
             samples.add(String.format(Locale.ROOT, "round %d: floor %.0f ms, adapter %.0f ms", round, floor / 1e6, adapter / 1e6));
         }
@@ -86,8 +90,17 @@ public final class CreateUsersBenchmark {
         System.out.printf(Locale.ROOT, "adapter (batched, verified):       %8.1f ms total, %.3f ms/user%n", bestAdapter / 1e6, adapterPerUser);
         System.out.printf(Locale.ROOT, "floor (plain JDBC, one by one):    %8.1f ms total, %.3f ms/user%n", bestFloor / 1e6, floorPerUser);
         System.out.printf(Locale.ROOT, "mariadb client once per user:      %8.1f ms total, %.3f ms/user%n", client / 1e6, clientPerUser);
-        System.out.printf(Locale.ROOT, "adapter / floor = %.2fx (target <= 1.5x); client loop / floor = %.1fx; client loop / adapter = %.1fx%n",
+        double adapterMedian = median(adapters) / 1e6 / users;
+        double floorMedian = median(floors) / 1e6 / users;
+        System.out.printf(Locale.ROOT, "medians: adapter %.3f ms/user, floor %.3f ms/user, adapter / floor = %.2fx%n",
+                adapterMedian, floorMedian, adapterMedian / floorMedian);
+        System.out.printf(Locale.ROOT, "best: adapter / floor = %.2fx (target <= 1.5x); client loop / floor = %.1fx; client loop / adapter = %.1fx%n",
                 adapterPerUser / floorPerUser, clientPerUser / floorPerUser, clientPerUser / adapterPerUser);
+    }
+
+    private static long median(List<Long> values) {
+        List<Long> sorted = values.stream().sorted().toList();
+        return sorted.get(sorted.size() / 2);
     }
 
     private static List<UserCommand> commands(String prefix, int n, PrivilegeGrant grant) {
