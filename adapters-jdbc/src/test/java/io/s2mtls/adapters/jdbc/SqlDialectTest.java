@@ -8,7 +8,6 @@ import io.s2mtls.core.user.PrivilegeGrant;
 import io.s2mtls.core.user.TlsRequirement;
 import io.s2mtls.core.user.UserAccount;
 import io.s2mtls.core.user.UserCommand;
-import io.s2mtls.core.user.UserPolicy;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

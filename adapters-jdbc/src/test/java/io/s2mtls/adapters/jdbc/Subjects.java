@@ -3,11 +3,9 @@ package io.s2mtls.adapters.jdbc;
 import io.s2mtls.core.testing.ExternalTool;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
-import java.util.Base64;
 
 /** The reference subject string: what {@code openssl x509 -noout -subject -nameopt compat} prints. */
 final class Subjects {
