@@ -1,11 +1,30 @@
 package io.s2mtls.core.user;
 
+import io.s2mtls.core.spi.PluginContext;
+
+import java.util.Set;
+
 /**
- * Opens a connection to a database server for managing certificate-bound users. Placeholder shape;
- * the database issue defines its operations.
+ * Opens connections to database servers for managing certificate-bound users, for one JDBC
+ * sub-protocol. Found at run time through {@link io.s2mtls.core.spi.S2mtlsPlugin#userDirectories()}.
  */
 public interface UserDirectoryProvider {
 
-    /** The JDBC sub-protocol served, e.g. {@code singlestore}. */
+    /** The JDBC sub-protocol served, e.g. {@code singlestore} for {@code jdbc:singlestore://...}. */
     String scheme();
+
+    /**
+     * Connects as the target's (administrative) user and returns a directory for that server. The dialect
+     * is chosen from the server itself. Throws an {@code EXTERNAL} error when the server is unreachable or
+     * refuses the login.
+     */
+    UserDirectory open(DatabaseTarget target, PluginContext context);
+
+    /** Logs in as a (certificate-bound) user and reports what the server says about the connection. */
+    MtlsLogin mtlsLogin(PluginContext context);
+
+    /** Option keys this provider accepts in {@link PluginContext#options()}; the host refuses any other. */
+    default Set<String> optionNames() {
+        return Set.of();
+    }
 }

@@ -1,0 +1,69 @@
+package io.s2mtls.adapters.jdbc;
+
+import io.s2mtls.core.error.S2mtlsException;
+import io.s2mtls.core.user.TlsRequirement;
+
+/**
+ * SingleStore: {@code REQUIRE {SSL | X509 | SUBJECT '...' | NONE}}; no ISSUER or CIPHER; REQUIRE SUBJECT
+ * from 9.0 and REQUIRE X509 from 9.0.1. The server documents no way to read a requirement back.
+ */
+final class SingleStoreDialect extends SqlDialect {
+    private final Version version;
+
+    SingleStoreDialect(SqlLiterals literals, Version version) {
+        super(literals);
+        this.version = version;
+    }
+
+    @Override
+    String name() {
+        return "singlestore";
+    }
+
+    @Override
+    void check(TlsRequirement requirement) {
+        if (requirement instanceof TlsRequirement.X509) {
+            gate(new Version(9, 0, 1), "REQUIRE X509");
+        } else if (requirement instanceof TlsRequirement.Subject subject) {
+            gate(new Version(9, 0, 0), "REQUIRE SUBJECT");
+            checkOneline(subject.oneline(), "subject");
+        } else if (requirement instanceof TlsRequirement.Issuer) {
+            throw S2mtlsException.badInput("REQUIRE ISSUER: SingleStore has no"
+                    + " ISSUER requirement; use REQUIRE SUBJECT, and let the server's ssl_ca_for_client_cert decide the issuer");
+        }
+    }
+
+    private void gate(Version minimum, String what) {
+        if (version.compareTo(minimum) < 0) {
+            throw S2mtlsException.badInput(what + " needs SingleStore " + minimum + " or later; this server is "
+                    + version + " and accepts only REQUIRE SSL or REQUIRE NONE. Upgrade the server, or use --ssl");
+        }
+    }
+
+    /** A dotted version, compared numerically; missing parts count as 0. */
+    record Version(int major, int minor, int patch) implements Comparable<Version> {
+        static Version parse(String text) {
+            String[] parts = text.trim().split("[^0-9]+");
+            int[] numbers = new int[3];
+            int found = 0;
+            for (String part : parts) {
+                if (!part.isEmpty() && found < 3) {
+                    numbers[found++] = Integer.parseInt(part.length() > 9 ? part.substring(0, 9) : part);
+                }
+            }
+            return new Version(numbers[0], numbers[1], numbers[2]);
+        }
+
+        @Override
+        public int compareTo(Version other) {
+            int c = Integer.compare(major, other.major);
+            c = c != 0 ? c : Integer.compare(minor, other.minor);
+            return c != 0 ? c : Integer.compare(patch, other.patch);
+        }
+
+        @Override
+        public String toString() {
+            return major + "." + minor + "." + patch;
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.s2mtls.adapters.jdbc;
+
+import io.s2mtls.core.error.ErrorKind;
+import io.s2mtls.core.error.S2mtlsException;
+import io.s2mtls.core.spi.PluginRegistry;
+import io.s2mtls.core.spi.S2mtlsPlugin;
+import io.s2mtls.core.user.PrivilegeGrant;
+import io.s2mtls.core.user.TlsRequirement;
+import io.s2mtls.core.user.UserAccount;
+import io.s2mtls.core.user.UserCommand;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.ServiceLoader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** SQL generation, escaping and parsing without a server. */
+class SqlDialectTest {
+    private static final SqlLiterals DEFAULT = new SqlLiterals(false);
+    private static final SqlLiterals NBE = SqlLiterals.forSqlMode("STRICT_TRANS_TABLES,NO_BACKSLASH_ESCAPES");
+
+    @Test
+    void literalsFollowTheSqlMode() {
+        assertEquals("'/CN=Js3g\\\\+AF\\\\+/C=US'", DEFAULT.quote("/CN=Js3g\\+AF\\+/C=US", "subject"));
+        assertEquals("'/CN=Js3g\\+AF\\+/C=US'", NBE.quote("/CN=Js3g\\+AF\\+/C=US", "subject"));
+        assertEquals("'it\\'s \\\\ a\\nb\\rc\\Z'", DEFAULT.quote("it's \\ a\nb\rc\u001A", "x"));
+        assertEquals("'it''s \\ a\nb'", NBE.quote("it's \\ a\nb", "x"));
+        assertTrue(SqlLiterals.forSqlMode("NO_BACKSLASH_ESCAPES").noBackslashEscapes());
+        assertTrue(!SqlLiterals.forSqlMode("ANSI_QUOTES,STRICT_ALL_TABLES").noBackslashEscapes());
+        assertThrows(S2mtlsException.class, () -> DEFAULT.quote("a\0b", "x"));
+        assertThrows(S2mtlsException.class, () -> NBE.quote("a\0b", "x"));
+    }
+
+    @Test
+    void singleStoreGatesX509At901AndSubjectAt90() {
+        UserAccount alice = UserAccount.anyHost("alice");
+        for (String version : List.of("8.9.9", "9.0.0")) {
+            SingleStoreDialect dialect = new SingleStoreDialect(DEFAULT, SingleStoreDialect.Version.parse(version));
+            S2mtlsException e = assertThrows(S2mtlsException.class, () -> dialect.plan(List.of(UserCommand.create(alice, TlsRequirement.x509(), List.of()))));
+            assertEquals(ErrorKind.BAD_INPUT, e.kind());
+            assertTrue(e.getMessage().contains("9.0.1"), e.getMessage());
+        }
+        SingleStoreDialect old = new SingleStoreDialect(DEFAULT, SingleStoreDialect.Version.parse("8.9.30"));
+        assertThrows(S2mtlsException.class, () -> old.plan(List.of(UserCommand.create(alice, TlsRequirement.subject("/CN=a"), List.of()))));
+        assertEquals(List.of("CREATE USER 'alice'@'%' REQUIRE SSL"), old.plan(List.of(UserCommand.create(alice, TlsRequirement.ssl(), List.of()))).all());
+
+        SingleStoreDialect v900 = new SingleStoreDialect(DEFAULT, SingleStoreDialect.Version.parse("9.0.0"));
+        assertEquals(List.of("CREATE USER 'alice'@'%' REQUIRE SUBJECT '/O=example/CN=Js3g\\\\+AF\\\\+/C=US'",
+                        "GRANT SELECT ON `db`.* TO 'alice'@'%'"),
+                v900.plan(List.of(UserCommand.create(alice, TlsRequirement.subject("/O=example/CN=Js3g\\+AF\\+/C=US"),
+                        List.of(PrivilegeGrant.parse("SELECT ON db.*"))))).all());
+        SingleStoreDialect v901 = new SingleStoreDialect(DEFAULT, SingleStoreDialect.Version.parse("9.0.1-abc"));
+        assertEquals(List.of("ALTER USER 'alice'@'%' REQUIRE X509"),
+                v901.plan(List.of(new UserCommand.AlterUser(alice, TlsRequirement.x509(), false))).all());
+        S2mtlsException issuer = assertThrows(S2mtlsException.class, () -> v901.plan(List.of(
+                new UserCommand.AlterUser(alice, new TlsRequirement.Issuer("/CN=ca", Optional.empty()), false))));
+        assertTrue(issuer.getMessage().contains("no ISSUER"));
+        assertEquals(new SingleStoreDialect.Version(10, 0, 0), SingleStoreDialect.Version.parse("10.0"));
+    }
+
+    @Test
+    void grantsComeAfterEveryAccountStatement() {
+        MariaDbDialect dialect = new MariaDbDialect(DEFAULT, true);
+        List<String> sql = dialect.plan(List.of(
+                UserCommand.create(UserAccount.anyHost("a"), TlsRequirement.x509(), List.of(PrivilegeGrant.parse("SELECT ON d.*"))),
+                UserCommand.create(new UserAccount("b", "DB.Example"), new TlsRequirement.Issuer("/CN=ca", Optional.of(TlsRequirement.subject("/CN=b"))), List.of()),
+                new UserCommand.Revoke(UserAccount.anyHost("c"), PrivilegeGrant.parse("INSERT ON d.t")))).all();
+        assertEquals(List.of("CREATE USER 'a'@'%' REQUIRE X509",
+                "CREATE USER 'b'@'db.example' REQUIRE ISSUER '/CN=ca' AND SUBJECT '/CN=b'",
+                "GRANT SELECT ON `d`.* TO 'a'@'%'",
+                "REVOKE INSERT ON `d`.`t` FROM 'c'@'%'"), sql);
+    }
+
+    @Test
+    void showCreateUserIsParsedWithItsOwnQuoting() {
+        ShowCreateUser.Parsed parsed = ShowCreateUser.parse("CREATE USER `x\\y'z\n`@`%` REQUIRE ISSUER '/CN=i' SUBJECT '/CN=a\\\\b''c\"d'");
+        assertEquals(new UserAccount("x\\y'z\n", "%"), parsed.account());
+        assertEquals(new TlsRequirement.Issuer("/CN=i", Optional.of(TlsRequirement.subject("/CN=a\\b'c\"d"))), parsed.requirement());
+        assertEquals(TlsRequirement.x509(), ShowCreateUser.parse("CREATE USER `q`@`%` REQUIRE X509").requirement());
+        assertEquals(TlsRequirement.ssl(), ShowCreateUser.parse("CREATE USER `p`@`%` REQUIRE SSL").requirement());
+        assertEquals(TlsRequirement.none(), ShowCreateUser.parse("CREATE USER `root`@`127.0.0.1` IDENTIFIED BY PASSWORD '*REQUIRE'").requirement());
+        assertEquals(TlsRequirement.subject("/CN=x"), ShowCreateUser.parse("CREATE USER `a``b`@`h` REQUIRE SUBJECT '/CN=x' PASSWORD EXPIRE").requirement());
+        assertEquals(new UserAccount("a`b", "h"), ShowCreateUser.parse("CREATE USER `a``b`@`h` REQUIRE SUBJECT '/CN=x'").account());
+    }
+
+    @Test
+    void theMariaDbLengthLimitCountsJsonEscapes() {
+        MariaDbDialect dialect = new MariaDbDialect(DEFAULT, true);
+        dialect.check(TlsRequirement.subject("/CN=" + "a".repeat(1020)));
+        assertThrows(S2mtlsException.class, () -> dialect.check(TlsRequirement.subject("/CN=" + "a".repeat(1021))));
+        dialect.check(new TlsRequirement.Subject("/CN=" + "\\".repeat(510), true));
+        assertThrows(S2mtlsException.class, () -> dialect.check(new TlsRequirement.Subject("/CN=" + "\"".repeat(511), true)));
+        new MariaDbDialect(DEFAULT, false).check(TlsRequirement.subject("/CN=" + "a".repeat(5000)));
+    }
+
+    @Test
+    void thePluginIsFoundWithServiceLoaderAndServesSinglestore() {
+        PluginRegistry registry = new PluginRegistry(ServiceLoader.load(S2mtlsPlugin.class));
+        assertEquals("jdbc", registry.plugins().stream().filter(p -> p instanceof JdbcPlugin).findFirst().orElseThrow().name());
+        assertEquals("singlestore", registry.directory("singlestore").scheme());
+        assertTrue(ServiceLoader.load(com.singlestore.jdbc.plugin.TlsSocketPlugin.class).stream()
+                .anyMatch(p -> p.type() == InMemoryTlsSocketPlugin.class));
+    }
+
+    @Test
+    void hostAndPortComeFromTheUrl() {
+        assertEquals("db.example.com:3306", JdbcConnector.hostAndPort("jdbc:singlestore://db.example.com/"));
+        assertEquals("db:3307", JdbcConnector.hostAndPort("jdbc:singlestore://db:3307/app?sslMode=verify-ca"));
+        assertEquals("[::1]:3306", JdbcConnector.hostAndPort("jdbc:singlestore://[::1]:3306"));
+    }
+}
