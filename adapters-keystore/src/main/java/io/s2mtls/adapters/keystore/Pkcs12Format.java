@@ -163,7 +163,8 @@ final class Pkcs12Format {
                 credential.privateKey().ifPresent(key -> keyBags.add(keyBag(key, credential.name(), id, aesKey, encryptionSalt)));
                 certBags.add(certBag(credential.certificate(), credential.name(), id));
             }
-            byte[] metadata = StoreMetadata.encode(snapshot.authority().flatMap(CaMaterial::keyReference), snapshot.inventory());
+            byte[] metadata = StoreMetadata.encode(snapshot.authority().flatMap(CaMaterial::keyReference), snapshot.inventory(),
+                    snapshot.audit(), snapshot.managedUsers());
             certBags.add(new SafeBag(PKCSObjectIdentifiers.secretBag,
                     new DERSequence(new ASN1Encodable[] {PKCSObjectIdentifiers.data, new DERTaggedObject(true, 0, new DEROctetString(metadata))}),
                     attributes(METADATA_NAME, null)));
@@ -472,7 +473,7 @@ final class Pkcs12Format {
         if (authority.isEmpty() && metadata.caKeyReferenceValue().isPresent()) {
             throw new UnreadableException("it has a CA key reference but no CA certificate");
         }
-        return new StoreSnapshot(authority, credentials, inventory);
+        return new StoreSnapshot(authority, credentials, inventory, metadata.auditEvents(), metadata.managedUserRecords());
     }
 
     private static String requireName(String name, String what) throws UnreadableException {

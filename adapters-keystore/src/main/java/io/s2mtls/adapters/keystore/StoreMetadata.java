@@ -3,15 +3,19 @@ package io.s2mtls.adapters.keystore;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.s2mtls.core.pki.AuditEvent;
 import io.s2mtls.core.pki.CertificateProfile;
 import io.s2mtls.core.pki.CertificateStatus;
 import io.s2mtls.core.pki.InventoryEntry;
+import io.s2mtls.core.pki.ManagedUser;
 
 import java.io.IOException;
 import java.math.BigInteger;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -25,9 +29,12 @@ import java.util.Optional;
  *                "recordedAt":"2026-01-01T00:00:00.123Z"}]}
  * }</pre>
  * Serials are upper-case hex, instants ISO-8601 (exactly as {@link Instant#toString()} writes them, so
- * they round-trip to the nanosecond). Unknown fields are refused rather than dropped on the next write.
+ * they round-trip to the nanosecond). {@code audit} and {@code managedUsers} hold one JSON line each (the
+ * forms of {@link AuditEvent#toJsonLine()} and {@link ManagedUser#toJsonLine()}); documents without them
+ * read as empty. Unknown fields are refused rather than dropped on the next write.
  */
-record StoreMetadata(String format, int version, String caKeyReference, List<Entry> inventory) {
+record StoreMetadata(String format, int version, String caKeyReference, List<Entry> inventory, List<String> audit,
+                     List<String> managedUsers) {
     static final String FORMAT = "s2mtls-store";
     static final int VERSION = 1;
 
@@ -39,12 +46,15 @@ record StoreMetadata(String format, int version, String caKeyReference, List<Ent
                  String sha256Fingerprint, String profile, String status, String recordedAt) {
     }
 
-    static byte[] encode(Optional<String> caKeyReference, List<InventoryEntry> inventory) {
+    static byte[] encode(Optional<String> caKeyReference, List<InventoryEntry> inventory, List<AuditEvent> audit,
+                         Map<String, ManagedUser> managedUsers) {
         List<Entry> entries = inventory.stream().map(e -> new Entry(e.serial().toString(16).toUpperCase(Locale.ROOT),
                 e.name(), e.subject(), e.notBefore().toString(), e.notAfter().toString(), e.sha256Fingerprint(),
                 e.profile().name(), e.status().name(), e.recordedAt().toString())).toList();
         try {
-            return JSON.writeValueAsBytes(new StoreMetadata(FORMAT, VERSION, caKeyReference.orElse(null), entries));
+            return JSON.writeValueAsBytes(new StoreMetadata(FORMAT, VERSION, caKeyReference.orElse(null), entries,
+                    audit.stream().map(AuditEvent::toJsonLine).toList(),
+                    managedUsers.values().stream().map(ManagedUser::toJsonLine).toList()));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write the inventory as JSON", e);
         }
@@ -73,6 +83,26 @@ record StoreMetadata(String format, int version, String caKeyReference, List<Ent
 
     Optional<String> caKeyReferenceValue() {
         return Optional.ofNullable(caKeyReference);
+    }
+
+    List<AuditEvent> auditEvents() {
+        try {
+            return audit == null ? List.of() : audit.stream().map(AuditEvent::fromJsonLine).toList();
+        } catch (RuntimeException problem) {
+            throw new IllegalArgumentException("its audit trail has an unreadable line: " + firstLine(String.valueOf(problem.getMessage())));
+        }
+    }
+
+    Map<String, ManagedUser> managedUserRecords() {
+        Map<String, ManagedUser> users = new LinkedHashMap<>();
+        try {
+            if (managedUsers != null) {
+                managedUsers.stream().map(ManagedUser::fromJsonLine).forEach(u -> users.put(u.key(), u));
+            }
+        } catch (RuntimeException problem) {
+            throw new IllegalArgumentException("its managed-user records have an unreadable line: " + firstLine(String.valueOf(problem.getMessage())));
+        }
+        return users;
     }
 
     List<InventoryEntry> inventoryEntries() {

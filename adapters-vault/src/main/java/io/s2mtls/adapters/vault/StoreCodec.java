@@ -67,6 +67,10 @@ final class StoreCodec {
                     .put("status", entry.status().name())
                     .put("recorded_at", entry.recordedAt().toString());
         }
+        ArrayNode audit = data.putArray("audit");
+        snapshot.audit().forEach(event -> audit.add(event.toJsonLine()));
+        ArrayNode managedUsers = data.putArray("managed_users");
+        snapshot.managedUsers().values().forEach(user -> managedUsers.add(user.toJsonLine()));
         return data;
     }
 
@@ -106,7 +110,16 @@ final class StoreCodec {
                         CertificateStatus.valueOf(required(node, "status")),
                         Instant.parse(required(node, "recorded_at"))));
             }
-            return new StoreSnapshot(authority, credentials, inventory);
+            List<io.s2mtls.core.pki.AuditEvent> audit = new ArrayList<>();
+            for (JsonNode line : data.path("audit")) {
+                audit.add(io.s2mtls.core.pki.AuditEvent.fromJsonLine(line.asText()));
+            }
+            Map<String, io.s2mtls.core.pki.ManagedUser> managedUsers = new LinkedHashMap<>();
+            for (JsonNode line : data.path("managed_users")) {
+                io.s2mtls.core.pki.ManagedUser user = io.s2mtls.core.pki.ManagedUser.fromJsonLine(line.asText());
+                managedUsers.put(user.key(), user);
+            }
+            return new StoreSnapshot(authority, credentials, inventory, audit, managedUsers);
         } catch (GeneralSecurityException | RuntimeException e) {
             throw new IllegalArgumentException("it is damaged (" + e.getMessage() + ")", e);
         }

@@ -1,9 +1,11 @@
 package io.s2mtls.core.port;
 
 import io.s2mtls.core.error.S2mtlsException;
+import io.s2mtls.core.pki.AuditEvent;
 import io.s2mtls.core.pki.CaMaterial;
 import io.s2mtls.core.pki.Credential;
 import io.s2mtls.core.pki.InventoryEntry;
+import io.s2mtls.core.pki.ManagedUser;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -15,19 +17,46 @@ import java.util.Optional;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Everything a credential store holds, as one immutable value: the CA, the named credentials and the
- * inventory of every certificate issued (including those signed from a CSR, which have no credential).
- * Changes produce new snapshots; stores persist snapshots atomically.
+ * Everything a credential store holds, as one immutable value: the CA, the named credentials, the
+ * inventory of every certificate issued (including those signed from a CSR, which have no credential),
+ * the audit trail, and the database users s2mtls manages. Changes produce new snapshots; stores persist
+ * snapshots atomically, all five parts together.
  */
-public record StoreSnapshot(Optional<CaMaterial> authority, Map<String, Credential> credentials, List<InventoryEntry> inventory) {
+public record StoreSnapshot(Optional<CaMaterial> authority, Map<String, Credential> credentials, List<InventoryEntry> inventory,
+                            List<AuditEvent> audit, Map<String, ManagedUser> managedUsers) {
     public StoreSnapshot {
         requireNonNull(authority, "authority is null");
         credentials = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(credentials, "credentials is null")));
         inventory = List.copyOf(requireNonNull(inventory, "inventory is null"));
+        audit = List.copyOf(requireNonNull(audit, "audit is null"));
+        managedUsers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(managedUsers, "managedUsers is null")));
+    }
+
+    /** A snapshot without audit trail or managed users (for stores written before those existed). */
+    public StoreSnapshot(Optional<CaMaterial> authority, Map<String, Credential> credentials, List<InventoryEntry> inventory) {
+        this(authority, credentials, inventory, List.of(), Map.of());
     }
 
     public static StoreSnapshot empty() {
-        return new StoreSnapshot(Optional.empty(), Map.of(), List.of());
+        return new StoreSnapshot(Optional.empty(), Map.of(), List.of(), List.of(), Map.of());
+    }
+
+    /** Appends events to the audit trail. */
+    public StoreSnapshot withAudit(List<AuditEvent> events) {
+        List<AuditEvent> next = new ArrayList<>(audit);
+        next.addAll(events);
+        return new StoreSnapshot(authority, credentials, inventory, next, managedUsers);
+    }
+
+    /** Records (or, with an empty value, forgets) a managed database user. */
+    public StoreSnapshot withManagedUser(String key, Optional<ManagedUser> user) {
+        Map<String, ManagedUser> next = new LinkedHashMap<>(managedUsers);
+        if (user.isPresent()) {
+            next.put(key, user.get());
+        } else {
+            next.remove(key);
+        }
+        return new StoreSnapshot(authority, credentials, inventory, audit, next);
     }
 
     /** The CA, or a bad-input error telling the operator to create or import one. */
@@ -45,7 +74,7 @@ public record StoreSnapshot(Optional<CaMaterial> authority, Map<String, Credenti
     }
 
     public StoreSnapshot withAuthority(CaMaterial ca) {
-        return new StoreSnapshot(Optional.of(ca), credentials, inventory);
+        return new StoreSnapshot(Optional.of(ca), credentials, inventory, audit, managedUsers);
     }
 
     /**
@@ -67,7 +96,7 @@ public record StoreSnapshot(Optional<CaMaterial> authority, Map<String, Credenti
         }
         List<InventoryEntry> nextInventory = new ArrayList<>(inventory);
         nextInventory.add(entry);
-        return new StoreSnapshot(authority, nextCredentials, nextInventory);
+        return new StoreSnapshot(authority, nextCredentials, nextInventory, audit, managedUsers);
     }
 
     public StoreSnapshot withEntry(InventoryEntry replacement) {
@@ -84,6 +113,6 @@ public record StoreSnapshot(Optional<CaMaterial> authority, Map<String, Credenti
         if (!found) {
             throw S2mtlsException.badInput("serial " + replacement.serialHex() + " is not in the store's inventory");
         }
-        return new StoreSnapshot(authority, credentials, next);
+        return new StoreSnapshot(authority, credentials, next, audit, managedUsers);
     }
 }

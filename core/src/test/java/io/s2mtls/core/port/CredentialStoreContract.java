@@ -130,6 +130,30 @@ public abstract class CredentialStoreContract {
     }
 
     @Test
+    void auditTrailAndManagedUsersRoundTrip() {
+        io.s2mtls.core.pki.AuditEvent event = new io.s2mtls.core.pki.AuditEvent(Instant.parse("2026-11-27T01:02:03.123456789Z"),
+                "ops \"root\"", "cert.issue", Optional.of("ABC123"), Optional.of("/O=x/CN=a\\+b \u00e9"), Optional.empty(),
+                Optional.of("line\nbreak"));
+        io.s2mtls.core.pki.ManagedUser user = new io.s2mtls.core.pki.ManagedUser("app_reader", "%", "SUBJECT",
+                Optional.of("/O=ExampleOrg/CN=app_reader"), List.of("SELECT ON appdb.*"), Optional.of("app_reader"),
+                Instant.parse("2026-11-27T01:02:03Z"));
+        try (CredentialStore store = openStore()) {
+            store.update(current -> current.withAudit(List.of(event)).withManagedUser(user.key(), Optional.of(user)));
+            store.update(current -> current.withAudit(List.of(event)));
+        }
+        try (CredentialStore reopened = openStore()) {
+            StoreSnapshot read = reopened.read();
+            assertEquals(List.of(event, event), read.audit());
+            assertEquals(java.util.Map.of(user.key(), user), read.managedUsers());
+            reopened.update(current -> current.withManagedUser(user.key(), Optional.empty()));
+        }
+        try (CredentialStore reopened = openStore()) {
+            assertTrue(reopened.read().managedUsers().isEmpty());
+            assertEquals(2, reopened.read().audit().size());
+        }
+    }
+
+    @Test
     void statusChangesPersist() {
         BigInteger serial;
         try (CredentialStore store = openStore()) {
