@@ -7,6 +7,7 @@ import io.s2mtls.core.usecase.AuthorityUseCase;
 import io.s2mtls.core.usecase.Environment;
 import io.s2mtls.core.usecase.InventoryUseCase;
 import io.s2mtls.core.usecase.IssuanceUseCase;
+import io.s2mtls.core.usecase.LifecycleUseCase;
 import io.s2mtls.core.usecase.UseCases;
 import io.s2mtls.core.usecase.VerificationUseCase;
 
@@ -60,11 +61,17 @@ public final class S2mtls {
         return useCases.inventory();
     }
 
+    /** Renewal, revocation, CRLs and the audit trail. */
+    public LifecycleUseCase lifecycle() {
+        return useCases.lifecycle();
+    }
+
     /** Configures an {@link S2mtls}; only the store is required. */
     public static final class Builder {
         private final CredentialStore store;
         private Clock clock = Clock.systemUTC();
         private SecureRandom random = new SecureRandom();
+        private String actor = "embedded";
         private Function<String, RemoteSigner> remoteSigners = reference -> {
             throw S2mtlsException.badInput("the CA key is held remotely (" + reference
                     + ") but no remote signer is configured; load the plugin that serves it");
@@ -84,6 +91,12 @@ public final class S2mtls {
             return this;
         }
 
+        /** Who is acting, as the audit trail should record it (default {@code embedded}). */
+        public Builder actor(String actor) {
+            this.actor = requireNonNull(actor, "actor is null");
+            return this;
+        }
+
         /** How to reach a remotely held CA key, given its reference such as {@code vault-transit:ca}. */
         public Builder remoteSigners(Function<String, RemoteSigner> remoteSigners) {
             this.remoteSigners = requireNonNull(remoteSigners, "remoteSigners is null");
@@ -91,7 +104,7 @@ public final class S2mtls {
         }
 
         public S2mtls build() {
-            return new S2mtls(new Environment(store, clock, random, remoteSigners));
+            return new S2mtls(new Environment(store, clock, random, remoteSigners, actor));
         }
     }
 }

@@ -38,7 +38,8 @@ import java.util.Optional;
 /** {@code s2mtls cert ...}: issuing, signing, checking and listing certificates. */
 @Command(name = "cert", description = "Issue, sign, verify, show, list and export certificates.",
         subcommands = {CertCommands.Issue.class, CertCommands.Sign.class, CertCommands.Verify.class,
-                CertCommands.Show.class, CertCommands.ListCommand.class, CertCommands.Export.class})
+                CertCommands.Show.class, CertCommands.ListCommand.class, CertCommands.Export.class,
+                LifecycleCommands.Renew.class, LifecycleCommands.Revoke.class})
 public final class CertCommands {
 
     /** The password that protects a written .p12: --p12-password-file, else the store password. */

@@ -16,7 +16,7 @@ import java.util.Map;
                 "Certificate-based (mutual TLS) logins for SingleStore, end to end: a CA, client certificates,",
                 "the exact REQUIRE SUBJECT string, and a record of what was issued, to whom, and until when."},
         subcommands = {QuickstartCommand.class, CaCommands.class, CsrCommands.class, CertCommands.class,
-                SubjectCommand.class, CommandLine.HelpCommand.class},
+                SubjectCommand.class, LifecycleCommands.Audit.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 done, 1 a check came out negative, 2 bad usage or input,",
                 "3 an external system failed (database, Vault, network), 4 internal error.",
                 "", "Start here:  s2mtls quickstart      Then:  s2mtls <command> --help"})

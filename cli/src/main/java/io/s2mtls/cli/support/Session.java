@@ -124,9 +124,15 @@ public final class Session implements AutoCloseable {
 
     public synchronized S2mtls core() {
         if (core == null) {
-            core = S2mtls.builder(store()).remoteSigners(reference -> remoteSigner(reference, false, "")).build();
+            core = S2mtls.builder(store()).remoteSigners(reference -> remoteSigner(reference, false, "")).actor(actor()).build();
         }
         return core;
+    }
+
+    /** Who is acting, for the audit trail: $S2MTLS_ACTOR, else $SUDO_USER/$USER, else the JVM's user name. */
+    public String actor() {
+        return console.env("S2MTLS_ACTOR").or(() -> console.env("SUDO_USER").map(u -> u + " (via sudo)"))
+                .or(() -> console.env("USER")).orElse(System.getProperty("user.name", "unknown"));
     }
 
     @Override

@@ -22,9 +22,15 @@ public final class CommandModule extends AbstractModule {
             CertCommands.Show.class, CertCommands.ListCommand.class, CertCommands.Export.class,
             SubjectCommand.class);
 
+    /** Commands whose classes are package-private to the command package, bound through their lookup. */
+    static final List<Class<?>> MORE = io.s2mtls.cli.command.Commands.packagePrivate();
+
     @Override
     protected void configure() {
         for (Class<?> command : COMMANDS) {
+            bind(command);
+        }
+        for (Class<?> command : MORE) {
             bind(command);
         }
     }

@@ -11,6 +11,7 @@ import io.s2mtls.core.S2mtls;
 import io.s2mtls.core.usecase.AuthorityUseCase;
 import io.s2mtls.core.usecase.InventoryUseCase;
 import io.s2mtls.core.usecase.IssuanceUseCase;
+import io.s2mtls.core.usecase.LifecycleUseCase;
 import io.s2mtls.core.usecase.VerificationUseCase;
 
 /**
@@ -48,5 +49,10 @@ public final class CoreModule extends AbstractModule {
     @Provides
     InventoryUseCase inventory(S2mtls core) {
         return core.inventory();
+    }
+
+    @Provides
+    LifecycleUseCase lifecycle(S2mtls core) {
+        return core.lifecycle();
     }
 }

@@ -45,8 +45,14 @@ class ArchitectureTest {
             .orShould().dependOnClassesThat().haveFullyQualifiedName("java.io.RandomAccessFile")
             .orShould().dependOnClassesThat().haveFullyQualifiedName("java.io.FileReader")
             .orShould().dependOnClassesThat().haveFullyQualifiedName("java.io.FileWriter")
-            .orShould().dependOnClassesThat().haveFullyQualifiedName("java.lang.System")
             .orShould().dependOnClassesThat().haveFullyQualifiedName("java.lang.ProcessBuilder")
+            .orShould().callMethod(System.class, "getenv")
+            .orShould().callMethod(System.class, "getenv", String.class)
+            .orShould().callMethod(System.class, "getProperty", String.class)
+            .orShould().callMethod(System.class, "getProperty", String.class, String.class)
+            .orShould().accessField(System.class, "out")
+            .orShould().accessField(System.class, "err")
+            .orShould().accessField(System.class, "in")
             .because("the core is a pure domain: no framework, no database, no JSON, no network, no files, no environment");
 
     static final ArchRule BOUNCY_CASTLE_IN_ONE_PACKAGE = noClasses().that().resideInAPackage("io.s2mtls.core..")

@@ -10,6 +10,10 @@ public class ImpureCore {
         return java.nio.file.Files.exists(java.nio.file.Path.of("/"));
     }
 
+    public String readsTheEnvironment() {
+        return System.getenv("HOME");
+    }
+
     public Object usesBouncyCastle() {
         return org.bouncycastle.asn1.DERNull.INSTANCE;
     }

@@ -39,7 +39,7 @@ public final class AuthorityUseCase {
         refuseExisting(replace);
         KeyPair keys = KeyPairs.generate(key, environment.random());
         X509Certificate certificate = selfSign(subject, days, SigningKey.local(keys.getPrivate(), keys.getPublic()));
-        return store(CaMaterial.local(certificate, keys.getPrivate()), replace);
+        return store(CaMaterial.local(certificate, keys.getPrivate()), replace, "ca.create");
     }
 
     /**
@@ -53,7 +53,7 @@ public final class AuthorityUseCase {
         RemoteSigner signer = environment.remoteSigners().apply(keyReference);
         KeyPairs.requireStrong(signer.publicKey(), "--key " + keyReference);
         X509Certificate certificate = selfSign(subject, days, SigningKey.remote(signer));
-        return store(CaMaterial.remote(certificate, keyReference), replace);
+        return store(CaMaterial.remote(certificate, keyReference), replace, "ca.create");
     }
 
     /** Imports a CA from PEM files: the certificate, and its key (PKCS#1, SEC1, PKCS#8 or encrypted PKCS#8). */
@@ -80,7 +80,7 @@ public final class AuthorityUseCase {
                     + keyReference + "; import the certificate that belongs to that key");
         }
         refuseExisting(replace);
-        return store(CaMaterial.remote(certificate, keyReference), replace);
+        return store(CaMaterial.remote(certificate, keyReference), replace, "ca.import");
     }
 
     /** The store's CA, or a bad-input error telling the operator to create one. */
@@ -96,7 +96,7 @@ public final class AuthorityUseCase {
                     + certificateSource + "; give the CA's own key");
         }
         refuseExisting(replace);
-        return store(CaMaterial.local(certificate, key), replace);
+        return store(CaMaterial.local(certificate, key), replace, "ca.import");
     }
 
     private void checkCaCertificate(X509Certificate certificate, String source) {
@@ -126,12 +126,16 @@ public final class AuthorityUseCase {
         });
     }
 
-    private CaMaterial store(CaMaterial material, boolean replace) {
+    private CaMaterial store(CaMaterial material, boolean replace, String action) {
+        io.s2mtls.core.pki.AuditEvent event = new io.s2mtls.core.pki.AuditEvent(environment.clock().instant(), environment.actor(), action,
+                Optional.of(material.certificate().getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT)),
+                Optional.of(Certificates.subjectOf(material.certificate()).oneline()), Optional.empty(),
+                material.keyReference().map(reference -> "key at " + reference));
         environment.store().update(current -> {
             if (current.authority().isPresent() && !replace) {
                 throw S2mtlsException.badInput(environment.store().describe() + ": already holds a CA; pass --force to replace it");
             }
-            return current.withAuthority(material);
+            return current.withAuthority(material).withAudit(List.of(event));
         });
         return material;
     }

@@ -2,6 +2,7 @@ package io.s2mtls.core.usecase;
 
 import io.s2mtls.core.dn.DistinguishedName;
 import io.s2mtls.core.error.S2mtlsException;
+import io.s2mtls.core.pki.AuditEvent;
 import io.s2mtls.core.pki.CaMaterial;
 import io.s2mtls.core.pki.CertificateProfile;
 import io.s2mtls.core.pki.CertificateStatus;
@@ -86,7 +87,7 @@ public final class IssuanceUseCase {
             return sign(issuer, command.subject(), keys.getPublic(), Optional.of(keys.getPrivate()), command.days(),
                     command.profile(), command.subjectAltNames(), command.effectiveName());
         });
-        record(issued, commands.stream().anyMatch(IssueCommand::replace));
+        record(issued, commands.stream().anyMatch(IssueCommand::replace), "cert.issue");
         return issued;
     }
 
@@ -122,14 +123,14 @@ public final class IssuanceUseCase {
                     CredentialName.fileSafe(csr.subject().commonName().orElse(csr.subject().oneline())));
             return sign(issuer, csr.subject(), csr.publicKey(), Optional.empty(), days, profile, List.of(), name);
         });
-        record(issued, false);
+        record(issued, false, "cert.sign");
         return issued;
     }
 
-    private record Issuer(X509Certificate certificate, SigningKey key) {
+    record Issuer(X509Certificate certificate, SigningKey key) {
     }
 
-    private Issuer issuer(StoreSnapshot snapshot) {
+    Issuer issuer(StoreSnapshot snapshot) {
         CaMaterial ca = snapshot.requireAuthority();
         Validity.requireCurrent(ca.certificate(), environment.clock().instant(), "the store's CA");
         SigningKey key = ca.privateKey()
@@ -138,7 +139,7 @@ public final class IssuanceUseCase {
         return new Issuer(ca.certificate(), key);
     }
 
-    private IssuedCertificate sign(Issuer issuer, DistinguishedName subject, PublicKey publicKey, Optional<PrivateKey> privateKey,
+    IssuedCertificate sign(Issuer issuer, DistinguishedName subject, PublicKey publicKey, Optional<PrivateKey> privateKey,
                                    int days, CertificateProfile profile, List<io.s2mtls.core.pki.SubjectAltName> sans, String name) {
         KeyPairs.requireStrong(publicKey, "subject key");
         Instant now = environment.clock().instant();
@@ -152,23 +153,29 @@ public final class IssuanceUseCase {
         return new IssuedCertificate(certificate, privateKey, issuer.certificate(), entry);
     }
 
-    private void record(List<IssuedCertificate> issued, boolean replace) {
-        environment.store().update(current -> {
-            StoreSnapshot next = current;
-            for (IssuedCertificate certificate : issued) {
-                Optional<Credential> credential = certificate.privateKey()
-                        .map(key -> new Credential(certificate.name(), certificate.certificate(), Optional.of(key)));
-                next = next.withIssued(credential, certificate.entry(), replace);
-            }
-            return next;
-        });
+    private void record(List<IssuedCertificate> issued, boolean replace, String action) {
+        environment.store().update(current -> withIssued(current, issued, replace, action));
     }
 
-    private interface Work<T> {
+    /** The store content with {@code issued} recorded (credentials, inventory entries, audit events). */
+    StoreSnapshot withIssued(StoreSnapshot current, List<IssuedCertificate> issued, boolean replace, String action) {
+        StoreSnapshot next = current;
+        List<AuditEvent> events = new ArrayList<>();
+        for (IssuedCertificate certificate : issued) {
+            Optional<Credential> credential = certificate.privateKey()
+                    .map(key -> new Credential(certificate.name(), certificate.certificate(), Optional.of(key)));
+            next = next.withIssued(credential, certificate.entry(), replace);
+            events.add(AuditEvent.certificate(certificate.entry().recordedAt(), environment.actor(), action, certificate.entry(),
+                    Optional.of("name " + certificate.name())));
+        }
+        return next.withAudit(events);
+    }
+
+    interface Work<T> {
         IssuedCertificate run(T item);
     }
 
-    private static <T> List<IssuedCertificate> inParallel(List<T> items, int parallelism, IntConsumer progress, Work<T> work) {
+    static <T> List<IssuedCertificate> inParallel(List<T> items, int parallelism, IntConsumer progress, Work<T> work) {
         if (parallelism <= 1 || items.size() <= 1) {
             List<IssuedCertificate> results = new ArrayList<>();
             for (T item : items) {

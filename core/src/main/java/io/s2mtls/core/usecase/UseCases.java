@@ -6,12 +6,14 @@ public final class UseCases {
     private final IssuanceUseCase issuance;
     private final VerificationUseCase verification;
     private final InventoryUseCase inventory;
+    private final LifecycleUseCase lifecycle;
 
     public UseCases(Environment environment) {
         this.authority = new AuthorityUseCase(environment);
         this.issuance = new IssuanceUseCase(environment);
         this.verification = new VerificationUseCase(environment);
         this.inventory = new InventoryUseCase(environment);
+        this.lifecycle = new LifecycleUseCase(environment, issuance);
     }
 
     public AuthorityUseCase authority() {
@@ -28,5 +30,9 @@ public final class UseCases {
 
     public InventoryUseCase inventory() {
         return inventory;
+    }
+
+    public LifecycleUseCase lifecycle() {
+        return lifecycle;
     }
 }

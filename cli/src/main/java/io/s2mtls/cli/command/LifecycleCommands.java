@@ -1,0 +1,194 @@
+package io.s2mtls.cli.command;
+
+import com.google.inject.Inject;
+import com.google.inject.Provider;
+import io.s2mtls.cli.support.Console;
+import io.s2mtls.cli.support.Durations;
+import io.s2mtls.cli.support.Files2;
+import io.s2mtls.cli.support.Printer;
+import io.s2mtls.cli.support.Secrets;
+import io.s2mtls.core.error.S2mtlsException;
+import io.s2mtls.core.pki.AuditEvent;
+import io.s2mtls.core.pki.KeySpec;
+import io.s2mtls.core.usecase.LifecycleUseCase;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Renewal, revocation, the CRL and the audit trail. */
+final class LifecycleCommands {
+    private LifecycleCommands() {
+    }
+
+    @Command(name = "renew", description = {
+            "Renew credentials: a new key and a certificate with exactly the same subject (the same DER), so",
+            "REQUIRE SUBJECT keeps matching and no ALTER USER is needed. The old certificate is marked",
+            "superseded and keeps working until it expires or is revoked. --due renews every credential that",
+            "expires within the window."},
+            footer = {"", "Examples:", "  s2mtls cert renew app_reader --out-dir creds",
+                    "  s2mtls cert renew --due --within 30d --out-dir creds   # from cron"})
+    static final class Renew extends BaseCommand {
+        @Parameters(arity = "0..*", paramLabel = "NAME|SERIAL", description = "Credentials to renew, by name or serial (hex).")
+        List<String> references = new ArrayList<>();
+        @Option(names = "--due", description = "Renew everything that expires within --within.")
+        boolean due;
+        @Option(names = "--within", defaultValue = "30d", paramLabel = "DURATION", description = "The renewal window for --due (default: ${DEFAULT-VALUE}).")
+        String within;
+        @Option(names = "--key", paramLabel = "TYPE", description = "A different key type for the new keys (default: the same as before).")
+        String key;
+        @Option(names = "--days", paramLabel = "N", description = "Validity of the new certificates (default: the same length as before).")
+        Integer days;
+        @Option(names = "--out-dir", paramLabel = "DIR", description = "Also write the renewed credentials' files here (overwriting the old ones).")
+        String outDir;
+        @Option(names = "--p12-password-file", paramLabel = "FILE", description = "Protect NAME.p12 with this password instead of the store password.")
+        String p12PasswordFile;
+
+        private final Provider<LifecycleUseCase> lifecycle;
+        private final Console console;
+        private final Secrets secrets;
+
+        @Inject
+        Renew(Printer printer, Provider<LifecycleUseCase> lifecycle, Console console, Secrets secrets) {
+            super(printer);
+            this.lifecycle = lifecycle;
+            this.console = console;
+            this.secrets = secrets;
+        }
+
+        record Renewed(String name, String oldSerial, String newSerial, String subject, String notAfter) {
+        }
+
+        @Override
+        protected int run() {
+            if (due != references.isEmpty()) {
+                throw S2mtlsException.badInput(due ? "give either NAME|SERIAL or --due, not both" : "name what to renew (NAME or SERIAL), or pass --due");
+            }
+            Optional<KeySpec> keySpec = Optional.ofNullable(key).map(KeySpec::parse);
+            int threads = Runtime.getRuntime().availableProcessors();
+            CertCommands.ProgressBar progress = new CertCommands.ProgressBar(console, Math.max(1, references.size()));
+            List<LifecycleUseCase.Renewal> renewals = due
+                    ? lifecycle.get().renewDue(Durations.parse(within, "--within"), keySpec, Optional.ofNullable(days), threads, progress::update)
+                    : lifecycle.get().renew(references, keySpec, Optional.ofNullable(days), threads, progress::update);
+            progress.finish();
+            if (outDir != null && !renewals.isEmpty()) {
+                Path directory = console.path(outDir);
+                Optional<char[]> p12 = CertCommands.p12Password(secrets, p12PasswordFile, printer);
+                for (LifecycleUseCase.Renewal renewal : renewals) {
+                    CredentialFiles.write(directory, renewal.renewed().name(), renewal.renewed().certificate(), renewal.renewed().privateKey(),
+                            renewal.renewed().caCertificate(), p12, true);
+                }
+            }
+            List<Renewed> views = renewals.stream().map(r -> new Renewed(r.renewed().name(), r.replaced().serialHex(),
+                    r.renewed().entry().serialHex(), r.renewed().entry().subject(), r.renewed().entry().notAfter().toString())).toList();
+            printer.data(views, () -> {
+                if (views.isEmpty()) {
+                    printer.line("Nothing to renew" + (due ? " within " + within : "") + ".");
+                }
+                views.forEach(v -> printer.line("Renewed " + v.name() + ": serial " + v.oldSerial() + " -> " + v.newSerial()
+                        + ", until " + v.notAfter() + ", subject unchanged " + v.subject()));
+            });
+            return OK;
+        }
+    }
+
+    @Command(name = "revoke", description = {
+            "Revoke a certificate: mark it revoked in the inventory and write the CA's CRL (PEM) for servers",
+            "that read one. SingleStore documents no CRL for client certificates, so also lock or drop the",
+            "database user (see 'user alter' / 'user drop'); this command says what it did and did not do."},
+            footer = {"", "Example:", "  s2mtls cert revoke app_reader --reason 'left the company' --crl-out crl.pem"})
+    static final class Revoke extends BaseCommand {
+        @Parameters(paramLabel = "NAME|SERIAL", description = "The credential name (its current certificate) or a serial (hex).")
+        String reference;
+        @Option(names = "--reason", defaultValue = "", paramLabel = "TEXT", description = "Why, for the audit trail.")
+        String reason;
+        @Option(names = "--crl-out", paramLabel = "FILE", description = "Write the updated CRL here (overwrites).")
+        String crlOut;
+
+        private final Provider<LifecycleUseCase> lifecycle;
+        private final Console console;
+
+        @Inject
+        Revoke(Printer printer, Provider<LifecycleUseCase> lifecycle, Console console) {
+            super(printer);
+            this.lifecycle = lifecycle;
+            this.console = console;
+        }
+
+        record Revoked(String name, String serial, String subject, String crl, String database) {
+        }
+
+        @Override
+        protected int run() {
+            LifecycleUseCase.Revocation revocation = lifecycle.get().revoke(reference, reason);
+            String crlFile = null;
+            if (crlOut != null) {
+                Path path = console.path(crlOut);
+                Files2.writePublic(path, revocation.crlPem(), true);
+                crlFile = path.toString();
+            }
+            String database = "not changed: lock or drop the user too (SingleStore does not check CRLs for client certificates)";
+            Revoked view = new Revoked(revocation.entry().name(), revocation.entry().serialHex(), revocation.entry().subject(), crlFile, database);
+            printer.data(view, () -> {
+                printer.line("Revoked " + view.name() + " (serial " + view.serial() + ") " + view.subject());
+                printer.line(view.crl() == null ? "CRL: not written (pass --crl-out FILE, or run 's2mtls ca crl --out FILE')" : "CRL: " + view.crl());
+                printer.line("Database: " + database);
+            });
+            return OK;
+        }
+    }
+
+    @Command(name = "crl", description = "Write the CA's certificate revocation list (PEM), valid for 7 days.",
+            footer = {"", "Example:", "  s2mtls ca crl --out crl.pem"})
+    static final class Crl extends BaseCommand {
+        @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the CRL (overwrites).")
+        String out;
+        private final Provider<LifecycleUseCase> lifecycle;
+        private final Console console;
+
+        @Inject
+        Crl(Printer printer, Provider<LifecycleUseCase> lifecycle, Console console) {
+            super(printer);
+            this.lifecycle = lifecycle;
+            this.console = console;
+        }
+
+        @Override
+        protected int run() {
+            Path path = console.path(out);
+            Files2.writePublic(path, lifecycle.get().crl(), true);
+            record Written(String file) {
+            }
+            printer.data(new Written(path.toString()), () -> printer.line("Wrote " + path));
+            return OK;
+        }
+    }
+
+    @Command(name = "audit", description = {
+            "The audit trail: every CA change, issuance, signing, renewal, revocation and user change, oldest",
+            "first, one JSON object per line (time, actor, action, serial, subject, user, detail)."},
+            footer = {"", "Examples:", "  s2mtls audit", "  s2mtls audit --action cert.revoke"})
+    static final class Audit extends BaseCommand {
+        @Option(names = "--action", paramLabel = "ACTION", description = "Only this action, e.g. cert.issue, cert.renew, cert.revoke, user.create.")
+        String action;
+        private final Provider<LifecycleUseCase> lifecycle;
+
+        @Inject
+        Audit(Printer printer, Provider<LifecycleUseCase> lifecycle) {
+            super(printer);
+            this.lifecycle = lifecycle;
+        }
+
+        @Override
+        protected int run() {
+            List<AuditEvent> events = lifecycle.get().audit().stream().filter(e -> action == null || e.action().equals(action)).toList();
+            events.forEach(e -> printer.line(e.toJsonLine()));
+            printer.out().flush();
+            return OK;
+        }
+    }
+}

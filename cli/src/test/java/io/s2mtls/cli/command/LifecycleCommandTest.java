@@ -1,0 +1,118 @@
+package io.s2mtls.cli.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.s2mtls.cli.CliRunner;
+import io.s2mtls.cli.CliRunner.Run;
+import io.s2mtls.core.testing.ExternalTool;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static io.s2mtls.cli.command.CommandLineTest.ok;
+import static io.s2mtls.core.testing.ExternalTool.openssl;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Renewal keeps the subject, revocation reaches the CRL, and everything lands in the audit trail. */
+class LifecycleCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir
+    Path dir;
+    CliRunner cli;
+
+    @BeforeEach
+    void setUp() {
+        cli = new CliRunner(dir).env("S2MTLS_STORE_PASSWORD", CommandLineTest.PASSWORD).env("S2MTLS_ACTOR", "alice-ops");
+        ok(cli.run("ca", "create", "--subject", "/O=Life/CN=Lifecycle CA", "--key", "ec:p256"));
+    }
+
+    private String opensslSubject(Path cert) {
+        return openssl("x509", "-in", cert.toString(), "-noout", "-subject", "-nameopt", "compat").out();
+    }
+
+    @Test
+    void renewalKeepsTheSubjectDerAndBothCertificatesStayValid() throws Exception {
+        ok(cli.run("cert", "issue", "--subject", "/O=Life/OU=a\\+b/CN=app_reader+UID=7", "--key", "ec:p256", "--days", "20", "--name", "app", "--out-dir", "v1"));
+        Path v1 = dir.resolve("v1/app-cert.pem");
+        Run renew = ok(cli.run("cert", "renew", "app", "--out-dir", "v2", "--output", "json"));
+        JsonNode renewed = JSON.readTree(renew.out());
+        assertEquals(1, renewed.size());
+        Path v2 = dir.resolve("v2/app-cert.pem");
+        assertEquals(opensslSubject(v1), opensslSubject(v2));
+        String der1 = openssl("x509", "-in", v1.toString(), "-noout", "-subject", "-nameopt", "RFC2253").out();
+        assertEquals(der1, openssl("x509", "-in", v2.toString(), "-noout", "-subject", "-nameopt", "RFC2253").out());
+        assertNotEquals(Files.readString(dir.resolve("v1/app-key.pem")), Files.readString(dir.resolve("v2/app-key.pem")), "a new key");
+        Path ca = dir.resolve("v2/ca-cert.pem");
+        assertEquals(v1 + ": OK", openssl("verify", "-CAfile", ca.toString(), v1.toString()).out().strip());
+        assertEquals(v2 + ": OK", openssl("verify", "-CAfile", ca.toString(), v2.toString()).out().strip());
+        JsonNode list = JSON.readTree(ok(cli.run("cert", "list", "--output", "json")).out());
+        assertEquals(List.of("superseded", "valid"), List.of(list.get(0).get("status").asText(), list.get(1).get("status").asText()));
+        // renewing by the superseded serial is refused with a reason
+        Run old = cli.run("cert", "renew", list.get(0).get("serial").asText());
+        assertEquals(2, old.exit(), old.toString());
+        assertTrue(old.err().contains("superseded"), old.err());
+    }
+
+    @Test
+    void renewDueRenewsOnlyWhatExpiresInTheWindow() throws Exception {
+        ok(cli.run("cert", "issue", "--subject", "/CN=soon", "--key", "ec:p256", "--days", "10"));
+        ok(cli.run("cert", "issue", "--subject", "/CN=later", "--key", "ec:p256", "--days", "200"));
+        JsonNode renewed = JSON.readTree(ok(cli.run("cert", "renew", "--due", "--within", "30d", "--output", "json")).out());
+        assertEquals(1, renewed.size());
+        assertEquals("soon", renewed.get(0).get("name").asText());
+        assertEquals(1, cli.run("cert", "list", "--expiring-within", "30d").exit(), "the renewed one still lasts only 10 days");
+        assertEquals("[ ]", ok(cli.run("cert", "renew", "--due", "--within", "5d", "--output", "json")).out().strip());
+    }
+
+    @Test
+    void revocationWritesACrlOpensslHonours() throws Exception {
+        ok(cli.run("cert", "issue", "--subject", "/CN=leaver", "--key", "ec:p256", "--out-dir", "c"));
+        ok(cli.run("cert", "issue", "--subject", "/CN=stayer", "--key", "ec:p256", "--out-dir", "c"));
+        Run revoke = ok(cli.run("cert", "revoke", "leaver", "--reason", "left the company", "--crl-out", "crl.pem"));
+        assertTrue(revoke.out().contains("Database: not changed"), revoke.out());
+        Path ca = dir.resolve("c/ca-cert.pem");
+        Path crl = dir.resolve("crl.pem");
+        openssl("crl", "-in", crl.toString(), "-CAfile", ca.toString(), "-noout");
+        List<String> check = List.of(ExternalTool.require("openssl").toString(), "verify", "-crl_check", "-CRLfile", crl.toString(),
+                "-CAfile", ca.toString(), dir.resolve("c/leaver-cert.pem").toString());
+        ExternalTool.Result revoked = ExternalTool.run(check);
+        assertTrue(revoked.exitCode() != 0 && (revoked.out() + revoked.stderr()).contains("certificate revoked"), revoked.out() + revoked.stderr());
+        assertEquals(dir.resolve("c/stayer-cert.pem") + ": OK", openssl("verify", "-crl_check", "-CRLfile", crl.toString(),
+                "-CAfile", ca.toString(), dir.resolve("c/stayer-cert.pem").toString()).out().strip());
+        Run again = cli.run("cert", "revoke", "leaver");
+        assertEquals(2, again.exit(), again.toString());
+        assertTrue(again.err().contains("already revoked"), again.err());
+        ok(cli.run("ca", "crl", "--out", "crl2.pem"));
+        assertTrue(openssl("crl", "-in", dir.resolve("crl2.pem").toString(), "-noout", "-text").out().contains("Revoked Certificates"));
+    }
+
+    @Test
+    void theAuditTrailRecordsEveryChange() throws Exception {
+        ok(cli.run("cert", "issue", "--subject", "/CN=audited", "--key", "ec:p256"));
+        ok(cli.run("cert", "renew", "audited"));
+        ok(cli.run("cert", "revoke", "audited", "--reason", "test"));
+        ok(cli.run("csr", "create", "--subject", "/CN=signed", "--key", "ec:p256", "--key-out", "k.pem", "--out", "r.pem"));
+        ok(cli.run("cert", "sign", "--csr", "r.pem", "--out", "s.pem"));
+        String[] lines = ok(cli.run("audit")).out().strip().split("\n");
+        List<String> actions = java.util.Arrays.stream(lines).map(l -> {
+            try {
+                return JSON.readTree(l).get("action").asText();
+            } catch (Exception e) {
+                throw new AssertionError(l, e);
+            }
+        }).toList();
+        assertEquals(List.of("ca.create", "cert.issue", "cert.renew", "cert.revoke", "cert.sign"), actions);
+        for (String line : lines) {
+            JsonNode event = JSON.readTree(line);
+            assertEquals("alice-ops", event.get("actor").asText());
+            assertTrue(event.has("time") && event.has("serial") && event.has("subject"), line);
+        }
+        assertEquals(1, ok(cli.run("audit", "--action", "cert.revoke")).out().strip().split("\n").length);
+    }
+}

@@ -1,0 +1,246 @@
+package io.s2mtls.core.usecase;
+
+import io.s2mtls.core.dn.DistinguishedName;
+import io.s2mtls.core.error.S2mtlsException;
+import io.s2mtls.core.pki.AuditEvent;
+import io.s2mtls.core.pki.CertificateProfile;
+import io.s2mtls.core.pki.CertificateStatus;
+import io.s2mtls.core.pki.Credential;
+import io.s2mtls.core.pki.InventoryEntry;
+import io.s2mtls.core.pki.KeySpec;
+import io.s2mtls.core.pki.SubjectAltName;
+import io.s2mtls.core.port.StoreSnapshot;
+import io.s2mtls.core.x509.Certificates;
+import io.s2mtls.core.x509.Crls;
+import io.s2mtls.core.x509.KeyPairs;
+
+import java.math.BigInteger;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.IntConsumer;
+
+/** The days after issuance: renewal that keeps the subject, revocation, the CRL, the audit trail. */
+public final class LifecycleUseCase {
+    /** How long a CRL is valid for before servers want a new one. */
+    static final Duration CRL_VALIDITY = Duration.ofDays(7);
+
+    private final Environment environment;
+    private final IssuanceUseCase issuance;
+
+    LifecycleUseCase(Environment environment, IssuanceUseCase issuance) {
+        this.environment = environment;
+        this.issuance = issuance;
+    }
+
+    /** A renewal: the entry it replaced and the new certificate. */
+    public record Renewal(InventoryEntry replaced, IssuedCertificate renewed) {
+    }
+
+    /**
+     * Renews credentials named by name or serial: a new key (same type unless {@code key} says otherwise)
+     * and a certificate with exactly the old subject DER, so REQUIRE SUBJECT keeps matching; the old entry
+     * becomes SUPERSEDED. All are recorded in one store update.
+     */
+    public List<Renewal> renew(List<String> namesOrSerials, Optional<KeySpec> key, Optional<Integer> days, int parallelism, IntConsumer progress) {
+        StoreSnapshot snapshot = environment.store().read();
+        Set<InventoryEntry> targets = new LinkedHashSet<>();
+        for (String reference : namesOrSerials) {
+            InventoryEntry entry = resolve(snapshot, reference);
+            Optional<Credential> credential = snapshot.credential(entry.name())
+                    .filter(c -> c.certificate().getSerialNumber().equals(entry.serial()));
+            if (entry.status() != CertificateStatus.VALID || credential.isEmpty()) {
+                throw S2mtlsException.badInput("'" + reference + "' (serial " + entry.serialHex() + ") is "
+                        + (entry.status() != CertificateStatus.VALID ? entry.status().name().toLowerCase(Locale.ROOT)
+                        : "a certificate signed from a CSR, whose key s2mtls never had")
+                        + "; renew the current credential by name, or sign a new CSR with 'cert sign'");
+            }
+            if (credential.get().privateKey().isEmpty()) {
+                throw S2mtlsException.badInput("'" + reference + "' has no private key in the store; ask its owner for a new CSR and run 'cert sign'");
+            }
+            targets.add(entry);
+        }
+        return renewEntries(snapshot, List.copyOf(targets), key, days, parallelism, progress);
+    }
+
+    /** Renews every valid credential that expires within {@code window} (the renewal window). */
+    public List<Renewal> renewDue(Duration window, Optional<KeySpec> key, Optional<Integer> days, int parallelism, IntConsumer progress) {
+        StoreSnapshot snapshot = environment.store().read();
+        Instant limit = environment.clock().instant().plus(window);
+        List<InventoryEntry> due = current(snapshot).stream()
+                .filter(e -> e.profile() != CertificateProfile.CA)
+                .filter(e -> snapshot.credential(e.name()).flatMap(Credential::privateKey).isPresent())
+                .filter(e -> !e.notAfter().isAfter(limit))
+                .toList();
+        return renewEntries(snapshot, due, key, days, parallelism, progress);
+    }
+
+    private List<Renewal> renewEntries(StoreSnapshot snapshot, List<InventoryEntry> targets, Optional<KeySpec> key,
+                                       Optional<Integer> days, int parallelism, IntConsumer progress) {
+        if (targets.isEmpty()) {
+            return List.of();
+        }
+        IssuanceUseCase.Issuer issuer = issuance.issuer(snapshot);
+        List<IssuedCertificate> renewed = IssuanceUseCase.inParallel(targets, parallelism, progress, entry -> {
+            Credential old = snapshot.credential(entry.name()).orElseThrow();
+            X509Certificate oldCertificate = old.certificate();
+            KeySpec spec = key.orElseGet(() -> sameKind(oldCertificate.getPublicKey()));
+            int validity = days.orElseGet(() -> (int) Math.max(1, Duration.between(oldCertificate.getNotBefore().toInstant(),
+                    oldCertificate.getNotAfter().toInstant()).toDays()));
+            Validity.checkDays(validity);
+            KeyPair keys = KeyPairs.generate(spec, environment.random());
+            DistinguishedName subject = Certificates.subjectOf(oldCertificate);
+            return issuance.sign(issuer, subject, keys.getPublic(), Optional.of(keys.getPrivate()), validity, entry.profile(),
+                    alternativeNames(oldCertificate), entry.name());
+        });
+        List<Renewal> renewals = new ArrayList<>();
+        for (int i = 0; i < targets.size(); i++) {
+            renewals.add(new Renewal(targets.get(i), renewed.get(i)));
+        }
+        environment.store().update(current -> {
+            StoreSnapshot next = current;
+            List<AuditEvent> events = new ArrayList<>();
+            for (Renewal renewal : renewals) {
+                InventoryEntry old = next.entry(renewal.replaced().serial()).orElseThrow(() -> S2mtlsException.badInput(
+                        "serial " + renewal.replaced().serialHex() + " vanished from the store while renewing; run the renewal again"));
+                if (old.status() != CertificateStatus.VALID) {
+                    throw S2mtlsException.badInput(old.name() + " (serial " + old.serialHex() + ") was " + old.status().name().toLowerCase(Locale.ROOT)
+                            + " by someone else meanwhile; nothing was renewed");
+                }
+                next = next.withEntry(old.withStatus(CertificateStatus.SUPERSEDED));
+                IssuedCertificate fresh = renewal.renewed();
+                next = next.withIssued(Optional.of(new Credential(fresh.name(), fresh.certificate(), fresh.privateKey())), fresh.entry(), true);
+                events.add(AuditEvent.certificate(fresh.entry().recordedAt(), environment.actor(), "cert.renew", fresh.entry(),
+                        Optional.of("replaces serial " + old.serialHex())));
+            }
+            return next.withAudit(events);
+        });
+        return renewals;
+    }
+
+    /**
+     * Marks a certificate revoked and returns the new CRL (PEM). The database is not touched here:
+     * SingleStore reads no CRL for client certificates, so callers lock or drop the user as well.
+     */
+    public Revocation revoke(String nameOrSerial, String reason) {
+        StoreSnapshot snapshot = environment.store().read();
+        InventoryEntry target = resolve(snapshot, nameOrSerial);
+        if (target.status() == CertificateStatus.REVOKED) {
+            throw S2mtlsException.badInput(target.name() + " (serial " + target.serialHex() + ") is already revoked");
+        }
+        Instant now = environment.clock().instant();
+        AuditEvent event = AuditEvent.certificate(now, environment.actor(), "cert.revoke", target,
+                Optional.of(reason.isBlank() ? "unspecified" : reason));
+        StoreSnapshot after = environment.store().update(current -> {
+            InventoryEntry latest = current.entry(target.serial()).orElseThrow();
+            if (latest.status() == CertificateStatus.REVOKED) {
+                throw S2mtlsException.badInput(target.name() + " (serial " + target.serialHex() + ") is already revoked");
+            }
+            return current.withEntry(latest.withStatus(CertificateStatus.REVOKED)).withAudit(List.of(event));
+        });
+        return new Revocation(after.entry(target.serial()).orElseThrow(), crl(after));
+    }
+
+    /** A revoked entry and the CRL that lists it. */
+    public record Revocation(InventoryEntry entry, String crlPem) {
+    }
+
+    /** The CRL (PEM) listing every revoked certificate of the store's CA. */
+    public String crl() {
+        return crl(environment.store().read());
+    }
+
+    private String crl(StoreSnapshot snapshot) {
+        IssuanceUseCase.Issuer issuer = issuance.issuer(snapshot);
+        List<Crls.Revoked> revoked = new ArrayList<>();
+        for (InventoryEntry entry : snapshot.inventory()) {
+            if (entry.status() == CertificateStatus.REVOKED) {
+                Instant when = snapshot.audit().stream()
+                        .filter(e -> e.action().equals("cert.revoke") && e.serial().equals(Optional.of(entry.serialHex())))
+                        .map(AuditEvent::time).findFirst().orElse(entry.recordedAt());
+                revoked.add(new Crls.Revoked(entry.serial(), when));
+            }
+        }
+        Instant now = environment.clock().instant();
+        return Crls.pem(Crls.build(issuer.certificate(), issuer.key(), revoked, now, now.plus(CRL_VALIDITY),
+                BigInteger.valueOf(now.getEpochSecond())));
+    }
+
+    /** The audit trail, oldest first. */
+    public List<AuditEvent> audit() {
+        return environment.store().read().audit();
+    }
+
+    /** Valid entries that are each name's latest certificate. */
+    private static List<InventoryEntry> current(StoreSnapshot snapshot) {
+        return snapshot.inventory().stream().filter(e -> e.status() == CertificateStatus.VALID)
+                .filter(e -> snapshot.credential(e.name()).map(c -> c.certificate().getSerialNumber().equals(e.serial())).orElse(false))
+                .toList();
+    }
+
+    /** A credential name (its current certificate) or a serial in hex (colons allowed). */
+    static InventoryEntry resolve(StoreSnapshot snapshot, String reference) {
+        Optional<Credential> credential = snapshot.credential(reference);
+        if (credential.isPresent()) {
+            BigInteger serial = credential.get().certificate().getSerialNumber();
+            return snapshot.entry(serial).orElseThrow(() -> S2mtlsException.badInput(
+                    "credential '" + reference + "' has no inventory entry; the store is inconsistent"));
+        }
+        String hex = reference.replace(":", "").trim();
+        if (hex.matches("[0-9A-Fa-f]{1,64}")) {
+            Optional<InventoryEntry> bySerial = snapshot.entry(new BigInteger(hex, 16));
+            if (bySerial.isPresent()) {
+                return bySerial.get();
+            }
+        }
+        List<InventoryEntry> byName = snapshot.inventory().stream().filter(e -> e.name().equals(reference))
+                .sorted(Comparator.comparing(InventoryEntry::recordedAt).reversed()).toList();
+        if (!byName.isEmpty()) {
+            return byName.get(0);
+        }
+        throw S2mtlsException.badInput("'" + reference + "' is neither a credential name nor a serial in "
+                + "the store's inventory; see 's2mtls cert list'");
+    }
+
+    static KeySpec sameKind(PublicKey key) {
+        if (key instanceof RSAPublicKey rsa) {
+            int bits = rsa.getModulus().bitLength();
+            return bits > 3072 ? KeySpec.RSA_4096 : bits > 2048 ? KeySpec.RSA_3072 : KeySpec.RSA_2048;
+        }
+        if (key instanceof ECPublicKey ec) {
+            return ec.getParams().getCurve().getField().getFieldSize() > 256 ? KeySpec.EC_P384 : KeySpec.EC_P256;
+        }
+        return KeySpec.ED25519;
+    }
+
+    private static List<SubjectAltName> alternativeNames(X509Certificate certificate) {
+        List<SubjectAltName> names = new ArrayList<>();
+        try {
+            if (certificate.getSubjectAlternativeNames() != null) {
+                for (List<?> name : certificate.getSubjectAlternativeNames()) {
+                    int type = (Integer) name.get(0);
+                    if (type == 2) {
+                        names.add(new SubjectAltName(SubjectAltName.Type.DNS, String.valueOf(name.get(1))));
+                    } else if (type == 7) {
+                        names.add(new SubjectAltName(SubjectAltName.Type.IP, String.valueOf(name.get(1))));
+                    }
+                }
+            }
+        } catch (CertificateParsingException e) {
+            throw S2mtlsException.badInput("the certificate being renewed has unreadable alternative names", e);
+        }
+        return names;
+    }
+}
