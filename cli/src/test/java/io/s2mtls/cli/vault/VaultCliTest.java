@@ -152,6 +152,7 @@ class VaultCliTest {
         assertTrue(issued.out().contains("Issued app_reader"), issued.out());
         // no store password (Vault needs none) and no --p12-password-file: no .p12, and the CLI says so
         assertTrue(issued.err().contains("No .p12 written"), issued.err());
+        assertTrue(issued.out().contains(": app_reader-key.pem, app_reader-cert.pem, ca-cert.pem\n"), "lists only the files written: " + issued.out());
         opensslAccepts(work.resolve("creds/ca-cert.pem"), work.resolve("creds/app_reader-cert.pem"));
         assertEquals("/O=ExampleOrg/OU=Client/CN=app_reader\n", ok(cli, "subject", "creds/app_reader-cert.pem").out());
 
