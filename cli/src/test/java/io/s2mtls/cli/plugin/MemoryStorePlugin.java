@@ -12,8 +12,9 @@ import java.util.List;
  * a store held in the memory of the running JVM (so it lasts for one process; a real plugin talks to its
  * backend where {@link MemoryCredentialStore} touches its map).
  *
- * <p>Deliberately not registered in this module's test resources: tests put it on the plugin path in a
- * jar they build, as an integrator would drop theirs.
+ * <p>Your plugin jar registers this class in {@code META-INF/services}. (In s2mtls's own tests it is
+ * deliberately not registered on the class path: the tests put it on the plugin path in a jar they build,
+ * as an integrator drops theirs.)
  */
 public final class MemoryStorePlugin implements S2mtlsPlugin {
 
