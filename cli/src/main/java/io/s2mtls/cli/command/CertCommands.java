@@ -176,9 +176,7 @@ public final class CertCommands {
                             + "  until " + certificate.entry().notAfter() + "  " + certificate.entry().subject());
                 }
                 if (directory != null) {
-                    printer.line("Files in " + directory + (issued.size() == 1 ? ": " + String.join(", ",
-                            CredentialFiles.paths(directory, issued.get(0).name(), true).stream().map(p -> p.getFileName().toString()).toList())
-                            + ", ca-cert.pem" : ""));
+                    printer.line("Files in " + directory + (issued.size() == 1 ? ": " + String.join(", ", written.get(0).fileNames()) : ""));
                 }
             });
             return OK;

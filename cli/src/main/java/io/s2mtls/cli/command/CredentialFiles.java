@@ -23,6 +23,11 @@ final class CredentialFiles {
     }
 
     record Written(String name, String key, String certificate, String pkcs12, String caCertificate) {
+        /** The names of the files actually written (no .p12 without a password), in the order above. */
+        List<String> fileNames() {
+            return java.util.stream.Stream.of(key, certificate, pkcs12, caCertificate).filter(java.util.Objects::nonNull)
+                    .map(file -> Path.of(file).getFileName().toString()).toList();
+        }
     }
 
     static List<Path> paths(Path directory, String name, boolean withKey) {
