@@ -1,7 +1,7 @@
 package io.s2mtls.adapters.jdbc;
 
 import io.s2mtls.core.spi.S2mtlsPlugin;
-import io.s2mtls.core.user.UserDirectoryProvider;
+import io.s2mtls.core.spi.UserDirectoryProvider;
 
 import java.util.List;
 

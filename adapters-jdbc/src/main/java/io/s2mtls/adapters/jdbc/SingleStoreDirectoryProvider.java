@@ -5,7 +5,7 @@ import io.s2mtls.core.spi.PluginContext;
 import io.s2mtls.core.user.DatabaseTarget;
 import io.s2mtls.core.user.MtlsLogin;
 import io.s2mtls.core.user.UserDirectory;
-import io.s2mtls.core.user.UserDirectoryProvider;
+import io.s2mtls.core.spi.UserDirectoryProvider;
 
 import java.sql.Connection;
 import java.util.Optional;

@@ -15,7 +15,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * The skeleton that "Writing a store plugin" tells readers to copy is this package's code, word for word:
  * each {@code <!-- skeleton: PATH -->} marker is followed by a java block equal to the file at PATH.
- * The section lives in README.md, or in docs-plugin-section.md until it is pasted there.
  */
 class SkeletonInDocsTest {
     private static final String SECTION = "## Writing a store plugin";
@@ -23,10 +22,8 @@ class SkeletonInDocsTest {
 
     @Test
     void theDocumentedSkeletonIsTheTestedCode() throws Exception {
-        Path readme = Path.of("../README.md");
-        Path section = Files.exists(readme) && Files.readString(readme, StandardCharsets.UTF_8).contains(SECTION)
-                ? readme : Path.of("../docs-plugin-section.md");
-        assertTrue(Files.exists(section), "neither README.md nor docs-plugin-section.md has '" + SECTION + "'");
+        Path section = Path.of("../README.md");
+        assertTrue(Files.readString(section, StandardCharsets.UTF_8).contains(SECTION), "README.md has no '" + SECTION + "'");
         List<String> lines = Files.readAllLines(section, StandardCharsets.UTF_8);
         List<String> documented = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {

@@ -1,7 +1,6 @@
 package io.s2mtls.core.spi;
 
 import io.s2mtls.core.error.S2mtlsException;
-import io.s2mtls.core.user.UserDirectoryProvider;
 
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,6 +1,5 @@
 package io.s2mtls.core.spi;
 
-import io.s2mtls.core.user.UserDirectoryProvider;
 
 import java.util.List;
 

@@ -1,6 +1,8 @@
-package io.s2mtls.core.user;
+package io.s2mtls.core.spi;
 
-import io.s2mtls.core.spi.PluginContext;
+import io.s2mtls.core.user.DatabaseTarget;
+import io.s2mtls.core.user.MtlsLogin;
+import io.s2mtls.core.user.UserDirectory;
 
 import java.util.Set;
 
