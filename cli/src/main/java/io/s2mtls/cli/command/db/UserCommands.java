@@ -3,6 +3,7 @@ package io.s2mtls.cli.command.db;
 import com.google.inject.Inject;
 import io.s2mtls.cli.support.Console;
 import io.s2mtls.cli.support.Printer;
+import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.user.DatabaseUser;
 import io.s2mtls.core.user.PrivilegeGrant;
 import io.s2mtls.core.user.ServerDescription;
@@ -260,7 +261,15 @@ public final class UserCommands {
             try (UserDirectory directory = databases.openDirectory(connection, admin)) {
                 List<Views.AccountView> views = new ArrayList<>();
                 for (UserAccount account : directory.list()) {
-                    views.add(Views.AccountView.of(account, directory.show(account)));
+                    Optional<DatabaseUser> shown;
+                    try {
+                        shown = directory.show(account);
+                    } catch (S2mtlsException e) {
+                        // e.g. MariaDB refuses SHOW CREATE USER on some system accounts even to a full admin
+                        printer.note("warning: the server does not show " + account + " to this admin; its requirement is listed as unknown");
+                        shown = Optional.empty();
+                    }
+                    views.add(Views.AccountView.of(account, shown));
                 }
                 printer.data(views, () -> {
                     printer.line(String.format("%-24s %-20s %s", "USER", "HOST", "REQUIRE"));
