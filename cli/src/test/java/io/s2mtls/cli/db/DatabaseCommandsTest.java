@@ -7,6 +7,7 @@ import io.s2mtls.adapters.jdbc.testing.TestDatabaseExtension;
 import io.s2mtls.cli.CliRunner;
 import io.s2mtls.cli.CliRunner.Run;
 import io.s2mtls.core.testing.ExternalTool;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -53,8 +54,8 @@ class DatabaseCommandsTest {
         cli = new CliRunner(dir).env("S2MTLS_STORE_PASSWORD", STORE_PASSWORD)
                 .env("S2MTLS_JDBC_URL", db.jdbcUrl()).env("S2MTLS_ADMIN_USER", db.adminUser())
                 .env("S2MTLS_ADMIN_PASSWORD", adminPassword);
-        ok(cli.run("ca", "create", "--subject", "/O=s2mtls cli tests/CN=CLI Test CA", "--key", "ec:p256"));
-        ok(cli.run("ca", "export", "--out", "store-ca.pem"));
+        ok(run("ca", "create", "--subject", "/O=s2mtls cli tests/CN=CLI Test CA", "--key", "ec:p256"));
+        ok(run("ca", "export", "--out", "store-ca.pem"));
         String bundle = Files.readString(db.caFile());
         String storeCa = Files.readString(dir.resolve("store-ca.pem"));
         if (!bundle.contains(storeCa)) {
@@ -71,9 +72,23 @@ class DatabaseCommandsTest {
             all.add(db.caFile().toString());
         }
         Run run = cli.run(all.toArray(String[]::new));
+        transcript.append("$ s2mtls ").append(String.join(" ", all.stream().map(DatabaseCommandsTest::shellQuote).toList()))
+                .append('\n').append(run.out()).append(run.err()).append("[exit ").append(run.exit()).append("]\n\n");
         assertFalse(run.out().contains(adminPassword) || run.err().contains(adminPassword), "admin password printed: " + run);
         assertFalse(run.out().contains("PRIVATE KEY") || run.err().contains("PRIVATE KEY"), "key printed: " + run);
         return run;
+    }
+
+    private static final StringBuilder transcript = new StringBuilder();
+
+    private static String shellQuote(String arg) {
+        return arg.matches("[A-Za-z0-9_./:%=,@+-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'";
+    }
+
+    /** Every command line of this class with its output, for the README (target/db-cli-transcript.txt). */
+    @AfterAll
+    void writeTranscript() throws IOException {
+        Files.writeString(Path.of("target", "db-cli-transcript.txt"), transcript.toString());
     }
 
     static Run ok(Run run) {
