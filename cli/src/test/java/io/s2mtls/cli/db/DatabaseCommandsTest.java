@@ -175,6 +175,9 @@ class DatabaseCommandsTest {
         ok(run("user", "create", "app3", "--from-cert", "creds/app3-cert.pem"));
         Run mismatch = fails(3, run("connect", "--user", "app3", "--credential", "app2"));
         assertTrue(mismatch.err().contains("access denied for 'app3'") && mismatch.err().contains("REQUIRE SUBJECT"), mismatch.err());
+        assertTrue(mismatch.err().contains("subject '/O=s2mtls cli tests/CN=app2'") && mismatch.err().contains("s2mtls user show app3"),
+                mismatch.err());
+        assertTrue(denied.err().contains("issuer '/CN=Some Other CA'"), denied.err());
 
         // alter moves the account to the other certificate
         ok(run("user", "alter", "app3", "--subject", "/O=s2mtls cli tests/CN=app2"));

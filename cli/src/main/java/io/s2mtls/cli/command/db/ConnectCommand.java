@@ -4,10 +4,12 @@ import com.google.inject.Inject;
 import com.google.inject.Provider;
 import io.s2mtls.cli.support.Printer;
 import io.s2mtls.cli.support.Secrets;
+import io.s2mtls.core.error.ErrorKind;
 import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.user.DatabaseTarget.ClientCertificate;
 import io.s2mtls.core.user.MtlsLogin;
 import io.s2mtls.core.usecase.InventoryUseCase;
+import io.s2mtls.core.x509.Certificates;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -67,6 +69,24 @@ public final class ConnectCommand extends DatabaseCommand {
         this.secrets = secrets;
     }
 
+    /** What can be said locally about the certificate offered, to tell a bad chain from a subject mismatch. */
+    private String facts(X509Certificate offered) {
+        String file = credential.name != null ? "the certificate of credential " + credential.name
+                + " (write it with 's2mtls cert export " + credential.name + " --out-dir DIR')" : credential.files.cert;
+        String validity;
+        try {
+            offered.checkValidity();
+            validity = "it is within its validity dates";
+        } catch (java.security.cert.CertificateExpiredException e) {
+            validity = "it EXPIRED on " + offered.getNotAfter().toInstant();
+        } catch (java.security.cert.CertificateNotYetValidException e) {
+            validity = "it is NOT YET VALID (from " + offered.getNotBefore().toInstant() + ")";
+        }
+        return "Offered: " + file + ", subject '" + Certificates.subjectOf(offered).oneline() + "', issuer '"
+                + Certificates.issuerOf(offered).oneline() + "'; " + validity + ". Compare the subject with 's2mtls user show " + user
+                + "' and the issuer with the server's client CA";
+    }
+
     @Override
     protected int run() {
         String url = databases.jdbcUrl(connection);
@@ -82,7 +102,15 @@ public final class ConnectCommand extends DatabaseCommand {
             certificate = databases.clientCertificate(credential.files.cert, "--cert", credential.files.key, "--key", keyPassword);
         }
         List<X509Certificate> serverCas = databases.serverCas(connection);
-        MtlsLogin.LoginReport report = databases.login(connection, user, certificate, serverCas);
+        MtlsLogin.LoginReport report;
+        try {
+            report = databases.login(connection, user, certificate, serverCas);
+        } catch (S2mtlsException e) {
+            if (e.kind() == ErrorKind.EXTERNAL && e.getMessage().contains("access denied")) {
+                throw new S2mtlsException(ErrorKind.EXTERNAL, e.getMessage() + ". " + facts(certificate.certificate()), e);
+            }
+            throw e;
+        }
         Views.LoginView view = new Views.LoginView(Databases.hostAndPort(url), user, report.currentUser(), report.tlsVersion(), report.cipher());
         printer.data(view, () -> {
             printer.line("server:       " + view.server());

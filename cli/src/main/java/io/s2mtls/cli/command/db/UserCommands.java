@@ -47,7 +47,7 @@ public final class UserCommands {
             printer.data(view, () -> sql.forEach(statement -> printer.line(statement + ";")));
             if (!printer.json()) {
                 printer.note(dryRun ? "Dry run on " + server.dialect() + " " + server.version() + ": nothing was changed."
-                        : action + " " + account + requirement.map(r -> " " + Views.describe(Optional.of(r))).orElse("")
+                        : action + " " + account + requirement.map(r -> " REQUIRE " + Views.describe(Optional.of(r))).orElse("")
                         + " on " + server.dialect() + " " + server.version()
                         + (requirement.isPresent() && server.dialect().equals("singlestore")
                         ? " (SingleStore does not expose the requirement; not read back)" : requirement.isPresent() ? ", read back and checked" : "")
