@@ -264,6 +264,22 @@ class DatabaseCommandsTest {
     }
 
     @Test
+    void theDialectIsChosenFromTheServerOrForced() throws IOException {
+        JsonNode detected = json(run("user", "create", "d1", "--ssl", "--dry-run", "--output", "json"));
+        assertEquals("mariadb", detected.get("dialect").asText(), "MariaDB's version text wins over the shim's @@memsql_version");
+        // the SingleStore statements, against the shim's @@memsql_version 8.5.0: SSL is fine, X509 and SUBJECT are gated
+        JsonNode singleStore = json(run("user", "create", "d1", "--ssl", "--dry-run", "--dialect", "singlestore", "--output", "json"));
+        assertEquals("singlestore", singleStore.get("dialect").asText());
+        assertEquals("8.5.0", singleStore.get("serverVersion").asText());
+        assertEquals("CREATE USER 'd1'@'%' REQUIRE SSL", singleStore.get("sql").get(0).asText());
+        Run gated = fails(2, run("user", "create", "d1", "--x509", "--dry-run", "--dialect", "singlestore"));
+        assertTrue(gated.err().contains("needs SingleStore 9.0.1 or later; this server is 8.5.0"), gated.err());
+        fails(2, run("user", "create", "d1", "--subject", "/CN=d1", "--dry-run", "--dialect", "singlestore"));
+        fails(2, run("user", "create", "d1", "--x509", "--dry-run", "--dialect", "oracle"));
+        assertEquals(1, run("user", "show", "d1").exit(), "dry runs created nothing");
+    }
+
+    @Test
     void unsafeSubjectsAreRefusedUnlessForced() throws IOException {
         ok(run("cert", "issue", "--subject", "/CN=back\\\\slash", "--name", "backslash", "--out-dir", "creds",
                 "--allow-unsafe-subject", "--key", "ec:p256"));
