@@ -315,6 +315,12 @@ class DatabaseCommandsTest {
         Run noPassword = fails(2, fromFile.run("user", "list", "--admin-user", db.adminUser(), "--ca", db.caFile().toString()));
         assertTrue(noPassword.err().contains("S2MTLS_ADMIN_PASSWORD"), noPassword.err());
 
+        // without --ca the server is verified against the store's CA, which did not sign this server's certificate
+        Run storeCa = fails(3, cli.run("connect", "--user", "lonely", "--credential", "lonely"));
+        assertTrue(storeCa.err().contains("TLS handshake failed") && storeCa.err().contains("--ca"), storeCa.err());
+        Run noCa = fails(2, cli.run("--store", "pkcs12:no-ca.p12", "user", "list"));
+        assertTrue(noCa.err().contains("holds no CA") || noCa.err().contains("pass --ca FILE"), noCa.err());
+
         fails(2, run("user", "list", "--jdbc-url", "not-a-jdbc-url"));
         fails(2, run("user", "list", "--jdbc-url", "jdbc:singlestore:127.0.0.1"));
         fails(2, run("user", "list", "--jdbc-url", "jdbc:postgresql://127.0.0.1:5432/"));
