@@ -374,9 +374,13 @@ class DatabaseCommandsTest {
             args.add("--help");
             Run help = ok(cli.run(args.toArray(String[]::new)));
             assertTrue(help.out().contains("Usage: s2mtls " + String.join(" ", command)), help.out());
+            if (command.equals(List.of("user", "create"))) {
+                assertTrue(help.out().contains("--host '10.0.%'"), help.out());
+            }
             if (command.size() > 1 || !command.get(0).equals("user")) {
                 assertTrue(help.out().contains("Examples:") || help.out().contains("Example:"), help.out());
             }
+            assertFalse(help.out().contains("%n") || help.out().contains("%%"), "unformatted help text: " + help.out());
         }
     }
 }

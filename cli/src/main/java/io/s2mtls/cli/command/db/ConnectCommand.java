@@ -21,13 +21,13 @@ import java.util.Optional;
 
 /** {@code s2mtls connect}: prove a certificate-bound login works. */
 @Command(name = "connect", sortOptions = false, description = {
-        "Log in as a certificate-bound user and report who the server says we are (CURRENT_USER()), the TLS",
-        "version and the cipher. The key is handed to the driver in memory; nothing is written to disk.",
-        "--credential takes certificate and key from the store; --cert/--key from PEM files. TLS 1.2 and 1.3",
-        "are offered. The server certificate is verified against --ca (default: the store's CA).",
-        "Access denied (exit 3) looks the same for a certificate that does not chain to the server's client CA",
-        "and for a subject that differs from the account's REQUIRE SUBJECT: run 's2mtls cert verify --ca",
-        "<client CA> cert.pem', then compare 's2mtls subject cert.pem' with 's2mtls user show NAME'."},
+        "Log in as a certificate-bound user and report who the server says we are (CURRENT_USER()), the TLS "
+                + "version and the cipher. The key is handed to the driver in memory; nothing is written to disk. "
+                + "--credential takes certificate and key from the store; --cert/--key from PEM files. TLS 1.2 and 1.3 "
+                + "are offered. The server certificate is verified against --ca (default: the store's CA). Access "
+                + "denied (exit 3) looks the same for a certificate that does not chain to the server's client CA and "
+                + "for a subject that differs from the account's REQUIRE SUBJECT: run 's2mtls cert verify --ca <client "
+                + "CA> cert.pem', then compare 's2mtls subject cert.pem' with 's2mtls user show NAME'."},
         footer = {"", "Examples:",
                 "  s2mtls connect --jdbc-url jdbc:singlestore://db.example.com:3306/ --user app --credential app",
                 "  s2mtls connect --user app --cert creds/app-cert.pem --key creds/app-key.pem --ca server-ca.pem --ssl-mode verify-full"})

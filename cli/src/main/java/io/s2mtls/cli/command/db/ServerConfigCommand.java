@@ -20,14 +20,15 @@ import java.util.List;
 
 /** {@code s2mtls server-config}: the server side of mTLS, for a server credential in the store. */
 @Command(name = "server-config", sortOptions = false, description = {
-        "Print the server configuration for mutual TLS with a server credential from the store (made with",
-        "'s2mtls cert issue --server --san ...'): the certificate and key the server presents, and the store's",
-        "CA as the CA that client certificates must chain to.",
-        "  singlestore: memsql.cnf lines ssl_cert, ssl_key, ssl_ca_for_client_cert; the 'sdb-admin update-config'",
-        "               commands; and how to load them (SSL_RELOAD, restart for ssl_ca_for_client_cert).",
-        "  mariadb, mysql: ssl_cert, ssl_key, ssl_ca under [mariadbd] / [mysqld]; FLUSH SSL / ALTER INSTANCE RELOAD TLS.",
-        "Files are named NAME-cert.pem, NAME-key.pem and ca-cert.pem in --dir, the directory on the server.",
-        "--write also writes them there (key 0600), for copying to the server or for a local server."},
+        "Print the server configuration for mutual TLS with a server credential from the store (made with"
+                + " 's2mtls cert issue --server --san ...'): the certificate and key the server presents, and the"
+                + " store's CA as the CA that client certificates must chain to.",
+        "  singlestore:   memsql.cnf lines ssl_cert, ssl_key, ssl_ca_for_client_cert,",
+        "                 sdb-admin update-config commands, SSL_RELOAD and restart notes",
+        "  mariadb/mysql: ssl_cert, ssl_key, ssl_ca under [mariadbd] / [mysqld], and",
+        "                 FLUSH SSL / ALTER INSTANCE RELOAD TLS",
+        "Files are named NAME-cert.pem, NAME-key.pem and ca-cert.pem in --dir, the directory on the server;"
+                + " --write also writes them there (key 0600), for copying to the server or for a local server."},
         footer = {"", "Examples:",
                 "  s2mtls cert issue --server --subject '/CN=db1.example.com' --san DNS:db1.example.com,IP:10.0.0.5 --name db1-2026",
                 "  s2mtls server-config --credential db1-2026",

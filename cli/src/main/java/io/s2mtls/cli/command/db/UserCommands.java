@@ -24,10 +24,11 @@ import java.util.Optional;
 
 /** {@code s2mtls user ...}: certificate-bound database accounts. */
 @Command(name = "user", description = {
-        "Create, alter, drop, show and list certificate-bound database accounts (SingleStore, MariaDB, MySQL),",
-        "over an administrative connection: --jdbc-url (or env S2MTLS_JDBC_URL), --admin-user, and the admin",
-        "password from env S2MTLS_ADMIN_PASSWORD or --admin-password-file (never a plain argument), or an admin",
-        "client certificate. The SQL dialect is chosen from the server (@@memsql_version: SingleStore)."},
+        "Create, alter, drop, show and list certificate-bound database accounts (SingleStore, MariaDB, "
+                + "MySQL), over an administrative connection: --jdbc-url (or env S2MTLS_JDBC_URL), --admin-user, and "
+                + "the admin password from env S2MTLS_ADMIN_PASSWORD or --admin-password-file (never a plain argument),"
+                + " or an admin client certificate. The SQL dialect is chosen from the server (@@memsql_version: "
+                + "SingleStore)."},
         subcommands = {UserCommands.Create.class, UserCommands.Alter.class, UserCommands.Drop.class,
                 UserCommands.Show.class, UserCommands.ListCommand.class})
 public final class UserCommands {
@@ -58,16 +59,17 @@ public final class UserCommands {
     }
 
     @Command(name = "create", sortOptions = false, description = {
-            "Create an account bound to a client certificate, with optional grants. Exactly one of --from-cert,",
-            "--subject, --x509 or --ssl. --from-cert takes the subject from the certificate itself, in the exact",
-            "form the server compares (OpenSSL oneline); empty, ambiguous or unmatchable subjects are refused",
-            "unless --allow-unsafe-subject. The SQL executed is printed on standard output; on MariaDB/MySQL the",
-            "stored requirement is read back and must be the one asked for. --dry-run prints the SQL and changes nothing."},
+            "Create an account bound to a client certificate, with optional grants. Exactly one of --from-cert, "
+                    + "--subject, --x509 or --ssl. --from-cert takes the subject from the certificate itself, in the exact "
+                    + "form the server compares (OpenSSL oneline); empty, ambiguous or unmatchable subjects are refused "
+                    + "unless --allow-unsafe-subject. The SQL executed is printed on standard output; on MariaDB/MySQL the "
+                    + "stored requirement is read back and must be the one asked for. --dry-run prints the SQL and changes "
+                    + "nothing."},
             footer = {"", CONNECTION_FOOTER, "", "Examples:",
                     "  export S2MTLS_JDBC_URL=jdbc:singlestore://db.example.com:3306/ S2MTLS_ADMIN_PASSWORD=...",
                     "  s2mtls user create app --from-cert creds/app-cert.pem --grant 'SELECT ON *.*' --admin-user admin --ca ca.pem",
                     "  s2mtls user create reporter --subject '/O=ExampleOrg/CN=reporter' --grant 'SELECT, SHOW VIEW ON sales.*' --dry-run",
-                    "  s2mtls user create batch --x509 --host '10.0.%'"})
+                    "  s2mtls user create batch --x509 --host '10.0.%%'"})
     public static final class Create extends DatabaseCommand {
         @Parameters(paramLabel = "NAME", description = "The account's user name.")
         String name;
@@ -110,11 +112,11 @@ public final class UserCommands {
     }
 
     @Command(name = "alter", sortOptions = false, description = {
-            "Replace an account's TLS requirement (ALTER USER ... REQUIRE ...): exactly one of --from-cert,",
-            "--subject, --x509 or --ssl, checked as for 'user create'. Grants are left as they are."},
+            "Replace an account's TLS requirement (ALTER USER ... REQUIRE ...): exactly one of --from-cert, "
+                    + "--subject, --x509 or --ssl, checked as for 'user create'. Grants are left as they are."},
             footer = {"", CONNECTION_FOOTER, "", "Examples:",
                     "  s2mtls user alter app --from-cert creds/app-2027-cert.pem",
-                    "  s2mtls user alter batch --x509 --host '10.0.%' --dry-run"})
+                    "  s2mtls user alter batch --x509 --host '10.0.%%' --dry-run"})
     public static final class Alter extends DatabaseCommand {
         @Parameters(paramLabel = "NAME", description = "The account's user name.")
         String name;
@@ -187,10 +189,10 @@ public final class UserCommands {
     }
 
     @Command(name = "show", sortOptions = false, description = {
-            "Show what the server holds for an account: its TLS requirement as read back (MariaDB/MySQL: from",
-            "SHOW CREATE USER, checked against mysql.global_priv on MariaDB; SingleStore exposes none), its",
-            "grants, and warnings. Exit 1 when there is no such account."},
-            footer = {"", CONNECTION_FOOTER, "", "Examples:", "  s2mtls user show app", "  s2mtls user show app --host '10.0.%' --output json"})
+            "Show what the server holds for an account: its TLS requirement as read back (MariaDB/MySQL: from "
+                    + "SHOW CREATE USER, checked against mysql.global_priv on MariaDB; SingleStore exposes none), its "
+                    + "grants, and warnings. Exit 1 when there is no such account."},
+            footer = {"", CONNECTION_FOOTER, "", "Examples:", "  s2mtls user show app", "  s2mtls user show app --host '10.0.%%' --output json"})
     public static final class Show extends DatabaseCommand {
         @Parameters(paramLabel = "NAME", description = "The account's user name.")
         String name;
@@ -239,8 +241,8 @@ public final class UserCommands {
     }
 
     @Command(name = "list", sortOptions = false, description = {
-            "List the server's accounts with the TLS requirement each holds, as read back from the server",
-            "(SingleStore exposes no requirement: shown as '-')."},
+            "List the server's accounts with the TLS requirement each holds, as read back from the server "
+                    + "(SingleStore exposes no requirement: shown as '-')."},
             footer = {"", CONNECTION_FOOTER, "", "Examples:", "  s2mtls user list", "  s2mtls user list --output json"})
     public static final class ListCommand extends DatabaseCommand {
         @Mixin
