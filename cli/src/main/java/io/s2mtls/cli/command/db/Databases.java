@@ -60,6 +60,8 @@ public final class Databases {
             }
             certificate = Optional.of(clientCertificate(admin.adminCert, "--admin-cert", admin.adminKey, "--admin-key", Optional.empty()));
         }
+        List<X509Certificate> serverCas = serverCas(connection);
+        SslMode mode = sslMode(connection);
         Optional<char[]> password = secrets.optional(Optional.ofNullable(admin.adminPasswordFile), "--admin-password-file", ADMIN_PASSWORD_ENV);
         if (password.isEmpty() && certificate.isEmpty() && console.terminal().isPresent()) {
             char[] typed = console.terminal().get().readPassword("Password for %s: ", user);
@@ -71,9 +73,8 @@ public final class Databases {
             throw S2mtlsException.badInput("no admin password: set " + ADMIN_PASSWORD_ENV + ", pass --admin-password-file FILE,"
                     + " or log in with --admin-cert FILE --admin-key FILE");
         }
-        DatabaseTarget target = new DatabaseTarget(url, user, password, certificate, serverCas(connection), sslMode(connection),
-                printer.verbose());
         try {
+            DatabaseTarget target = new DatabaseTarget(url, user, password, certificate, serverCas, mode, printer.verbose());
             return provider.open(target, context(admin.dialect));
         } finally {
             password.ifPresent(p -> Arrays.fill(p, '\0'));
