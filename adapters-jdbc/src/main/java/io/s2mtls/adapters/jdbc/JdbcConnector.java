@@ -111,7 +111,9 @@ final class JdbcConnector {
                 || cause instanceof NoRouteToHostException || cause instanceof SocketTimeoutException) {
             return S2mtlsException.external("database " + server + " is unreachable: " + cause.getMessage(), e);
         }
-        if (cause instanceof SSLException || cause instanceof java.security.cert.CertificateException) {
+        if (cause instanceof SSLException || cause instanceof java.security.cert.CertificateException
+                || cause instanceof java.security.cert.CertPathBuilderException
+                || cause instanceof java.security.cert.CertPathValidatorException) {
             return S2mtlsException.external("database " + server + ": TLS handshake failed (" + cause.getMessage()
                     + "); check that --ca is the CA that signed the server certificate", e);
         }

@@ -226,7 +226,9 @@ final class JdbcUserDirectory implements UserDirectory {
                 return row.next() ? Optional.of(row.getString(1)) : Optional.empty();
             }
         } catch (SQLException e) {
-            if (e.getErrorCode() == 1396 || e.getErrorCode() == 1141) {
+            // 1133 (SQLSTATE 28000, "Can't find any matching row in the user table"): MariaDB's answer for an
+            // account it does not have, not an access denial
+            if (e.getErrorCode() == 1396 || e.getErrorCode() == 1141 || e.getErrorCode() == 1133) {
                 return Optional.empty();
             }
             throw JdbcConnector.failure(e, target, "read back " + account);

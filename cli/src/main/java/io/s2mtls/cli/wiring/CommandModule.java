@@ -7,6 +7,9 @@ import io.s2mtls.cli.command.CertCommands;
 import io.s2mtls.cli.command.CsrCommands;
 import io.s2mtls.cli.command.QuickstartCommand;
 import io.s2mtls.cli.command.SubjectCommand;
+import io.s2mtls.cli.command.db.ConnectCommand;
+import io.s2mtls.cli.command.db.ServerConfigCommand;
+import io.s2mtls.cli.command.db.UserCommands;
 
 import java.util.List;
 
@@ -20,7 +23,9 @@ public final class CommandModule extends AbstractModule {
             CsrCommands.class, CsrCommands.Create.class,
             CertCommands.class, CertCommands.Issue.class, CertCommands.Sign.class, CertCommands.Verify.class,
             CertCommands.Show.class, CertCommands.ListCommand.class, CertCommands.Export.class,
-            SubjectCommand.class);
+            SubjectCommand.class,
+            UserCommands.class, UserCommands.Create.class, UserCommands.Alter.class, UserCommands.Drop.class, UserCommands.Show.class,
+            UserCommands.ListCommand.class, ConnectCommand.class, ServerConfigCommand.class);
 
     /** Commands whose classes are package-private to the command package, bound through their lookup. */
     static final List<Class<?>> MORE = io.s2mtls.cli.command.Commands.packagePrivate();

@@ -3,7 +3,9 @@ package io.s2mtls.cli.wiring;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import io.s2mtls.cli.command.db.Databases;
 import io.s2mtls.cli.support.Console;
+import io.s2mtls.cli.support.Printer;
 import io.s2mtls.cli.support.GlobalOptions;
 import io.s2mtls.cli.support.Secrets;
 import io.s2mtls.cli.support.Session;
@@ -54,5 +56,11 @@ public final class CoreModule extends AbstractModule {
     @Provides
     LifecycleUseCase lifecycle(S2mtls core) {
         return core.lifecycle();
+    }
+
+    @Provides
+    @Singleton
+    Databases databases(Session session, Console console, Secrets secrets, Printer printer) {
+        return new Databases(session, console, secrets, printer);
     }
 }

@@ -1,0 +1,18 @@
+package io.s2mtls.cli.command.db;
+
+import picocli.CommandLine.Option;
+
+/** Where the server is and how its certificate is checked: shared by the user commands and connect. */
+public final class ConnectionOptions {
+    @Option(names = "--jdbc-url", paramLabel = "URL", order = 1,
+            description = "The server, e.g. jdbc:singlestore://db.example.com:3306/ (default: env S2MTLS_JDBC_URL).")
+    String jdbcUrl;
+
+    @Option(names = "--ca", paramLabel = "FILE", order = 2,
+            description = "The CA certificate(s), PEM, that the server certificate must chain to (default: the store's CA).")
+    String ca;
+
+    @Option(names = "--ssl-mode", paramLabel = "MODE", order = 3, defaultValue = "verify-ca",
+            description = "verify-ca (default) or verify-full (the URL's host must also be in the server certificate).")
+    String sslMode;
+}
