@@ -77,7 +77,7 @@ public final class CaCommands {
         }
     }
 
-    @Command(name = "import", description = {
+    @Command(name = "import", header = "Bring an existing CA (PEM files or PKCS#12) into the store.", description = {
             "Bring an existing CA into the store: a PEM certificate with its key (PKCS#1, SEC1, PKCS#8,",
             "encrypted PKCS#8), or a PKCS#12 file. The key must match the certificate, the certificate must",
             "be a CA (basicConstraints CA:TRUE) and currently valid."},

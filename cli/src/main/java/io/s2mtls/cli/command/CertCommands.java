@@ -55,7 +55,7 @@ public final class CertCommands {
         }
     }
 
-    @Command(name = "issue", description = {
+    @Command(name = "issue", header = "Issue client (or server) credentials signed by the store's CA, one or in bulk.", description = {
             "Issue a client credential: a new key and a certificate signed by the store's CA, recorded in the",
             "store under NAME (default: the subject's CN made file-safe). The subject is used byte for byte,",
             "so 's2mtls subject NAME-cert.pem' prints exactly what REQUIRE SUBJECT must say.",
@@ -228,7 +228,7 @@ public final class CertCommands {
         }
     }
 
-    @Command(name = "sign", description = {
+    @Command(name = "sign", header = "Sign a CSR, keeping its subject exactly as the requester made it.", description = {
             "Sign a CSR (the client made its own key). The subject is kept exactly as the CSR has it (its DER),",
             "so the server compares the same string the requester saw. The CSR's signature must verify.",
             "The certificate is recorded in the store's inventory."},
@@ -276,7 +276,7 @@ public final class CertCommands {
         }
     }
 
-    @Command(name = "verify", description = {
+    @Command(name = "verify", header = "Check certificates as the server will, printing 'FILE: OK' or the reason.", description = {
             "Check certificates as the server will: a chain to the CA, signatures, dates, CA flags, the",
             "clientAuth purpose, and no SHA-1/MD5. Prints 'FILE: OK' or 'FILE: <reason>' for each file,",
             "as openssl verify does. Exit 1 when any fails. The default CA is the store's."},
@@ -352,7 +352,7 @@ public final class CertCommands {
         }
     }
 
-    @Command(name = "list", description = {
+    @Command(name = "list", header = "The inventory of certificates issued from this store.", description = {
             "The inventory: every certificate issued or signed from this store, with status and expiry.",
             "With --expiring-within, only valid ones that expire inside the window, and exit 1 when there are any",
             "(for cron and monitoring)."},
@@ -387,7 +387,7 @@ public final class CertCommands {
         }
     }
 
-    @Command(name = "export", description = {
+    @Command(name = "export", header = "Write a stored credential's key, certificate, .p12 and CA files.", description = {
             "Write a stored credential's files: NAME-key.pem (0600), NAME-cert.pem, NAME.p12 and ca-cert.pem.",
             "NAME.p12 is protected by the store password unless --p12-password-file is given."},
             footer = {"", "Example:", "  s2mtls cert export app_reader --out-dir creds"})

@@ -19,7 +19,7 @@ import java.nio.file.Path;
         subcommands = {CsrCommands.Create.class})
 public final class CsrCommands {
 
-    @Command(name = "create", description = {
+    @Command(name = "create", header = "Generate a private key and a CSR for it.", description = {
             "Generate a private key and a CSR for it. The key file is written 0600 and is never printed.",
             "Defaults follow the seed procedure: RSA 2048."},
             footer = {"", "Example:",

@@ -25,7 +25,7 @@ final class LifecycleCommands {
     private LifecycleCommands() {
     }
 
-    @Command(name = "renew", description = {
+    @Command(name = "renew", header = "Renew credentials with exactly the same subject (no ALTER USER needed).", description = {
             "Renew credentials: a new key and a certificate with exactly the same subject (the same DER), so",
             "REQUIRE SUBJECT keeps matching and no ALTER USER is needed. The old certificate is marked",
             "superseded and keeps working until it expires or is revoked. --due renews every credential that",
@@ -96,7 +96,7 @@ final class LifecycleCommands {
         }
     }
 
-    @Command(name = "revoke", description = {
+    @Command(name = "revoke", header = "Revoke a certificate: inventory, CRL, and optionally the database user.", description = {
             "Revoke a certificate: mark it revoked in the inventory and write the CA's CRL (PEM) for servers",
             "that read one. SingleStore documents no CRL for client certificates, so also lock or drop the",
             "database user (see 'user alter' / 'user drop'); this command says what it did and did not do."},
@@ -168,7 +168,7 @@ final class LifecycleCommands {
         }
     }
 
-    @Command(name = "audit", description = {
+    @Command(name = "audit", header = "The audit trail, one JSON object per line.", description = {
             "The audit trail: every CA change, issuance, signing, renewal, revocation and user change, oldest",
             "first, one JSON object per line (time, actor, action, serial, subject, user, detail)."},
             footer = {"", "Examples:", "  s2mtls audit", "  s2mtls audit --action cert.revoke"})

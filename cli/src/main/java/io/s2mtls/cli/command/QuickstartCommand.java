@@ -29,7 +29,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** {@code s2mtls quickstart}: the whole seed procedure in one command. */
-@Command(name = "quickstart", description = {
+@Command(name = "quickstart", header = "The seed procedure in one command: CA, client certificate, server line, SQL, connect lines.", description = {
         "The seed procedure in one command: create a CA, issue a client certificate, verify it, and print",
         "the server configuration line, the CREATE USER statements for REQUIRE X509 and REQUIRE SUBJECT,",
         "and the singlestore and JDBC lines to connect. Everything goes into DIR, including the store",

@@ -14,7 +14,7 @@ import java.util.Map;
 
 /** {@code s2mtls}: the root of the command tree and the home of the global options. */
 @Command(name = "s2mtls", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        scope = ScopeType.INHERIT, sortOptions = false, usageHelpAutoWidth = true,
+        scope = ScopeType.INHERIT, sortOptions = false, usageHelpAutoWidth = true, usageHelpWidth = 110,
         description = {
                 "Certificate-based (mutual TLS) logins for SingleStore, end to end: a CA, client certificates,",
                 "the exact REQUIRE SUBJECT string, and a record of what was issued, to whom, and until when."},
@@ -74,7 +74,7 @@ public final class RootCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command; see 's2mtls --help'");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
     }
 
 }

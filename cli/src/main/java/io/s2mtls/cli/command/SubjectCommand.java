@@ -18,7 +18,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** {@code s2mtls subject FILE}: the subject string exactly as the server compares it. */
-@Command(name = "subject", description = {
+@Command(name = "subject", header = "Print a certificate's subject exactly as the server compares it (REQUIRE SUBJECT).", description = {
         "Print a certificate's subject exactly as the server compares it for REQUIRE SUBJECT: OpenSSL 3's",
         "oneline form, i.e. 'openssl x509 -noout -subject -nameopt compat' without 'subject='.",
         "--sql prints it as the SQL string literal, with each backslash doubled and quotes escaped.",

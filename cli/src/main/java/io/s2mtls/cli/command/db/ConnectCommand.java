@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** {@code s2mtls connect}: prove a certificate-bound login works. */
-@Command(name = "connect", sortOptions = false, description = {
+@Command(name = "connect", header = "Log in with a client certificate and report user, TLS version and cipher.", sortOptions = false, description = {
         "Log in as a certificate-bound user and report who the server says we are (CURRENT_USER()), the TLS "
                 + "version and the cipher. The key is handed to the driver in memory; nothing is written to disk. "
                 + "--credential takes certificate and key from the store; --cert/--key from PEM files. TLS 1.2 and 1.3 "

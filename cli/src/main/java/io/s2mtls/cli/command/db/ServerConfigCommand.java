@@ -19,7 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** {@code s2mtls server-config}: the server side of mTLS, for a server credential in the store. */
-@Command(name = "server-config", sortOptions = false, description = {
+@Command(name = "server-config", header = "Print (or write) the server's TLS configuration for mutual TLS.", sortOptions = false, description = {
         "Print the server configuration for mutual TLS with a server credential from the store (made with"
                 + " 's2mtls cert issue --server --san ...'): the certificate and key the server presents, and the"
                 + " store's CA as the CA that client certificates must chain to.",

@@ -23,7 +23,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** {@code s2mtls user ...}: certificate-bound database accounts. */
-@Command(name = "user", description = {
+@Command(name = "user", header = "Create, alter, drop, show and list certificate-bound database users.", description = {
         "Create, alter, drop, show and list certificate-bound database accounts (SingleStore, MariaDB, "
                 + "MySQL), over an administrative connection: --jdbc-url (or env S2MTLS_JDBC_URL), --admin-user, and "
                 + "the admin password from env S2MTLS_ADMIN_PASSWORD or --admin-password-file (never a plain argument),"
