@@ -30,8 +30,13 @@ import java.util.List;
  * PBKDF2-HMAC-SHA256 for keys and certificates, HMAC-SHA256 integrity.
  */
 public final class Pkcs12Files {
-    /** PBKDF2 and MAC iterations; OpenSSL 3's default is 2048, the JDK's 10000. */
-    public static final int ITERATIONS = 10_000;
+    /**
+     * PBKDF2 and MAC iterations of exported credential files: OpenSSL 3's own {@code pkcs12 -export}
+     * default. These files travel with (or stand in for) a plaintext 0600 key file, so a higher count
+     * would cost every bulk issuance without protecting anything the key file does not already expose;
+     * the store itself uses far more (see the keystore adapter).
+     */
+    public static final int ITERATIONS = 2048;
 
     /** A key with its certificate chain, leaf first. */
     public record KeyAndChain(PrivateKey privateKey, List<X509Certificate> chain) {
