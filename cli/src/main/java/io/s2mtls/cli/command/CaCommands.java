@@ -33,7 +33,7 @@ public final class CaCommands {
             footer = {"", "Examples:",
                     "  s2mtls ca create --subject '/C=US/O=ExampleOrg/CN=Example-CA'",
                     "  s2mtls ca create --subject '/O=ExampleOrg/CN=DB CA' --key ec:p256 --days 1825",
-                    "  s2mtls ca create --subject '/CN=Vault CA' --key vault-transit:s2mtls-ca --store vault:secret/s2mtls"})
+                    "  s2mtls ca create --subject '/CN=Vault CA' --key vault-transit:s2mtls-ca --remote-key-type ec:p256 --store vault:secret/s2mtls"})
     public static final class Create extends BaseCommand {
         @Option(names = "--subject", required = true, paramLabel = "DN",
                 description = "The CA's subject, in slash form (/C=US/O=Org/CN=Name) or RFC 2253 (CN=Name,O=Org,C=US).")
@@ -45,6 +45,11 @@ public final class CaCommands {
         int days;
         @Option(names = "--force", description = "Replace a CA the store already holds. Certificates it issued will no longer verify against the new CA.")
         boolean force;
+        @Option(names = "--remote-key-type", paramLabel = "TYPE",
+                description = "With a remote key (--key vault-transit:NAME): the type to create it as when it does not exist yet,"
+                        + " and to expect when it does: rsa:2048, rsa:3072, rsa:4096, ec:p256, ec:p384 (default: rsa:4096 for a new key,"
+                        + " any type for an existing one).")
+        String remoteKeyType;
 
         private final Provider<AuthorityUseCase> authority;
         private final Session session;
@@ -62,7 +67,7 @@ public final class CaCommands {
             CaMaterial ca;
             if (key.contains(":") && !key.startsWith("rsa:") && !key.startsWith("ec:")) {
                 String scheme = key.substring(0, key.indexOf(':'));
-                session.remoteSigner(key, true, "");
+                session.remoteSigner(key, true, remoteKeyType == null ? "" : KeySpec.parse(remoteKeyType).label());
                 ca = authority.get().createRemote(dn, key, days, force);
                 printer.note("The CA key stays in " + scheme + " (" + key + "); only its certificate is in the store.");
             } else {
