@@ -147,7 +147,7 @@ public final class CaCommands {
             } else {
                 Path certFile = console.path(source.pem.cert);
                 byte[] cert = Files2.read(certFile, "--cert");
-                if (isReference(source.pem.key)) {
+                if (isReference(source.pem.key, console, session)) {
                     session.remoteSigner(source.pem.key, false, "");
                     ca = authority.get().importRemote(cert, certFile.toString(), source.pem.key, force);
                 } else {
@@ -165,9 +165,11 @@ public final class CaCommands {
             return OK;
         }
 
-        private static boolean isReference(String key) {
+        /** SCHEME:NAME names a remote key when no such file exists and a plugin serves the scheme. */
+        private static boolean isReference(String key, Console console, Session session) {
             int colon = key.indexOf(':');
-            return colon > 1 && !key.contains("/") && !key.endsWith(".pem") && !key.endsWith(".key");
+            return colon > 0 && !java.nio.file.Files.exists(console.path(key))
+                    && session.plugins().hasSigner(key.substring(0, colon));
         }
     }
 
