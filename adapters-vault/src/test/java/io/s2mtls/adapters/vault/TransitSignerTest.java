@@ -8,25 +8,12 @@ import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.spi.RemoteSigner;
 import io.s2mtls.core.testing.ExternalTool;
 import io.s2mtls.core.testing.TestPki;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.ContentSigner;
-import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +26,6 @@ import java.security.spec.X509EncodedKeySpec;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
-import java.util.Date;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -96,24 +82,20 @@ class TransitSignerTest {
     void aCertificateSignedInVaultPassesOpensslVerify(String keyType, String algorithm, @TempDir Path dir) throws Exception {
         ExternalTool.require("openssl");
         RemoteSigner signer = open("openssl-" + keyType.replace(':', '-'), true, keyType);
-        X500Name caName = new X500Name("CN=Transit CA,O=s2mtls");
+        // the production path: core builds the TBSCertificate, the Transit key signs it, core checks it
+        io.s2mtls.core.x509.SigningKey key = io.s2mtls.core.x509.SigningKey.remote(signer);
+        assertEquals(algorithm, key.signatureAlgorithm());
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
-        JcaX509v3CertificateBuilder ca = new JcaX509v3CertificateBuilder(caName, TestPki.randomSerial(),
-                Date.from(now.minus(1, ChronoUnit.HOURS)), Date.from(now.plus(3650, ChronoUnit.DAYS)), caName, signer.publicKey());
-        ca.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
-        ca.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-        ca.addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(signer.publicKey()));
-        X509Certificate caCert = convert(ca.build(remote(signer, algorithm)));
+        X509Certificate caCert = io.s2mtls.core.x509.Certificates.selfSignedCa(new io.s2mtls.core.x509.CertificateTemplate(
+                io.s2mtls.core.dn.DistinguishedName.parse("/O=s2mtls/CN=Transit CA"), signer.publicKey(),
+                io.s2mtls.core.pki.CertificateProfile.CA, TestPki.randomSerial(), now.minus(1, ChronoUnit.HOURS),
+                now.plus(3650, ChronoUnit.DAYS), java.util.List.of()), key);
         caCert.verify(signer.publicKey());
-
         KeyPair clientKeys = TestPki.ecKeyPair();
-        JcaX509v3CertificateBuilder client = new JcaX509v3CertificateBuilder(caName, TestPki.randomSerial(),
-                Date.from(now.minus(1, ChronoUnit.HOURS)), Date.from(now.plus(365, ChronoUnit.DAYS)),
-                new X500Name("CN=alice,O=s2mtls"), clientKeys.getPublic());
-        client.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-        client.addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(caCert));
-        X509Certificate clientCert = convert(client.build(remote(signer, algorithm)));
+        X509Certificate clientCert = io.s2mtls.core.x509.Certificates.issue(new io.s2mtls.core.x509.CertificateTemplate(
+                io.s2mtls.core.dn.DistinguishedName.parse("/O=s2mtls/CN=alice"), clientKeys.getPublic(),
+                io.s2mtls.core.pki.CertificateProfile.CLIENT, TestPki.randomSerial(), now.minus(1, ChronoUnit.HOURS),
+                now.plus(365, ChronoUnit.DAYS), java.util.List.of()), caCert, key);
         clientCert.verify(signer.publicKey());
 
         Path caPem = Files.writeString(dir.resolve("ca-cert.pem"), Pem.certificate(caCert));
@@ -181,31 +163,5 @@ class TransitSignerTest {
         }
         return KeyFactory.getInstance(vaultType.startsWith("rsa") ? "RSA" : "EC")
                 .generatePublic(new X509EncodedKeySpec(Pem.decode("PUBLIC KEY", text)));
-    }
-
-    private static X509Certificate convert(X509CertificateHolder holder) throws Exception {
-        return new JcaX509CertificateConverter().getCertificate(holder);
-    }
-
-    /** A Bouncy Castle ContentSigner whose signature comes from the remote signer. */
-    private static ContentSigner remote(RemoteSigner signer, String algorithm) {
-        AlgorithmIdentifier identifier = new DefaultSignatureAlgorithmIdentifierFinder().find(algorithm);
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        return new ContentSigner() {
-            @Override
-            public AlgorithmIdentifier getAlgorithmIdentifier() {
-                return identifier;
-            }
-
-            @Override
-            public OutputStream getOutputStream() {
-                return buffer;
-            }
-
-            @Override
-            public byte[] getSignature() {
-                return signer.sign(algorithm, buffer.toByteArray());
-            }
-        };
     }
 }
