@@ -37,8 +37,13 @@ import static java.util.Objects.requireNonNull;
  * is reported as skipped. Local steps are pure; the account and the live login go through {@link DoctorServer}.
  */
 public final class Doctor {
-    /** notBefore this close to now is worth a note: a server whose clock is behind sees the certificate as not yet valid. */
+    /** A certificate not yet valid for at most this long is a clock-skew problem rather than a future-dated certificate. */
     static final Duration SKEW_WINDOW = Duration.ofMinutes(10);
+    /**
+     * notBefore less than this ago is worth a note: a server whose clock is behind sees the certificate as not yet
+     * valid. s2mtls itself backdates notBefore by 5 minutes for exactly that reason.
+     */
+    static final Duration RECENT = Duration.ofMinutes(5);
     static final Duration EXPIRY_WARNING = Duration.ofDays(30);
     private static final Set<String> WEAK_SIGNATURE_OIDS = Set.of("1.2.840.113549.1.1.4", "1.2.840.113549.1.1.5",
             "1.2.840.10045.4.1", "1.2.840.10040.4.3", "1.3.14.3.2.29", "1.2.840.113549.1.1.2", "1.2.840.113549.1.1.3");
@@ -162,7 +167,7 @@ public final class Doctor {
         List<String> details = new ArrayList<>();
         details.add(window);
         Duration age = Duration.between(notBefore, now);
-        if (age.compareTo(SKEW_WINDOW) < 0) {
+        if (age.compareTo(RECENT) < 0) {
             details.add("clock skew: notBefore is only " + age.toSeconds() + " s ago; a server whose clock is behind by more than"
                     + " that rejects it as not yet valid");
         }

@@ -42,7 +42,7 @@ public final class SubjectComparison {
 
         /** {@code byte 17: certificate has '\' (0x5C), requirement has '+' (0x2B)}. */
         public String describe() {
-            return "first difference at byte " + offset + ": the certificate has " + show(certificate)
+            return "first difference at byte " + offset + " (counting from 0): the certificate has " + show(certificate)
                     + ", the requirement has " + show(required);
         }
 
