@@ -319,7 +319,8 @@ final class JdbcUserDirectory implements UserDirectory {
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     String host = clientHost(String.valueOf(rows.getString(3)));
-                    if (HostPattern.matches(account.host(), host)) {
+                    // a killed connection lingers as 'Killed' until its thread notices; it is on its way out
+                    if (HostPattern.matches(account.host(), host) && !"Killed".equalsIgnoreCase(rows.getString(4))) {
                         sessions.add(new UserSession(rows.getLong(1), rows.getString(2), host, String.valueOf(rows.getString(4))));
                     }
                 }

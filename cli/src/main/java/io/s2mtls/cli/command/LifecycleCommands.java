@@ -179,8 +179,7 @@ final class LifecycleCommands {
                 }
                 List<String> sql = new ArrayList<>();
                 List<Long> killed = new ArrayList<>();
-                String database = "database not changed: lock or drop the user too (--lock-user/--drop-user);"
-                        + " SingleStore does not check CRLs for client certificates";
+                String database = "database not changed";
                 if (directory.isPresent()) {
                     database = changeDatabase(directory.get(), account.get(), drop, revocation, sql, killed);
                 }
@@ -190,7 +189,9 @@ final class LifecycleCommands {
                 printer.data(view, () -> {
                     printer.line("Revoked " + view.name() + " (serial " + view.serial() + ") " + view.subject());
                     printer.line(view.crl() == null ? "CRL: not written (pass --crl-out FILE, or run 's2mtls ca crl --out FILE')" : "CRL: " + view.crl());
-                    printer.line("Database: " + said);
+                    printer.line(directory.isPresent() ? "Database: " + said : "Database: not changed (pass --lock-user USER[@HOST] or"
+                            + " --drop-user USER[@HOST] to lock or drop the account and kill its sessions; SingleStore does not check"
+                            + " CRLs for client certificates, so the account still logs in)");
                 });
                 return OK;
             } finally {
