@@ -148,6 +148,22 @@ class DoctorCommandTest {
     }
 
     @Test
+    void withoutAnAdminLoginStepsSevenAndEightAreSkippedAndTheLoginStillDecides() throws IOException {
+        ok(run("cert", "issue", "--subject", "/O=s2mtls doctor tests/CN=d_noadmin", "--key", "ec:p256", "--out-dir", "creds"));
+        ok(run("user", "create", "d_noadmin", "--from-cert", "creds/d_noadmin-cert.pem"));
+        CliRunner noAdmin = new CliRunner(dir).env("S2MTLS_STORE_PASSWORD", STORE_PASSWORD).env("S2MTLS_JDBC_URL", db.jdbcUrl());
+        Run text = noAdmin.run("doctor", "--user", "d_noadmin", "--credential", "d_noadmin", "--ca", db.caFile().toString());
+        assertEquals(0, text.exit(), text.toString());
+        assertTrue(text.out().contains("7 SKIP subject matches REQUIRE SUBJECT: not compared: no administrative connection"), text.out());
+        assertTrue(text.out().contains("8 SKIP user exists for that host: not checked: no administrative connection (no admin password"), text.out());
+        // without the server's own bundle, --ca (here the test server's bundle file itself) and the store's CA are tried
+        assertTrue(text.out().contains("6 PASS chain to the client CA: issued by /O=s2mtls doctor tests/CN=Doctor Test CA, which --ca "),
+                text.out());
+        assertTrue(text.out().contains("the store's CA /O=s2mtls doctor tests/CN=Doctor Test CA: chains"), text.out());
+        assertTrue(text.out().contains("9 PASS"), text.out());
+    }
+
+    @Test
     void step1UnparsableFile() throws IOException {
         Files.writeString(dir.resolve("garbage.pem"), "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n");
         JsonNode check = failsAt(1, "--user", "d_ok", "--cert", "garbage.pem");

@@ -233,17 +233,20 @@ public final class Doctor {
         Optional<TrustBundle> server = trust.stream().filter(t -> t.origin() == TrustBundle.Origin.SERVER).findFirst();
         List<TrustBundle> deciding = server.map(List::of).orElse(trust);
         String firstProblem = null;
+        TrustBundle chainsTo = null;
         for (TrustBundle bundle : trust) {
             Optional<String> problem = walk(leaf, intermediates, bundle.certificates(), now);
             details.add(bundle.source() + ": " + problem.map(p -> "no: " + p).orElse("chains"));
             if (deciding.contains(bundle)) {
-                if (problem.isEmpty()) {
-                    return CheckResult.pass(DoctorStep.CHAIN, "issued by " + issuer + ", which " + bundle.source() + " holds", details);
-                }
-                if (firstProblem == null) {
+                if (problem.isEmpty() && chainsTo == null) {
+                    chainsTo = bundle;
+                } else if (problem.isPresent() && firstProblem == null) {
                     firstProblem = problem.get();
                 }
             }
+        }
+        if (chainsTo != null) {
+            return CheckResult.pass(DoctorStep.CHAIN, "issued by " + issuer + ", which " + chainsTo.source() + " holds", details);
         }
         String decidedBy = server.map(TrustBundle::source).orElse(String.join(", ", trust.stream().map(TrustBundle::source).toList()));
         return CheckResult.fail(DoctorStep.CHAIN, "it does not chain to " + decidedBy + ": " + firstProblem,
