@@ -97,12 +97,12 @@ final class LifecycleCommands {
     }
 
     @Command(name = "revoke", sortOptions = false, description = {
-            "Revoke a certificate: mark it revoked in the inventory and write the CA's CRL (PEM) for servers",
-            "that read one. SingleStore documents no CRL for client certificates, so revoking at the database is",
-            "explicit: --lock-user locks the account (ALTER USER ... ACCOUNT LOCK) or --drop-user drops it, and",
-            "then every open session of that account is ended (KILL CONNECTION). The output says exactly which of",
-            "these happened, or 'database not changed'. Each database change is added to the audit trail",
-            "(user.lock, user.drop)."},
+            "Revoke a certificate: mark it revoked in the inventory and write the CA's CRL (PEM) for servers that read one. "
+                    + "SingleStore documents no CRL for client certificates, so revoking at the database is explicit: "
+                    + "--lock-user locks the account (ALTER USER ... ACCOUNT LOCK) or --drop-user drops it, and then every "
+                    + "open session of that account is ended (KILL CONNECTION). The output says exactly which of these "
+                    + "happened, or that the database was not changed. Each database change is added to the audit trail "
+                    + "(user.lock, user.drop). The database options are those of the user commands."},
             footer = {"", "Examples:", "  s2mtls cert revoke app_reader --reason 'left the company' --crl-out crl.pem",
                     "  s2mtls cert revoke app_reader --lock-user app_reader --jdbc-url jdbc:singlestore://db:3306/ --admin-user admin",
                     "  s2mtls cert revoke 5F3A... --drop-user 'batch@10.0.%%'"})
@@ -118,10 +118,10 @@ final class LifecycleCommands {
 
         static final class DatabaseAction {
             @Option(names = "--lock-user", paramLabel = "USER[@HOST]",
-                    description = "Also lock this database account (host default %) and end its open sessions.")
+                    description = "Also lock this database account (host default %%) and end its open sessions.")
             String lock;
             @Option(names = "--drop-user", paramLabel = "USER[@HOST]",
-                    description = "Also drop this database account (host default %) and end its open sessions.")
+                    description = "Also drop this database account (host default %%) and end its open sessions.")
             String drop;
         }
 
@@ -150,7 +150,7 @@ final class LifecycleCommands {
         }
 
         /** {@code app}, {@code app@%}, {@code 'app'@'10.0.%'}. */
-        static io.s2mtls.core.user.UserAccount account(String text, String option) {
+        static io.s2mtls.core.user.UserAccount account(String text) {
             int at = text.lastIndexOf('@');
             String name = at < 0 ? text : text.substring(0, at);
             String host = at < 0 ? io.s2mtls.core.user.UserAccount.ANY_HOST : text.substring(at + 1);
@@ -166,7 +166,7 @@ final class LifecycleCommands {
         protected int run() {
             boolean drop = action != null && action.drop != null;
             Optional<io.s2mtls.core.user.UserAccount> account = action == null ? Optional.empty()
-                    : Optional.of(account(drop ? action.drop : action.lock, drop ? "--drop-user" : "--lock-user"));
+                    : Optional.of(account(drop ? action.drop : action.lock));
             // the administrative connection first: a wrong password must not leave the certificate revoked but the user open
             Optional<io.s2mtls.core.user.UserDirectory> directory = account.map(a -> databases.openDirectory(connection, admin));
             try {

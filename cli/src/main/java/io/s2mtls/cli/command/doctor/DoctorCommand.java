@@ -51,7 +51,7 @@ import java.util.concurrent.Callable;
                 + "user commands; without it they rely on the store or are skipped."},
         footer = {"", "Examples:",
                 "  s2mtls doctor --user app --credential app",
-                "  s2mtls doctor --user app --host '10.0.%%' --cert app-cert.pem --key app-key.pem --ca server-ca.pem",
+                "  s2mtls doctor --user app --host '10.0.%%' --cert app.pem --key app-key.pem --ca ca.pem",
                 "  s2mtls doctor --user app --credential app --output json"})
 public final class DoctorCommand implements Callable<Integer> {
     static final int LOGIN_WORKS = 0;
