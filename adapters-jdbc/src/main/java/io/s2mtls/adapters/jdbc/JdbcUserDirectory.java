@@ -8,9 +8,11 @@ import io.s2mtls.core.user.TlsRequirement;
 import io.s2mtls.core.user.UserAccount;
 import io.s2mtls.core.user.UserCommand;
 import io.s2mtls.core.user.UserDirectory;
+import io.s2mtls.core.user.UserSession;
 
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -301,6 +303,71 @@ final class JdbcUserDirectory implements UserDirectory {
             }
         }
         return Optional.of(new DatabaseUser(account, Optional.of(requirement), showGrants(account), definition, warnings));
+    }
+
+    /**
+     * information_schema.PROCESSLIST (both SingleStore and MySQL/MariaDB have it): the rows of the user name,
+     * kept when the client host (HOST without its ":port") matches the account's host pattern.
+     */
+    @Override
+    public List<UserSession> sessions(UserAccount requested) {
+        UserAccount account = dialect.canonical(requested);
+        String sql = "SELECT ID, USER, HOST, COMMAND FROM information_schema.PROCESSLIST WHERE USER = ? AND ID <> CONNECTION_ID()";
+        List<UserSession> sessions = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, account.name());
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    String host = clientHost(String.valueOf(rows.getString(3)));
+                    // a killed connection lingers as 'Killed' until its thread notices; it is on its way out
+                    if (HostPattern.matches(account.host(), host) && !"Killed".equalsIgnoreCase(rows.getString(4))) {
+                        sessions.add(new UserSession(rows.getLong(1), rows.getString(2), host, String.valueOf(rows.getString(4))));
+                    }
+                }
+            }
+            return List.copyOf(sessions);
+        } catch (SQLException e) {
+            throw JdbcConnector.failure(e, target, "list the sessions of " + account);
+        }
+    }
+
+    @Override
+    public List<UserSession> killSessions(UserAccount account) {
+        List<UserSession> killed = new ArrayList<>();
+        for (UserSession session : sessions(account)) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("KILL CONNECTION " + session.id());
+                killed.add(session);
+            } catch (SQLException e) {
+                // 1094 "Unknown thread id": it ended by itself between the listing and the KILL
+                if (e.getErrorCode() != 1094) {
+                    throw JdbcConnector.failure(e, target, "KILL CONNECTION " + session.id() + " of " + account
+                            + " (killed so far: " + killed.stream().map(UserSession::id).toList() + ")");
+                }
+            }
+        }
+        return List.copyOf(killed);
+    }
+
+    @Override
+    public Optional<String> clientCaFile() {
+        String name = dialect instanceof SingleStoreDialect ? "@@ssl_ca_for_client_cert" : "@@ssl_ca";
+        Optional<String> file = variable(connection, name).filter(v -> !v.isBlank());
+        if (file.isEmpty() && dialect instanceof SingleStoreDialect) {
+            file = variable(connection, "@@ssl_ca").filter(v -> !v.isBlank());
+        }
+        return file;
+    }
+
+    /** {@code 127.0.0.1:53412} -> {@code 127.0.0.1}; {@code [::1]:53412} -> {@code ::1}; a socket's {@code localhost} as is. */
+    static String clientHost(String processListHost) {
+        String host = processListHost;
+        if (host.startsWith("[")) {
+            int end = host.indexOf(']');
+            return end > 0 ? host.substring(1, end) : host;
+        }
+        int colon = host.lastIndexOf(':');
+        return colon > 0 && host.indexOf(':') == colon ? host.substring(0, colon) : host;
     }
 
     @Override

@@ -62,6 +62,8 @@ abstract sealed class SqlDialect permits SingleStoreDialect, MariaDbDialect {
                 accounts.add("ALTER USER " + sqlAccount(alter.account()) + require(alter.requirement()));
             } else if (command instanceof UserCommand.DropUser drop) {
                 accounts.add("DROP USER " + (drop.ifExists() ? "IF EXISTS " : "") + sqlAccount(drop.account()));
+            } else if (command instanceof UserCommand.SetAccountLock lock) {
+                accounts.add("ALTER USER " + sqlAccount(lock.account()) + (lock.locked() ? " ACCOUNT LOCK" : " ACCOUNT UNLOCK"));
             } else if (command instanceof UserCommand.Grant grant) {
                 privileges.add(grant(grant.account(), grant.grant()));
             } else if (command instanceof UserCommand.Revoke revoke) {

@@ -96,11 +96,16 @@ final class LifecycleCommands {
         }
     }
 
-    @Command(name = "revoke", header = "Revoke a certificate: inventory, CRL, and optionally the database user.", description = {
-            "Revoke a certificate: mark it revoked in the inventory and write the CA's CRL (PEM) for servers",
-            "that read one. SingleStore documents no CRL for client certificates, so also lock or drop the",
-            "database user (see 'user alter' / 'user drop'); this command says what it did and did not do."},
-            footer = {"", "Example:", "  s2mtls cert revoke app_reader --reason 'left the company' --crl-out crl.pem"})
+    @Command(name = "revoke", header = "Revoke a certificate: inventory, CRL, and optionally the database user.", sortOptions = false, description = {
+            "Revoke a certificate: mark it revoked in the inventory and write the CA's CRL (PEM) for servers that read one. "
+                    + "SingleStore documents no CRL for client certificates, so revoking at the database is explicit: "
+                    + "--lock-user locks the account (ALTER USER ... ACCOUNT LOCK) or --drop-user drops it, and then every "
+                    + "open session of that account is ended (KILL CONNECTION). The output says exactly which of these "
+                    + "happened, or that the database was not changed. Each database change is added to the audit trail "
+                    + "(user.lock, user.drop). The database options are those of the user commands."},
+            footer = {"", "Examples:", "  s2mtls cert revoke app_reader --reason 'left the company' --crl-out crl.pem",
+                    "  s2mtls cert revoke app_reader --lock-user app_reader --jdbc-url jdbc:singlestore://db:3306/ --admin-user admin",
+                    "  s2mtls cert revoke 5F3A... --drop-user 'batch@10.0.%%'"})
     static final class Revoke extends BaseCommand {
         @Parameters(paramLabel = "NAME|SERIAL", description = "The credential name (its current certificate) or a serial (hex).")
         String reference;
@@ -108,37 +113,120 @@ final class LifecycleCommands {
         String reason;
         @Option(names = "--crl-out", paramLabel = "FILE", description = "Write the updated CRL here (overwrites).")
         String crlOut;
+        @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "0..1")
+        DatabaseAction action;
+
+        static final class DatabaseAction {
+            @Option(names = "--lock-user", paramLabel = "USER[@HOST]",
+                    description = "Also lock this database account (host default %%) and end its open sessions.")
+            String lock;
+            @Option(names = "--drop-user", paramLabel = "USER[@HOST]",
+                    description = "Also drop this database account (host default %%) and end its open sessions.")
+            String drop;
+        }
+
+        @picocli.CommandLine.Mixin
+        io.s2mtls.cli.command.db.ConnectionOptions connection;
+        @picocli.CommandLine.Mixin
+        io.s2mtls.cli.command.db.AdminOptions admin;
 
         private final Provider<LifecycleUseCase> lifecycle;
         private final Console console;
+        private final io.s2mtls.cli.command.db.Databases databases;
+        private final io.s2mtls.cli.support.Session session;
 
         @Inject
-        Revoke(Printer printer, Provider<LifecycleUseCase> lifecycle, Console console) {
+        Revoke(Printer printer, Provider<LifecycleUseCase> lifecycle, Console console, io.s2mtls.cli.command.db.Databases databases,
+               io.s2mtls.cli.support.Session session) {
             super(printer);
             this.lifecycle = lifecycle;
             this.console = console;
+            this.databases = databases;
+            this.session = session;
         }
 
-        record Revoked(String name, String serial, String subject, String crl, String database) {
+        record Revoked(String name, String serial, String subject, String crl, String database, String account,
+                       List<String> sql, List<Long> killedSessions) {
+        }
+
+        /** {@code app}, {@code app@%}, {@code 'app'@'10.0.%'}. */
+        static io.s2mtls.core.user.UserAccount account(String text) {
+            int at = text.lastIndexOf('@');
+            String name = at < 0 ? text : text.substring(0, at);
+            String host = at < 0 ? io.s2mtls.core.user.UserAccount.ANY_HOST : text.substring(at + 1);
+            return new io.s2mtls.core.user.UserAccount(unquote(name), unquote(host));
+        }
+
+        private static String unquote(String part) {
+            return part.length() >= 2 && (part.startsWith("'") && part.endsWith("'") || part.startsWith("`") && part.endsWith("`"))
+                    ? part.substring(1, part.length() - 1) : part;
         }
 
         @Override
         protected int run() {
-            LifecycleUseCase.Revocation revocation = lifecycle.get().revoke(reference, reason);
-            String crlFile = null;
-            if (crlOut != null) {
-                Path path = console.path(crlOut);
-                Files2.writePublic(path, revocation.crlPem(), true);
-                crlFile = path.toString();
+            boolean drop = action != null && action.drop != null;
+            Optional<io.s2mtls.core.user.UserAccount> account = action == null ? Optional.empty()
+                    : Optional.of(account(drop ? action.drop : action.lock));
+            // the administrative connection first: a wrong password must not leave the certificate revoked but the user open
+            Optional<io.s2mtls.core.user.UserDirectory> directory = account.map(a -> databases.openDirectory(connection, admin));
+            try {
+                LifecycleUseCase.Revocation revocation = lifecycle.get().revoke(reference, reason);
+                String crlFile = null;
+                if (crlOut != null) {
+                    Path path = console.path(crlOut);
+                    Files2.writePublic(path, revocation.crlPem(), true);
+                    crlFile = path.toString();
+                }
+                List<String> sql = new ArrayList<>();
+                List<Long> killed = new ArrayList<>();
+                String database = "database not changed";
+                if (directory.isPresent()) {
+                    database = changeDatabase(directory.get(), account.get(), drop, revocation, sql, killed);
+                }
+                Revoked view = new Revoked(revocation.entry().name(), revocation.entry().serialHex(), revocation.entry().subject(),
+                        crlFile, database, account.map(Object::toString).orElse(null), sql, killed);
+                String said = database;
+                printer.data(view, () -> {
+                    printer.line("Revoked " + view.name() + " (serial " + view.serial() + ") " + view.subject());
+                    printer.line(view.crl() == null ? "CRL: not written (pass --crl-out FILE, or run 's2mtls ca crl --out FILE')" : "CRL: " + view.crl());
+                    printer.line(directory.isPresent() ? "Database: " + said : "Database: not changed (pass --lock-user USER[@HOST] or"
+                            + " --drop-user USER[@HOST] to lock or drop the account and kill its sessions; SingleStore does not check"
+                            + " CRLs for client certificates, so the account still logs in)");
+                });
+                return OK;
+            } finally {
+                directory.ifPresent(io.s2mtls.core.user.UserDirectory::close);
             }
-            String database = "not changed: lock or drop the user too (SingleStore does not check CRLs for client certificates)";
-            Revoked view = new Revoked(revocation.entry().name(), revocation.entry().serialHex(), revocation.entry().subject(), crlFile, database);
-            printer.data(view, () -> {
-                printer.line("Revoked " + view.name() + " (serial " + view.serial() + ") " + view.subject());
-                printer.line(view.crl() == null ? "CRL: not written (pass --crl-out FILE, or run 's2mtls ca crl --out FILE')" : "CRL: " + view.crl());
-                printer.line("Database: " + database);
-            });
-            return OK;
+        }
+
+        private String changeDatabase(io.s2mtls.core.user.UserDirectory directory, io.s2mtls.core.user.UserAccount account, boolean drop,
+                                      LifecycleUseCase.Revocation revocation, List<String> sql, List<Long> killed) {
+            String done = "";
+            try {
+                sql.addAll(drop ? directory.drop(account) : directory.lock(account));
+                done = (drop ? "dropped " : "locked ") + account + " (" + sql.get(0) + ")";
+                List<io.s2mtls.core.user.UserSession> sessions = directory.killSessions(account);
+                sessions.forEach(s -> killed.add(s.id()));
+                done += sessions.isEmpty() ? "; no open sessions to kill"
+                        : "; killed " + sessions.size() + " open session(s) with KILL CONNECTION: " + killed;
+            } catch (io.s2mtls.core.error.S2mtlsException e) {
+                audit(account, drop, revocation, sql, killed, "failed: " + e.getMessage());
+                throw new io.s2mtls.core.error.S2mtlsException(e.kind(), "the certificate is revoked and the CRL written, but "
+                        + (done.isEmpty() ? "the database was not changed" : "only this happened: " + done) + ": " + e.getMessage(), e);
+            }
+            audit(account, drop, revocation, sql, killed, "");
+            return done;
+        }
+
+        private void audit(io.s2mtls.core.user.UserAccount account, boolean drop, LifecycleUseCase.Revocation revocation,
+                           List<String> sql, List<Long> killed, String failure) {
+            if (sql.isEmpty()) {
+                return;
+            }
+            AuditEvent event = new AuditEvent(java.time.Instant.now(), session.actor(), drop ? "user.drop" : "user.lock",
+                    Optional.of(revocation.entry().serialHex()), Optional.of(revocation.entry().subject()), Optional.of(account.toString()),
+                    Optional.of("cert revoke: " + sql.get(0) + "; killed sessions " + killed + (failure.isEmpty() ? "" : "; " + failure)));
+            session.store().update(current -> current.withAudit(List.of(event)));
         }
     }
 

@@ -20,6 +20,7 @@ import java.util.Map;
                 "the exact REQUIRE SUBJECT string, and a record of what was issued, to whom, and until when."},
         subcommands = {QuickstartCommand.class, CaCommands.class, CsrCommands.class, CertCommands.class,
                 SubjectCommand.class, UserCommands.class, ConnectCommand.class, ServerConfigCommand.class,
+                io.s2mtls.cli.command.doctor.DoctorCommand.class,
                 LifecycleCommands.Audit.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 done, 1 a check came out negative, 2 bad usage or input,",
                 "3 an external system failed (database, Vault, network), 4 internal error.",

@@ -24,6 +24,7 @@ public final class CommandModule extends AbstractModule {
             CertCommands.class, CertCommands.Issue.class, CertCommands.Sign.class, CertCommands.Verify.class,
             CertCommands.Show.class, CertCommands.ListCommand.class, CertCommands.Export.class,
             SubjectCommand.class,
+            io.s2mtls.cli.command.doctor.DoctorCommand.class,
             UserCommands.class, UserCommands.Create.class, UserCommands.Alter.class, UserCommands.Drop.class, UserCommands.Show.class,
             UserCommands.ListCommand.class, ConnectCommand.class, ServerConfigCommand.class);
 

@@ -49,6 +49,16 @@ public sealed interface UserCommand {
         }
     }
 
+    /**
+     * {@code ALTER USER ... ACCOUNT LOCK} (or {@code UNLOCK}): a locked account cannot log in, whatever
+     * certificate it presents. Open sessions stay open; see {@link UserDirectory#killSessions}.
+     */
+    record SetAccountLock(UserAccount account, boolean locked) implements UserCommand {
+        public SetAccountLock {
+            requireNonNull(account, "account is null");
+        }
+    }
+
     /** {@code GRANT privs ON level TO account}. */
     record Grant(UserAccount account, PrivilegeGrant grant) implements UserCommand {
         public Grant {

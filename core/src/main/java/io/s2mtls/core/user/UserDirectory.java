@@ -65,6 +65,42 @@ public interface UserDirectory extends AutoCloseable {
         return execute(new UserCommand.Revoke(account, grant));
     }
 
+    /** {@code ALTER USER ... ACCOUNT LOCK}: the account can no longer log in; its open sessions stay open. */
+    default List<String> lock(UserAccount account) {
+        return execute(new UserCommand.SetAccountLock(account, true));
+    }
+
+    /** {@code ALTER USER ... ACCOUNT UNLOCK}. */
+    default List<String> unlock(UserAccount account) {
+        return execute(new UserCommand.SetAccountLock(account, false));
+    }
+
+    /**
+     * The open sessions that logged in as {@code account}: the user name matches and the client host matches
+     * the account's host pattern. The administrative session itself is never listed.
+     */
+    default List<UserSession> sessions(UserAccount account) {
+        throw io.s2mtls.core.error.S2mtlsException.badInput("this database plugin cannot list sessions");
+    }
+
+    /**
+     * Ends every session of {@link #sessions(UserAccount)} ({@code KILL CONNECTION id}).
+     *
+     * @return the sessions ended; a session that ended by itself meanwhile is left out
+     */
+    default List<UserSession> killSessions(UserAccount account) {
+        throw io.s2mtls.core.error.S2mtlsException.badInput("this database plugin cannot end sessions");
+    }
+
+    /**
+     * Where the server reads the CA bundle it verifies client certificates with, as the server names it
+     * ({@code ssl_ca_for_client_cert} on SingleStore, {@code ssl_ca} on MySQL/MariaDB), when it says.
+     * The path is on the server's machine; it may or may not be readable here.
+     */
+    default Optional<String> clientCaFile() {
+        return Optional.empty();
+    }
+
     /** Closes the administrative connection. */
     @Override
     void close();

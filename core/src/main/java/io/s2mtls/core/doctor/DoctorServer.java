@@ -1,0 +1,32 @@
+package io.s2mtls.core.doctor;
+
+import io.s2mtls.core.user.DatabaseTarget.ClientCertificate;
+import io.s2mtls.core.user.DatabaseUser;
+import io.s2mtls.core.user.MtlsLogin;
+import io.s2mtls.core.user.UserAccount;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the doctor asks of the database server: what it holds for an account (over an administrative
+ * connection, when there is one) and a live login with the certificate under test. Failures are
+ * {@link io.s2mtls.core.error.S2mtlsException}s; the doctor reports them as the step's finding.
+ */
+public interface DoctorServer {
+
+    /** e.g. {@code mariadb 10.11.19 at 127.0.0.1:3306}. */
+    String description();
+
+    /** Why there is no administrative connection (steps 7 and 8 then rely on the store), or empty when there is one. */
+    Optional<String> adminUnavailable();
+
+    /** The account as the server describes it, or empty when it has none. Only with an administrative connection. */
+    Optional<DatabaseUser> show(UserAccount account);
+
+    /** Every account on the server. Only with an administrative connection. */
+    List<UserAccount> accounts();
+
+    /** Logs in as {@code user} with {@code certificate}. */
+    MtlsLogin.LoginReport login(String user, ClientCertificate certificate);
+}
