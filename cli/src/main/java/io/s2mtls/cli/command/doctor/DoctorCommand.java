@@ -39,7 +39,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code s2mtls doctor}: why can't this user log in? */
-@Command(name = "doctor", sortOptions = false, description = {
+@Command(name = "doctor", header = "Why can't this user log in? Nine checks in order, each with its fix.", sortOptions = false, description = {
         "Why can't this user log in? Runs the troubleshooting steps in order and prints each as PASS, FAIL or SKIP "
                 + "with the fix: 1 the certificate file parses; 2 the key matches it; 3 validity dates (clock skew "
                 + "noted); 4 signature algorithm strength (no SHA-1/MD5); 5 clientAuth extended key usage; 6 the chain "
