@@ -190,7 +190,7 @@ public final class PolicyFile {
     }
 
     private static String clean(String message) {
-        return message == null ? "invalid" : message.replaceFirst("^--?[a-z-]+: ", "");
+        return message == null ? "invalid" : message.replaceFirst("^(--)?[a-z-]+: ", "");
     }
 
     private void known(Mapping map, Set<String> keys, String where) {
