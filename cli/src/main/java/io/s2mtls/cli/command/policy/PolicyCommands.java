@@ -85,15 +85,25 @@ public final class PolicyCommands {
         abstract int run();
     }
 
-    /** One {@code list()} to see which accounts exist, then {@code show()} for those only. */
+    /**
+     * One {@code list()} to see which accounts exist, then {@code show()} for those only. When the
+     * server refuses the listing (no access to its user table, or a dialect forced onto another server),
+     * every account is shown instead.
+     */
     static Map<UserAccount, Optional<DatabaseUser>> observe(UserDirectory directory, List<UserAccount> accounts) {
-        Set<String> existing = new HashSet<>();
-        for (UserAccount account : directory.list()) {
-            existing.add(account.name() + "\0" + account.host().toLowerCase(Locale.ROOT));
+        Optional<Set<String>> existing;
+        try {
+            Set<String> listed = new HashSet<>();
+            for (UserAccount account : directory.list()) {
+                listed.add(account.name() + "\0" + account.host().toLowerCase(Locale.ROOT));
+            }
+            existing = Optional.of(listed);
+        } catch (S2mtlsException e) {
+            existing = Optional.empty();
         }
         Map<UserAccount, Optional<DatabaseUser>> observed = new LinkedHashMap<>();
         for (UserAccount account : accounts) {
-            boolean exists = existing.contains(account.name() + "\0" + account.host().toLowerCase(Locale.ROOT));
+            boolean exists = existing.map(set -> set.contains(account.name() + "\0" + account.host().toLowerCase(Locale.ROOT))).orElse(true);
             observed.put(account, exists ? directory.show(account) : Optional.empty());
         }
         return observed;

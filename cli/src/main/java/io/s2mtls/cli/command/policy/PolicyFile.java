@@ -73,7 +73,7 @@ public final class PolicyFile {
             }
             root = node(parser);
         } catch (JsonProcessingException e) {
-            throw error(e.getLocation(), "not valid YAML: " + e.getOriginalMessage());
+            throw error(e.getLocation(), "not valid YAML: " + oneLine(e.getOriginalMessage()));
         } catch (IOException e) {
             throw S2mtlsException.badInput(file + ": cannot read the policy: " + e.getMessage(), e);
         }
@@ -159,6 +159,12 @@ public final class PolicyFile {
         } catch (S2mtlsException e) {
             throw error(map.location(), where.substring(0, where.length() - 1) + ": " + clean(e.getMessage()));
         }
+    }
+
+    /** SnakeYAML's multi-line message without its own location lines (the location is ours). */
+    private static String oneLine(String message) {
+        return String.join("; ", (message == null ? "" : message).lines().map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.equals("^") && !l.startsWith("in 'reader'")).toList());
     }
 
     private static int integer(String text) {
