@@ -97,6 +97,10 @@ public final class Planner {
                         Optional.empty(), List.of(), List.of()));
             }
         }
+        if (observed.values().stream().anyMatch(u -> u.isPresent() && u.get().requirement().isEmpty())) {
+            warnings.add(0, "this server does not expose TLS requirements: they were compared with the store's record"
+                    + " of each user (source: recorded), not read back");
+        }
         List<UserAction> users = new ArrayList<>(drops);
         users.addAll(changes);
         users.addAll(records);
@@ -150,8 +154,8 @@ public final class Planner {
         List<UserAction> actions = new ArrayList<>();
         TlsRequirement wanted = user.requirement();
         DatabaseUser shown = seen.get();
-        shown.warnings().forEach(w -> warnings.add(account + ": " + w));
         if (shown.requirement().isPresent()) {
+            shown.warnings().forEach(w -> warnings.add(account + ": " + w));
             TlsRequirement actual = shown.requirement().get();
             if (!sameRequirement(actual, wanted)) {
                 actions.add(action(account, UserChange.ALTER, "the server holds REQUIRE " + describe(actual) + " but the user's certificate needs REQUIRE "
