@@ -239,7 +239,9 @@ class PolicyCommandsTest {
         JsonNode json = JSON.readTree(exit(1, run(cli, "plan", "-f", "policy.yaml", "--output", "json")).out());
         assertEquals("server", json.get("users").get(0).get("source").asText());
 
-        ok(run(cli, "apply", "-f", "policy.yaml", "--yes"));
+        JsonNode applied = JSON.readTree(ok(run(cli, "apply", "-f", "policy.yaml", "--yes", "--output", "json")).out());
+        assertEquals(3, applied.get("applied").get("statementsExecuted").asInt(), applied.toString());
+        assertEquals("alter", applied.get("plan").get("users").get(0).get("change").asText(), applied.toString());
         ok(run(cli, "plan", "-f", "policy.yaml"));
         logsIn(cli, "drift_sub");
         logsIn(cli, "drift_x509");

@@ -25,6 +25,10 @@ final class PlanView {
     record Applied(int certificatesIssued, int statementsExecuted, int usersRecorded, long millis) {
     }
 
+    /** {@code apply --output json}: the plan that was carried out, and what it took. */
+    record ApplyJson(PlanJson plan, Applied applied) {
+    }
+
     static String lower(Enum<?> value) {
         return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }

@@ -196,7 +196,7 @@ public final class PolicyCommands {
                 bar.finish();
                 long millis = (System.nanoTime() - start) / 1_000_000;
                 PlanView.Applied view = new PlanView.Applied(result.issued().size(), result.executedSql().size(), result.recorded(), millis);
-                printer.data(view, () -> printer.line("Applied: " + view.certificatesIssued() + " certificate(s) issued, "
+                printer.data(new PlanView.ApplyJson(PlanView.json(plan, file), view), () -> printer.line("Applied: " + view.certificatesIssued() + " certificate(s) issued, "
                         + view.statementsExecuted() + " statement(s) executed, " + view.usersRecorded() + " user record(s) written in "
                         + millis + " ms."));
                 return OK;
