@@ -10,6 +10,7 @@ import io.s2mtls.cli.command.SubjectCommand;
 import io.s2mtls.cli.command.db.ConnectCommand;
 import io.s2mtls.cli.command.db.ServerConfigCommand;
 import io.s2mtls.cli.command.db.UserCommands;
+import io.s2mtls.cli.command.policy.PolicyCommands;
 
 import java.util.List;
 
@@ -26,7 +27,8 @@ public final class CommandModule extends AbstractModule {
             SubjectCommand.class,
             io.s2mtls.cli.command.doctor.DoctorCommand.class,
             UserCommands.class, UserCommands.Create.class, UserCommands.Alter.class, UserCommands.Drop.class, UserCommands.Show.class,
-            UserCommands.ListCommand.class, ConnectCommand.class, ServerConfigCommand.class);
+            UserCommands.ListCommand.class, ConnectCommand.class, ServerConfigCommand.class,
+            PolicyCommands.PlanCommand.class, PolicyCommands.ApplyCommand.class);
 
     /** Commands whose classes are package-private to the command package, bound through their lookup. */
     static final List<Class<?>> MORE = io.s2mtls.cli.command.Commands.packagePrivate();

@@ -10,6 +10,7 @@ import io.s2mtls.cli.support.GlobalOptions;
 import io.s2mtls.cli.support.Secrets;
 import io.s2mtls.cli.support.Session;
 import io.s2mtls.core.S2mtls;
+import io.s2mtls.core.policy.PolicyApply;
 import io.s2mtls.core.usecase.AuthorityUseCase;
 import io.s2mtls.core.usecase.InventoryUseCase;
 import io.s2mtls.core.usecase.IssuanceUseCase;
@@ -56,6 +57,11 @@ public final class CoreModule extends AbstractModule {
     @Provides
     LifecycleUseCase lifecycle(S2mtls core) {
         return core.lifecycle();
+    }
+
+    @Provides
+    PolicyApply policyApply(Session session, IssuanceUseCase issuance) {
+        return new PolicyApply(issuance, session.store(), java.time.Clock.systemUTC(), session.actor());
     }
 
     @Provides

@@ -66,6 +66,14 @@ public final class IssuanceUseCase {
      * @param progress called with the number finished so far, from worker threads
      */
     public List<IssuedCertificate> issueAll(List<IssueCommand> commands, int parallelism, IntConsumer progress) {
+        return issueAll(commands, parallelism, progress, false);
+    }
+
+    /**
+     * As {@link #issueAll(List, int, IntConsumer)}; with {@code supersede}, the VALID certificate a replaced
+     * credential held is marked SUPERSEDED in the same atomic update (as a renewal does).
+     */
+    public List<IssuedCertificate> issueAll(List<IssueCommand> commands, int parallelism, IntConsumer progress, boolean supersede) {
         Set<String> names = new HashSet<>();
         for (IssueCommand command : commands) {
             SubjectPolicy.requireSafe(command.subject(), command.allowUnsafeSubject(), "subject");
@@ -87,7 +95,8 @@ public final class IssuanceUseCase {
             return sign(issuer, command.subject(), keys.getPublic(), Optional.of(keys.getPrivate()), command.days(),
                     command.profile(), command.subjectAltNames(), command.effectiveName());
         });
-        record(issued, commands.stream().anyMatch(IssueCommand::replace), "cert.issue");
+        boolean replace = commands.stream().anyMatch(IssueCommand::replace);
+        environment.store().update(current -> withIssued(supersede ? superseded(current, issued) : current, issued, replace, "cert.issue"));
         return issued;
     }
 
@@ -151,6 +160,21 @@ public final class IssuanceUseCase {
                 certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant(),
                 Certificates.sha256Fingerprint(certificate), profile, CertificateStatus.VALID, now);
         return new IssuedCertificate(certificate, privateKey, issuer.certificate(), entry);
+    }
+
+    /** {@code current} with the VALID certificate of each credential about to be replaced marked SUPERSEDED. */
+    private static StoreSnapshot superseded(StoreSnapshot current, List<IssuedCertificate> issued) {
+        StoreSnapshot next = current;
+        for (IssuedCertificate certificate : issued) {
+            Optional<Credential> old = next.credential(certificate.name());
+            if (old.isPresent()) {
+                Optional<InventoryEntry> entry = next.entry(old.get().certificate().getSerialNumber());
+                if (entry.isPresent() && entry.get().status() == CertificateStatus.VALID) {
+                    next = next.withEntry(entry.get().withStatus(CertificateStatus.SUPERSEDED));
+                }
+            }
+        }
+        return next;
     }
 
     private void record(List<IssuedCertificate> issued, boolean replace, String action) {

@@ -1,0 +1,354 @@
+package io.s2mtls.cli.policy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.s2mtls.adapters.jdbc.testing.TestDatabase;
+import io.s2mtls.adapters.jdbc.testing.TestDatabaseExtension;
+import io.s2mtls.cli.CliRunner;
+import io.s2mtls.cli.CliRunner.Run;
+import io.s2mtls.core.testing.ExternalTool;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code plan} and {@code apply} through real command lines against the private MariaDB server. Each
+ * test has its own store (and so its own CA, made trusted by the server) and its own user names.
+ */
+@ExtendWith(TestDatabaseExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PolicyCommandsTest {
+    static final String STORE_PASSWORD = "store password for the policy tests";
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    static final String EXACT_POLICY = """
+            defaults:
+              key: ec:p256
+              days: 365
+              host: "%"
+              renew-within: 30d
+            users:
+              - name: app_reader
+                require: subject
+                subject: "/O=ExampleOrg/OU=Client/CN=app_reader"
+                grants: ["SELECT ON appdb.*"]
+              - name: batch_job
+                require: x509
+                grants: ["SELECT, INSERT ON appdb.*"]
+            """;
+
+    @TempDir
+    Path root;
+    TestDatabase db;
+
+    static final StringBuilder TRANSCRIPT = new StringBuilder();
+
+    /** Every plan/apply/connect command line of this class with its output, for the README (target/policy-cli-transcript.txt). */
+    @org.junit.jupiter.api.AfterAll
+    void writeTranscript() throws IOException {
+        Files.writeString(Path.of("target", "policy-cli-transcript.txt"), TRANSCRIPT.toString());
+    }
+
+    @BeforeAll
+    void database() {
+        db = TestDatabase.get();
+    }
+
+    /** A fresh directory with a store whose CA the server trusts for client certificates. */
+    CliRunner store(String name) throws IOException {
+        Path dir = Files.createDirectories(root.resolve(name));
+        CliRunner cli = new CliRunner(dir).env("S2MTLS_STORE_PASSWORD", STORE_PASSWORD)
+                .env("S2MTLS_JDBC_URL", db.jdbcUrl()).env("S2MTLS_ADMIN_USER", db.adminUser())
+                .env("S2MTLS_ADMIN_PASSWORD", new String(db.adminPassword()));
+        ok(cli.run("ca", "create", "--subject", "/O=s2mtls policy tests/CN=" + name + " CA", "--key", "ec:p256"));
+        ok(cli.run("ca", "export", "--out", "store-ca.pem"));
+        trust(dir.resolve("store-ca.pem"));
+        return cli;
+    }
+
+    synchronized void trust(Path caPem) throws IOException {
+        String bundle = Files.readString(db.caFile());
+        String ca = Files.readString(caPem);
+        if (!bundle.contains(ca)) {
+            Files.writeString(db.caFile(), (bundle.endsWith("\n") ? "" : "\n") + ca, StandardOpenOption.APPEND);
+        }
+        db.sql("FLUSH SSL");
+    }
+
+    Run run(CliRunner cli, String... args) {
+        List<String> all = new ArrayList<>(Arrays.asList(args));
+        if (!all.contains("--ca") && List.of("plan", "apply", "connect").contains(args[0])) {
+            all.add("--ca");
+            all.add(db.caFile().toString());
+        }
+        Run run = cli.run(all.toArray(String[]::new));
+        synchronized (TRANSCRIPT) {
+            TRANSCRIPT.append("$ s2mtls ").append(String.join(" ", all.stream().map(a -> a.equals(db.caFile().toString()) ? "server-ca.pem" : a)
+                    .map(a -> a.matches("[A-Za-z0-9_./:%=,@+-]+") ? a : "'" + a.replace("'", "'\\''") + "'").toList()))
+                    .append('\n').append(run.out()).append(run.err()).append("[exit ").append(run.exit()).append("]\n\n");
+        }
+        assertFalse(run.out().contains(new String(db.adminPassword())) || run.err().contains(new String(db.adminPassword())), run.toString());
+        return run;
+    }
+
+    static Run ok(Run run) {
+        assertEquals(0, run.exit(), run.toString());
+        return run;
+    }
+
+    static Run exit(int code, Run run) {
+        assertEquals(code, run.exit(), run.toString());
+        return run;
+    }
+
+    void write(CliRunner cli, String file, String text) throws IOException {
+        Files.writeString(cli.directory().resolve(file), text);
+    }
+
+    void logsIn(CliRunner cli, String user) {
+        Run connected = ok(run(cli, "connect", "--user", user, "--credential", user));
+        assertTrue(connected.out().contains("current user: " + user + "@%"), connected.toString());
+    }
+
+    List<String> serverUsers(String prefix) throws Exception {
+        List<String> users = new ArrayList<>();
+        try (Connection connection = db.adminConnection(); Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT User FROM mysql.global_priv WHERE User LIKE '" + prefix + "%' ORDER BY 1")) {
+            while (rows.next()) {
+                users.add(rows.getString(1));
+            }
+        }
+        return users;
+    }
+
+    @Test
+    void theIssueShapeIsAcceptedPlannedAppliedAndLogsIn() throws Exception {
+        CliRunner cli = store("exact");
+        write(cli, "policy.yaml", EXACT_POLICY);
+
+        Run plan = exit(1, run(cli, "plan", "-f", "policy.yaml"));
+        assertTrue(plan.out().contains("CREATE USER 'app_reader'@'%' REQUIRE SUBJECT '/O=ExampleOrg/OU=Client/CN=app_reader';"), plan.toString());
+        assertTrue(plan.out().contains("GRANT SELECT ON `appdb`.* TO 'app_reader'@'%';"), plan.toString());
+        assertTrue(plan.out().contains("CREATE USER 'batch_job'@'%' REQUIRE X509;"), plan.toString());
+        assertTrue(plan.out().contains("GRANT SELECT, INSERT ON `appdb`.* TO 'batch_job'@'%';"), plan.toString());
+        assertTrue(plan.out().contains("+ app_reader  /O=ExampleOrg/OU=Client/CN=app_reader  ec:p256, 365 days  (missing"), plan.toString());
+        assertTrue(plan.out().contains("+ batch_job  /CN=batch_job  ec:p256, 365 days  (missing"), plan.toString());
+
+        JsonNode json = JSON.readTree(exit(1, run(cli, "plan", "-f", "policy.yaml", "--output", "json")).out());
+        assertTrue(json.get("changes").asBoolean());
+        assertEquals(2, json.get("certificates").size());
+        assertEquals("missing", json.get("certificates").get(0).get("reason").asText());
+        assertEquals("create", json.get("users").get(0).get("change").asText());
+
+        // no terminal, no --yes: refused, nothing changed
+        Run refused = exit(2, run(cli, "apply", "-f", "policy.yaml"));
+        assertTrue(refused.err().contains("--yes"), refused.toString());
+        assertEquals(List.of(), serverUsers("app_reader"));
+
+        Run applied = ok(run(cli, "apply", "-f", "policy.yaml", "--yes"));
+        assertTrue(applied.out().contains("Applied: 2 certificate(s) issued, 4 statement(s) executed, 2 user record(s)"), applied.toString());
+        Run again = ok(run(cli, "plan", "-f", "policy.yaml"));
+        assertTrue(again.out().contains("No changes"), again.toString());
+        Run second = ok(run(cli, "apply", "-f", "policy.yaml", "--yes"));
+        assertTrue(second.out().contains("No changes"), second.toString());
+        assertFalse(second.out().contains("Applied"), second.toString());
+
+        logsIn(cli, "app_reader");
+        logsIn(cli, "batch_job");
+        ok(cli.run("cert", "export", "app_reader", "--out-dir", "creds"));
+        ExternalTool.Result client = db.client(List.of("--user=app_reader", "--ssl-ca=" + db.caFile(),
+                "--ssl-cert=" + cli.directory().resolve("creds/app_reader-cert.pem"),
+                "--ssl-key=" + cli.directory().resolve("creds/app_reader-key.pem"),
+                "--ssl-verify-server-cert", "-N", "-B", "-e", "SELECT CURRENT_USER()"));
+        assertEquals("app_reader@%", client.out().strip(), client.stderr());
+
+        Run audit = ok(cli.run("audit"));
+        assertTrue(audit.out().contains("user.create"), audit.toString());
+    }
+
+    @Test
+    void unknownKeysAndBadValuesNameFileLineAndColumn() throws Exception {
+        CliRunner cli = store("errors");
+        String[][] cases = {
+                {EXACT_POLICY.replace("    grants: [\"SELECT ON appdb.*\"]", "    grnts: [\"SELECT ON appdb.*\"]"),
+                        "policy.yaml:10:5: unknown key 'users[0].grnts'"},
+                {EXACT_POLICY.replace("days: 365", "days: many"), "policy.yaml:3:9: defaults.days: 'many' is not a whole number"},
+                {EXACT_POLICY.replace("key: ec:p256", "key: ec:p999"), "policy.yaml:2:8: defaults.key:"},
+                {EXACT_POLICY.replace("renew-within: 30d", "renew-within: soon"), "policy.yaml:5:17: defaults.renew-within: 'soon' is not a duration"},
+                {EXACT_POLICY.replace("require: x509", "require: password"), "policy.yaml:12:14: users[1].require: 'password' is not x509 or subject"},
+                {EXACT_POLICY.replace("\"SELECT, INSERT ON appdb.*\"", "\"SELECT; DROP ON appdb.*\""), "policy.yaml:13:14: users[1].grants[0]:"},
+                {EXACT_POLICY.replace("defaults:", "defaultz:"), "policy.yaml:1:1: unknown key 'defaultz'"},
+                {EXACT_POLICY.replace("    require: x509\n", ""), "policy.yaml:11:5: users[1].require: missing"},
+                {EXACT_POLICY + "  - name: app_reader\n    require: x509\n", "users: user 'app_reader'@'%' is listed twice"},
+                {"users: [\n", "policy.yaml:1:9: not valid YAML: while parsing a flow node"},
+        };
+        for (String[] c : cases) {
+            write(cli, "policy.yaml", c[0]);
+            Run plan = exit(2, run(cli, "plan", "-f", "policy.yaml"));
+            assertTrue(plan.err().startsWith("s2mtls: "), plan.toString());
+            assertTrue(plan.err().contains(c[1]), "expected '" + c[1] + "' in " + plan);
+            assertEquals(1, plan.err().strip().lines().count(), plan.toString());
+        }
+    }
+
+    @Test
+    void driftOnTheServerIsFoundFromTheServerAndRepaired() throws Exception {
+        CliRunner cli = store("drift");
+        write(cli, "policy.yaml", """
+                defaults:
+                  subject: "/O=ExampleOrg/OU=Client/CN={name}"
+                users:
+                  - name: drift_sub
+                    require: subject
+                    grants: ["SELECT ON appdb.*"]
+                  - name: drift_x509
+                    require: x509
+                """);
+        ok(run(cli, "apply", "-f", "policy.yaml", "--yes"));
+        ok(run(cli, "plan", "-f", "policy.yaml"));
+
+        // behind s2mtls's back
+        db.sql("ALTER USER 'drift_sub'@'%' REQUIRE SUBJECT '/O=ExampleOrg/OU=Client/CN=drift_sux'",
+                "ALTER USER 'drift_x509'@'%' REQUIRE SSL", "GRANT INSERT ON appdb.* TO 'drift_sub'@'%'");
+        Run plan = exit(1, run(cli, "plan", "-f", "policy.yaml"));
+        assertTrue(plan.out().contains("~ alter 'drift_sub'@'%' [source: server]: the server holds REQUIRE SUBJECT "
+                + "'/O=ExampleOrg/OU=Client/CN=drift_sux' but the user's certificate needs REQUIRE SUBJECT "
+                + "'/O=ExampleOrg/OU=Client/CN=drift_sub' (first differing byte at offset 35)"), plan.toString());
+        assertTrue(plan.out().contains("ALTER USER 'drift_sub'@'%' REQUIRE SUBJECT '/O=ExampleOrg/OU=Client/CN=drift_sub';"), plan.toString());
+        assertTrue(plan.out().contains("~ alter 'drift_x509'@'%' [source: server]: the server holds REQUIRE SSL"), plan.toString());
+        assertTrue(plan.out().contains("REVOKE INSERT ON `appdb`.* FROM 'drift_sub'@'%';"), plan.toString());
+        assertFalse(plan.out().contains("Certificates to issue"), plan.toString());
+        JsonNode json = JSON.readTree(exit(1, run(cli, "plan", "-f", "policy.yaml", "--output", "json")).out());
+        assertEquals("server", json.get("users").get(0).get("source").asText());
+
+        JsonNode applied = JSON.readTree(ok(run(cli, "apply", "-f", "policy.yaml", "--yes", "--output", "json")).out());
+        assertEquals(3, applied.get("applied").get("statementsExecuted").asInt(), applied.toString());
+        assertEquals("alter", applied.get("plan").get("users").get(0).get("change").asText(), applied.toString());
+        ok(run(cli, "plan", "-f", "policy.yaml"));
+        logsIn(cli, "drift_sub");
+        logsIn(cli, "drift_x509");
+
+        // on a server that does not expose requirements (the SingleStore dialect), the record is the source: it
+        // agrees with the policy here. (The test server poses as SingleStore 8.5.0, which cannot express REQUIRE
+        // SUBJECT, so the ALTER a changed subject needs is refused before anything runs; PlannerTest covers the
+        // recorded-source drift itself.)
+        ok(run(cli, "plan", "-f", "policy.yaml", "--dialect", "singlestore"));
+        write(cli, "policy2.yaml", Files.readString(cli.directory().resolve("policy.yaml")).replace("{name}", "{name}2"));
+        Run refused = exit(2, run(cli, "plan", "-f", "policy2.yaml", "--dialect", "singlestore"));
+        assertTrue(refused.err().contains("REQUIRE SUBJECT needs SingleStore 9.0.0 or later"), refused.toString());
+        Run recorded = exit(1, run(cli, "plan", "-f", "policy2.yaml"));
+        assertTrue(recorded.out().contains("(subject-differs: serial"), recorded.toString());
+        assertTrue(recorded.out().contains("[source: server]: the server holds REQUIRE SUBJECT '/O=ExampleOrg/OU=Client/CN=drift_sub'"
+                + " but the user's certificate needs REQUIRE SUBJECT '/O=ExampleOrg/OU=Client/CN=drift_sub2'"), recorded.toString());
+    }
+
+    @Test
+    void aUserRemovedFromThePolicyIsDroppedAndARevokedCertificateReplaced() throws Exception {
+        CliRunner cli = store("lifecycle");
+        write(cli, "policy.yaml", """
+                users:
+                  - name: life_keep
+                    require: subject
+                    subject: "/O=ExampleOrg/CN=life_keep"
+                  - name: life_gone
+                    require: x509
+                """);
+        ok(run(cli, "apply", "-f", "policy.yaml", "--yes"));
+        assertEquals(List.of("life_gone", "life_keep"), serverUsers("life_"));
+
+        write(cli, "policy.yaml", """
+                users:
+                  - name: life_keep
+                    require: subject
+                    subject: "/O=ExampleOrg/CN=life_keep"
+                """);
+        Run plan = exit(1, run(cli, "plan", "-f", "policy.yaml"));
+        assertTrue(plan.out().contains("- drop 'life_gone'@'%': managed by s2mtls but no longer in the policy"), plan.toString());
+        assertTrue(plan.out().contains("DROP USER IF EXISTS 'life_gone'@'%';"), plan.toString());
+        ok(run(cli, "apply", "-f", "policy.yaml", "--yes"));
+        assertEquals(List.of("life_keep"), serverUsers("life_"));
+        ok(run(cli, "plan", "-f", "policy.yaml"));
+
+        ok(cli.run("cert", "revoke", "life_keep"));
+        plan = exit(1, run(cli, "plan", "-f", "policy.yaml"));
+        assertTrue(plan.out().contains("+ life_keep  /O=ExampleOrg/CN=life_keep  ec:p256, 365 days  (revoked: serial "), plan.toString());
+        assertFalse(plan.out().contains("Account changes"), plan.toString());
+        ok(run(cli, "apply", "-f", "policy.yaml", "--yes"));
+        ok(run(cli, "plan", "-f", "policy.yaml"));
+        logsIn(cli, "life_keep");
+    }
+
+    @Test
+    void anApplyKilledHalfWayIsFinishedByTheNextOne() throws Exception {
+        CliRunner cli = store("killed");
+        StringBuilder policy = new StringBuilder("defaults:\n  subject: \"/O=ExampleOrg/OU=Kill/CN={name}\"\nusers:\n");
+        int users = 60;
+        for (int i = 0; i < users; i++) {
+            policy.append("  - name: kill_").append(i).append("\n    require: ").append(i % 2 == 0 ? "subject" : "x509")
+                    .append("\n    grants: [\"SELECT ON appdb.*\"]\n");
+        }
+        write(cli, "policy.yaml", policy.toString());
+        Path storeFile = cli.directory().resolve("s2mtls.p12");
+        long before = Files.size(storeFile);
+
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "io.s2mtls.cli.Main",
+                "apply", "-f", "policy.yaml", "--yes", "--batch-size", "1", "--ca", db.caFile().toString())
+                .directory(cli.directory().toFile()).redirectErrorStream(true)
+                .redirectOutput(cli.directory().resolve("child.log").toFile());
+        builder.environment().put("S2MTLS_STORE_PASSWORD", STORE_PASSWORD);
+        builder.environment().put("S2MTLS_JDBC_URL", db.jdbcUrl());
+        builder.environment().put("S2MTLS_ADMIN_USER", db.adminUser());
+        builder.environment().put("S2MTLS_ADMIN_PASSWORD", new String(db.adminPassword()));
+        Process child = builder.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (Files.size(storeFile) == before && child.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(2);
+        }
+        // the certificates are stored; let some batches of SQL run, then SIGKILL
+        int created = 0;
+        try (Connection connection = db.adminConnection(); Statement statement = connection.createStatement()) {
+            while (child.isAlive() && System.nanoTime() < deadline && created < users / 6) {
+                try (ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM mysql.global_priv WHERE User LIKE 'kill\\_%'")) {
+                    rows.next();
+                    created = rows.getInt(1);
+                }
+            }
+        }
+        boolean killedAlive = child.isAlive();
+        child.destroyForcibly();
+        assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+        assertTrue(killedAlive, "the child finished before it could be killed: " + Files.readString(cli.directory().resolve("child.log")));
+        int onServer = serverUsers("kill_").size();
+        System.out.println("killed apply: " + onServer + " of " + users + " users on the server (" + created + " when the kill was decided)");
+        assertTrue(onServer < users, "killed too late: all users were created already");
+
+        Run plan = exit(1, run(cli, "plan", "-f", "policy.yaml"));
+        assertFalse(plan.out().contains("Certificates to issue"), "the certificates were stored before the kill: " + plan);
+        ok(run(cli, "apply", "-f", "policy.yaml", "--yes"));
+        Run after = ok(run(cli, "plan", "-f", "policy.yaml"));
+        assertTrue(after.out().contains("No changes"), after.toString());
+        assertEquals(users, serverUsers("kill_").size());
+        for (int i = 0; i < users; i++) {
+            logsIn(cli, "kill_" + i);
+        }
+    }
+}

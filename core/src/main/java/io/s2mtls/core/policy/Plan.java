@@ -1,0 +1,109 @@
+package io.s2mtls.core.policy;
+
+import io.s2mtls.core.dn.DistinguishedName;
+import io.s2mtls.core.user.UserAccount;
+import io.s2mtls.core.user.UserCommand;
+
+import java.util.List;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * What {@code apply} would do to make the store and the server match a policy: certificates to issue
+ * and account changes, each with its reason and, for the server, the exact SQL.
+ *
+ * @param policy       the policy planned for
+ * @param server       the server, e.g. {@code mariadb 10.11.19}
+ * @param certificates certificates to issue (new or replacing the current one)
+ * @param users        account changes, in the order apply runs them
+ * @param warnings     things noticed but not acted on
+ */
+public record Plan(Policy policy, String server, List<CertificateAction> certificates, List<UserAction> users, List<String> warnings) {
+    public Plan {
+        requireNonNull(policy, "policy is null");
+        requireNonNull(server, "server is null");
+        certificates = List.copyOf(certificates);
+        users = List.copyOf(users);
+        warnings = List.copyOf(warnings);
+    }
+
+    /** True when apply would change nothing. */
+    public boolean isEmpty() {
+        return certificates.isEmpty() && users.isEmpty();
+    }
+
+    /** Every SQL statement apply would run, in order. */
+    public List<String> sql() {
+        return users.stream().flatMap(u -> u.sql().stream()).toList();
+    }
+
+    /** Why a certificate is issued. */
+    public enum CertificateReason {
+        /** The store holds no credential of that name. */
+        MISSING,
+        /** The current certificate expires within the renewal window. */
+        EXPIRING,
+        /** The current certificate is revoked. */
+        REVOKED,
+        /** The current certificate's subject is not the one the policy gives. */
+        SUBJECT_DIFFERS,
+        /** The store has the certificate but not its private key. */
+        NO_PRIVATE_KEY
+    }
+
+    /**
+     * A certificate to issue for {@code account}, stored under {@code credential}.
+     *
+     * @param replacesSerial the serial (hex) of the credential's current certificate, when there is one
+     */
+    public record CertificateAction(String credential, UserAccount account, DistinguishedName subject, CertificateReason reason,
+                                    String detail, Optional<String> replacesSerial) {
+        public CertificateAction {
+            requireNonNull(credential, "credential is null");
+            requireNonNull(account, "account is null");
+            requireNonNull(subject, "subject is null");
+            requireNonNull(reason, "reason is null");
+            requireNonNull(detail, "detail is null");
+            requireNonNull(replacesSerial, "replacesSerial is null");
+        }
+    }
+
+    /** The kind of an account change. */
+    public enum UserChange {
+        /** CREATE USER with its grants. */
+        CREATE,
+        /** ALTER USER ... REQUIRE: the requirement differs or is unknown. */
+        ALTER,
+        /** GRANT missing privileges. */
+        GRANT,
+        /** REVOKE privileges the policy does not give. */
+        REVOKE,
+        /** DROP USER: managed by s2mtls, no longer in the policy. */
+        DROP,
+        /** No SQL: the server is right, the store's record of the user is missing or stale. */
+        RECORD,
+        /** No SQL: a managed user left the policy and is already gone from the server; forget the record. */
+        FORGET
+    }
+
+    /**
+     * One change to one account.
+     *
+     * @param source   where the account's current requirement was read: {@code server} (it exposes it),
+     *                 {@code recorded} (the store's record, for servers that do not), or empty when not compared
+     * @param commands what {@link io.s2mtls.core.user.UserDirectory#execute} runs; empty for RECORD and FORGET
+     * @param sql      the exact SQL of {@code commands}
+     */
+    public record UserAction(UserAccount account, UserChange change, String reason, Optional<String> source,
+                             List<UserCommand> commands, List<String> sql) {
+        public UserAction {
+            requireNonNull(account, "account is null");
+            requireNonNull(change, "change is null");
+            requireNonNull(reason, "reason is null");
+            requireNonNull(source, "source is null");
+            commands = List.copyOf(commands);
+            sql = List.copyOf(sql);
+        }
+    }
+}

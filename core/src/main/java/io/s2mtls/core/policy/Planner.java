@@ -1,0 +1,288 @@
+package io.s2mtls.core.policy;
+
+import io.s2mtls.core.dn.DistinguishedName;
+import io.s2mtls.core.error.S2mtlsException;
+import io.s2mtls.core.pki.CertificateProfile;
+import io.s2mtls.core.pki.CertificateStatus;
+import io.s2mtls.core.pki.Credential;
+import io.s2mtls.core.pki.InventoryEntry;
+import io.s2mtls.core.pki.ManagedUser;
+import io.s2mtls.core.policy.Plan.CertificateAction;
+import io.s2mtls.core.policy.Plan.CertificateReason;
+import io.s2mtls.core.policy.Plan.UserAction;
+import io.s2mtls.core.policy.Plan.UserChange;
+import io.s2mtls.core.port.StoreSnapshot;
+import io.s2mtls.core.usecase.IssueCommand;
+import io.s2mtls.core.user.DatabaseUser;
+import io.s2mtls.core.user.PrivilegeGrant;
+import io.s2mtls.core.user.TlsRequirement;
+import io.s2mtls.core.user.UserAccount;
+import io.s2mtls.core.user.UserCommand;
+import io.s2mtls.core.x509.Certificates;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Compares a policy with what the store holds (credentials, inventory, the record of managed users) and
+ * what the server shows ({@link DatabaseUser}s), and lists what apply must change. Pure: the caller reads
+ * the store and the server and passes what it saw.
+ */
+public final class Planner {
+    public static final String SOURCE_SERVER = "server";
+    public static final String SOURCE_RECORDED = "recorded";
+
+    private final Function<List<UserCommand>, List<String>> sql;
+
+    /** @param sql the exact SQL a list of commands becomes on the server ({@code UserDirectory::plannedSql}) */
+    public Planner(Function<List<UserCommand>, List<String>> sql) {
+        this.sql = requireNonNull(sql, "sql is null");
+    }
+
+    /** The accounts whose state the plan needs: those of the policy, then managed ones that left it. */
+    public static List<UserAccount> accountsToInspect(Policy policy, StoreSnapshot store) {
+        Set<UserAccount> accounts = new LinkedHashSet<>();
+        policy.users().forEach(u -> accounts.add(u.account()));
+        for (ManagedUser managed : store.managedUsers().values()) {
+            accounts.add(new UserAccount(managed.name(), managed.host()));
+        }
+        return List.copyOf(accounts);
+    }
+
+    /**
+     * @param observed what the server shows for each account of {@link #accountsToInspect} (empty: no such account)
+     */
+    public Plan plan(Policy policy, StoreSnapshot store, String server, Map<UserAccount, Optional<DatabaseUser>> observed, Instant now) {
+        List<CertificateAction> certificates = new ArrayList<>();
+        List<UserAction> drops = new ArrayList<>();
+        List<UserAction> changes = new ArrayList<>();
+        List<UserAction> records = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        Set<String> inPolicy = new LinkedHashSet<>();
+        for (PolicyUser user : policy.users()) {
+            inPolicy.add(Policy.key(user));
+            certificate(policy, user, store, now).ifPresent(certificates::add);
+            Optional<DatabaseUser> seen = requireNonNull(observed.get(user.account()), () -> "no observation of " + user.account());
+            Optional<ManagedUser> record = Optional.ofNullable(store.managedUsers().get(Policy.key(user)));
+            List<UserAction> userChanges = userChanges(user, seen, record, warnings);
+            changes.addAll(userChanges);
+            if (userChanges.isEmpty() && (record.isEmpty() || !sameRecord(record.get(), user))) {
+                records.add(new UserAction(user.account(), UserChange.RECORD, record.isEmpty()
+                        ? "the server matches the policy but the store has no record of the user (e.g. an interrupted apply)"
+                        : "the store's record of the user differs from the policy", Optional.empty(), List.of(), List.of()));
+            }
+        }
+        for (ManagedUser managed : store.managedUsers().values()) {
+            if (inPolicy.contains(managed.key())) {
+                continue;
+            }
+            UserAccount account = new UserAccount(managed.name(), managed.host());
+            Optional<DatabaseUser> seen = observed.getOrDefault(account, Optional.empty());
+            if (seen.isPresent()) {
+                drops.add(action(account, UserChange.DROP, "managed by s2mtls but no longer in the policy", Optional.empty(),
+                        List.of(new UserCommand.DropUser(account, true))));
+            } else {
+                records.add(new UserAction(account, UserChange.FORGET, "no longer in the policy and already gone from the server",
+                        Optional.empty(), List.of(), List.of()));
+            }
+        }
+        if (observed.values().stream().anyMatch(u -> u.isPresent() && u.get().requirement().isEmpty())) {
+            warnings.add(0, "this server does not expose TLS requirements: they were compared with the store's record"
+                    + " of each user (source: recorded), not read back");
+        }
+        List<UserAction> users = new ArrayList<>(drops);
+        users.addAll(changes);
+        users.addAll(records);
+        return new Plan(policy, server, certificates, users, warnings);
+    }
+
+    /** The credential the user logs in with, if it needs issuing. */
+    static Optional<CertificateAction> certificate(Policy policy, PolicyUser user, StoreSnapshot store, Instant now) {
+        Optional<Credential> credential = store.credential(user.credential());
+        if (credential.isEmpty()) {
+            return Optional.of(new CertificateAction(user.credential(), user.account(), user.subject(), CertificateReason.MISSING,
+                    "no credential '" + user.credential() + "' in the store", Optional.empty()));
+        }
+        InventoryEntry entry = store.entry(credential.get().certificate().getSerialNumber()).orElse(null);
+        Optional<String> serial = Optional.of(credential.get().certificate().getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT));
+        if (entry != null && entry.status() == CertificateStatus.REVOKED) {
+            return Optional.of(new CertificateAction(user.credential(), user.account(), user.subject(), CertificateReason.REVOKED,
+                    "serial " + serial.get() + " is revoked", serial));
+        }
+        DistinguishedName current = Certificates.subjectOf(credential.get().certificate());
+        if (!current.equals(user.subject())) {
+            return Optional.of(new CertificateAction(user.credential(), user.account(), user.subject(), CertificateReason.SUBJECT_DIFFERS,
+                    "serial " + serial.get() + " has subject '" + current.oneline() + "', the policy gives '" + user.subject().oneline() + "'",
+                    serial));
+        }
+        if (credential.get().privateKey().isEmpty()) {
+            return Optional.of(new CertificateAction(user.credential(), user.account(), user.subject(), CertificateReason.NO_PRIVATE_KEY,
+                    "the store has no private key for serial " + serial.get(), serial));
+        }
+        Instant notAfter = credential.get().certificate().getNotAfter().toInstant();
+        if (!notAfter.isAfter(now.plus(policy.defaults().renewWithin()))) {
+            return Optional.of(new CertificateAction(user.credential(), user.account(), user.subject(), CertificateReason.EXPIRING,
+                    "serial " + serial.get() + (notAfter.isAfter(now) ? " expires " : " expired ") + notAfter
+                            + ", within the renewal window of " + policy.defaults().renewWithin().toDays() + "d", serial));
+        }
+        return Optional.empty();
+    }
+
+    /** The command that issues {@code action}'s certificate. */
+    public static IssueCommand issueCommand(Policy policy, CertificateAction action) {
+        return new IssueCommand(action.subject(), policy.defaults().key(), policy.defaults().days(), Optional.of(action.credential()),
+                CertificateProfile.CLIENT, List.of(), false, true);
+    }
+
+    private List<UserAction> userChanges(PolicyUser user, Optional<DatabaseUser> seen, Optional<ManagedUser> record, List<String> warnings) {
+        UserAccount account = user.account();
+        if (seen.isEmpty()) {
+            return List.of(action(account, UserChange.CREATE, "no such account on the server", Optional.empty(),
+                    List.of(new UserCommand.CreateUser(user.userPolicy(), false))));
+        }
+        List<UserAction> actions = new ArrayList<>();
+        TlsRequirement wanted = user.requirement();
+        DatabaseUser shown = seen.get();
+        if (shown.requirement().isPresent()) {
+            shown.warnings().forEach(w -> warnings.add(account + ": " + w));
+            TlsRequirement actual = shown.requirement().get();
+            if (!sameRequirement(actual, wanted)) {
+                actions.add(action(account, UserChange.ALTER, "the server holds REQUIRE " + describe(actual) + " but the user's certificate needs REQUIRE "
+                        + describe(wanted) + firstDifference(actual, wanted), Optional.of(SOURCE_SERVER),
+                        List.of(new UserCommand.AlterUser(account, wanted, false))));
+            }
+        } else if (record.isEmpty()) {
+            actions.add(action(account, UserChange.ALTER, "the server does not expose the requirement and the store has no record of it;"
+                    + " setting REQUIRE " + describe(wanted), Optional.of(SOURCE_RECORDED), List.of(new UserCommand.AlterUser(account, wanted, false))));
+        } else {
+            String recorded = record.get().requirement() + record.get().subject().map(s -> " '" + s + "'").orElse("");
+            String expected = wanted.keyword() + (wanted instanceof TlsRequirement.Subject s ? " '" + s.oneline() + "'" : "");
+            if (!recorded.equals(expected)) {
+                actions.add(action(account, UserChange.ALTER, "recorded as REQUIRE " + recorded + " but the user's certificate needs REQUIRE "
+                        + expected, Optional.of(SOURCE_RECORDED), List.of(new UserCommand.AlterUser(account, wanted, false))));
+            }
+        }
+        Set<String> have = new LinkedHashSet<>();
+        for (String line : shown.grants()) {
+            Optional<PrivilegeGrant> grant = parseGrantLine(line);
+            if (grant.isEmpty()) {
+                warnings.add(account + ": grant not understood, left alone: " + line);
+                continue;
+            }
+            atoms(grant.get()).stream().filter(a -> !a.privileges().get(0).equals("USAGE")).forEach(a -> have.add(a.toString()));
+        }
+        Map<String, PrivilegeGrant> want = new LinkedHashMap<>();
+        for (PrivilegeGrant grant : user.grants()) {
+            atoms(grant).forEach(a -> want.put(a.toString(), a));
+        }
+        List<PrivilegeGrant> missing = want.entrySet().stream().filter(e -> !have.contains(e.getKey())).map(Map.Entry::getValue).toList();
+        List<PrivilegeGrant> extra = have.stream().filter(a -> !want.containsKey(a)).map(PrivilegeGrant::parse).toList();
+        if (!missing.isEmpty()) {
+            List<PrivilegeGrant> grouped = group(missing);
+            actions.add(action(account, UserChange.GRANT, "missing on the server: " + String.join("; ", grouped.stream().map(PrivilegeGrant::toString).toList()),
+                    Optional.of(SOURCE_SERVER), grouped.stream().<UserCommand>map(g -> new UserCommand.Grant(account, g)).toList()));
+        }
+        if (!extra.isEmpty()) {
+            List<PrivilegeGrant> grouped = group(extra);
+            actions.add(action(account, UserChange.REVOKE, "granted on the server but not in the policy: "
+                            + String.join("; ", grouped.stream().map(PrivilegeGrant::toString).toList()),
+                    Optional.of(SOURCE_SERVER), grouped.stream().<UserCommand>map(g -> new UserCommand.Revoke(account, g)).toList()));
+        }
+        return actions;
+    }
+
+    private UserAction action(UserAccount account, UserChange change, String reason, Optional<String> source, List<UserCommand> commands) {
+        return new UserAction(account, change, reason, source, commands, sql.apply(commands));
+    }
+
+    /** The record apply writes for {@code user}. */
+    public static ManagedUser record(PolicyUser user, Instant now) {
+        TlsRequirement requirement = user.requirement();
+        return new ManagedUser(user.account().name(), user.account().host(), requirement.keyword(),
+                requirement instanceof TlsRequirement.Subject s ? Optional.of(s.oneline()) : Optional.empty(),
+                user.grants().stream().map(PrivilegeGrant::toString).toList(), Optional.of(user.credential()), now);
+    }
+
+    static boolean sameRecord(ManagedUser record, PolicyUser user) {
+        ManagedUser wanted = record(user, record.recordedAt());
+        return wanted.equals(record);
+    }
+
+    static boolean sameRequirement(TlsRequirement actual, TlsRequirement wanted) {
+        if (actual instanceof TlsRequirement.Subject a && wanted instanceof TlsRequirement.Subject w) {
+            return java.util.Arrays.equals(a.oneline().getBytes(StandardCharsets.UTF_8), w.oneline().getBytes(StandardCharsets.UTF_8));
+        }
+        return !(actual instanceof TlsRequirement.Subject) && !(actual instanceof TlsRequirement.Issuer)
+                && actual.keyword().equals(wanted.keyword());
+    }
+
+    static String describe(TlsRequirement requirement) {
+        if (requirement instanceof TlsRequirement.Subject s) {
+            return "SUBJECT '" + s.oneline() + "'";
+        }
+        if (requirement instanceof TlsRequirement.Issuer i) {
+            return "ISSUER '" + i.oneline() + "'" + i.subject().map(s -> " SUBJECT '" + s.oneline() + "'").orElse("");
+        }
+        return requirement.keyword();
+    }
+
+    private static String firstDifference(TlsRequirement actual, TlsRequirement wanted) {
+        if (actual instanceof TlsRequirement.Subject a && wanted instanceof TlsRequirement.Subject w) {
+            byte[] x = a.oneline().getBytes(StandardCharsets.UTF_8);
+            byte[] y = w.oneline().getBytes(StandardCharsets.UTF_8);
+            int i = java.util.Arrays.mismatch(x, y);
+            return " (first differing byte at offset " + i + ")";
+        }
+        return "";
+    }
+
+    /** {@code GRANT privs ON level TO account ...} as the server prints it, or empty when it is not of that form. */
+    static Optional<PrivilegeGrant> parseGrantLine(String line) {
+        String text = line.strip();
+        if (!text.regionMatches(true, 0, "GRANT ", 0, 6)) {
+            return Optional.empty();
+        }
+        text = text.substring(6);
+        int at = text.indexOf(" TO ");
+        while (at >= 0) {
+            try {
+                return Optional.of(PrivilegeGrant.parse(text.substring(0, at)));
+            } catch (S2mtlsException e) {
+                at = text.indexOf(" TO ", at + 1);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** One grant per privilege, so that {@code SELECT, INSERT} and {@code INSERT, SELECT} compare equal. */
+    static List<PrivilegeGrant> atoms(PrivilegeGrant grant) {
+        return grant.privileges().stream().map(p -> new PrivilegeGrant(List.of(p), grant.database(), grant.table())).toList();
+    }
+
+    /** Single-privilege grants back into one grant per level. */
+    static List<PrivilegeGrant> group(List<PrivilegeGrant> atoms) {
+        Map<String, List<PrivilegeGrant>> byLevel = new LinkedHashMap<>();
+        for (PrivilegeGrant atom : atoms) {
+            String level = atom.database().orElse("*") + "\0" + atom.table().orElse("*");
+            byLevel.computeIfAbsent(level, k -> new ArrayList<>()).add(atom);
+        }
+        List<PrivilegeGrant> grouped = new ArrayList<>();
+        for (List<PrivilegeGrant> same : byLevel.values()) {
+            grouped.add(new PrivilegeGrant(same.stream().map(a -> a.privileges().get(0)).distinct().toList(),
+                    same.get(0).database(), same.get(0).table()));
+        }
+        grouped.sort(Comparator.comparing(PrivilegeGrant::toString));
+        return grouped;
+    }
+}
