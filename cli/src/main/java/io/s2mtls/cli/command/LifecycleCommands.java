@@ -223,10 +223,11 @@ final class LifecycleCommands {
             if (sql.isEmpty()) {
                 return;
             }
-            AuditEvent event = new AuditEvent(java.time.Instant.now(), session.actor(), drop ? "user.drop" : "user.lock",
-                    Optional.of(revocation.entry().serialHex()), Optional.of(revocation.entry().subject()), Optional.of(account.toString()),
+            lifecycle.get().recordUserChange(drop ? "user.drop" : "user.lock", account.toString(),
+                    account.name() + "@" + account.host(),
+                    drop && failure.isEmpty() ? new LifecycleUseCase.ManagedChange.Forget() : new LifecycleUseCase.ManagedChange.Keep(),
+                    Optional.of(revocation.entry().serialHex()), Optional.of(revocation.entry().subject()),
                     Optional.of("cert revoke: " + sql.get(0) + "; killed sessions " + killed + (failure.isEmpty() ? "" : "; " + failure)));
-            session.store().update(current -> current.withAudit(List.of(event)));
         }
     }
 

@@ -135,6 +135,26 @@ class DatabaseCommandsTest {
     }
 
     @Test
+    void userChangesAreRecordedInTheAuditTrail() throws IOException {
+        ok(run("cert", "issue", "--subject", "/O=s2mtls cli tests/CN=audited", "--key", "ec:p256", "--out-dir", "creds"));
+        ok(run("user", "create", "audited", "--x509", "--grant", "SELECT ON *.*"));
+        ok(run("user", "alter", "audited", "--from-cert", "creds/audited-cert.pem"));
+        ok(run("user", "create", "audited_dry", "--x509", "--dry-run"));
+        ok(run("user", "drop", "audited"));
+        List<JsonNode> events = new ArrayList<>();
+        for (String line : ok(run("audit")).out().strip().split("\n")) {
+            JsonNode event = JSON.readTree(line);
+            if (event.path("user").asText().contains("audited")) {
+                events.add(event);
+            }
+        }
+        assertEquals(List.of("user.create", "user.alter", "user.drop"), events.stream().map(e -> e.get("action").asText()).toList());
+        assertEquals("'audited'@'%'", events.get(0).get("user").asText());
+        assertEquals("/O=s2mtls cli tests/CN=audited", events.get(1).get("subject").asText());
+        assertTrue(events.get(1).get("detail").asText().startsWith("ALTER USER 'audited'@'%' REQUIRE SUBJECT"), events.get(1).toString());
+    }
+
+    @Test
     void subjectsThatNeedEscapingRoundTrip() throws IOException {
         // '+' and '/' are escaped by OpenSSL, the quote by SQL, the backslashes of the escapes doubled in the literal
         String subject = "/O=s2mtls cli tests/OU=R&D \\/ it's/CN=Js3g\\+AF\\+";

@@ -8,6 +8,7 @@ import io.s2mtls.core.pki.CertificateStatus;
 import io.s2mtls.core.pki.Credential;
 import io.s2mtls.core.pki.InventoryEntry;
 import io.s2mtls.core.pki.KeySpec;
+import io.s2mtls.core.pki.ManagedUser;
 import io.s2mtls.core.pki.SubjectAltName;
 import io.s2mtls.core.port.StoreSnapshot;
 import io.s2mtls.core.x509.Certificates;
@@ -176,6 +177,43 @@ public final class LifecycleUseCase {
         Instant now = environment.clock().instant();
         return Crls.pem(Crls.build(issuer.certificate(), issuer.key(), revoked, now, now.plus(CRL_VALIDITY),
                 BigInteger.valueOf(now.getEpochSecond())));
+    }
+
+    /** How a user change affects the store's record of the users s2mtls manages. */
+    public sealed interface ManagedChange {
+        /** Leave the record as it is (a lock, say). */
+        record Keep() implements ManagedChange {
+        }
+
+        /** Record what was set up. */
+        record Set(ManagedUser user) implements ManagedChange {
+        }
+
+        /** The user is gone: forget it. */
+        record Forget() implements ManagedChange {
+        }
+    }
+
+    /**
+     * Records a database user change in the store, in one update: the audit event ({@code user.create},
+     * {@code user.alter}, {@code user.drop}, {@code user.lock}) and the managed-user record.
+     *
+     * @param account {@code 'name'@'host'}
+     * @param key     the managed-user key, {@code name@host}
+     */
+    public void recordUserChange(String action, String account, String key, ManagedChange change, Optional<String> serial,
+                                 Optional<String> subject, Optional<String> detail) {
+        AuditEvent event = new AuditEvent(environment.clock().instant(), environment.actor(), action, serial, subject,
+                Optional.of(account), detail);
+        environment.store().update(current -> {
+            StoreSnapshot next = current;
+            if (change instanceof ManagedChange.Set set) {
+                next = next.withManagedUser(key, Optional.of(set.user()));
+            } else if (change instanceof ManagedChange.Forget) {
+                next = next.withManagedUser(key, Optional.empty());
+            }
+            return next.withAudit(List.of(event));
+        });
     }
 
     /** The audit trail, oldest first. */

@@ -48,6 +48,51 @@ public final class Databases {
         this.printer = requireNonNull(printer, "printer is null");
     }
 
+    /**
+     * Records a user change made by a user command in the store: the audit event, and the requirement and
+     * grants s2mtls set up (which SingleStore cannot report back). When there is no store with a CA here,
+     * nothing is recorded and a note says so.
+     */
+    void recordUserChange(String action, io.s2mtls.core.user.UserAccount account, Optional<io.s2mtls.core.user.TlsRequirement> requirement,
+                          List<io.s2mtls.core.user.PrivilegeGrant> grants, List<String> sql) {
+        io.s2mtls.core.usecase.LifecycleUseCase lifecycle;
+        io.s2mtls.core.port.StoreSnapshot snapshot;
+        try {
+            lifecycle = session.core().lifecycle();
+            snapshot = session.store().read();
+        } catch (S2mtlsException e) {
+            printer.note("Not recorded in a store (" + e.getMessage() + ").");
+            return;
+        }
+        if (snapshot.authority().isEmpty()) {
+            printer.note("Not recorded: " + session.storeUri() + " holds no CA, so there is no s2mtls store to record the change in.");
+            return;
+        }
+        String key = account.name() + "@" + account.host();
+        String auditAction = switch (action) {
+            case "Created" -> "user.create";
+            case "Altered" -> "user.alter";
+            default -> "user.drop";
+        };
+        io.s2mtls.core.usecase.LifecycleUseCase.ManagedChange change;
+        if (requirement.isEmpty()) {
+            change = new io.s2mtls.core.usecase.LifecycleUseCase.ManagedChange.Forget();
+        } else {
+            io.s2mtls.core.user.TlsRequirement tls = requirement.get();
+            List<String> keptGrants = grants.isEmpty() && auditAction.equals("user.alter")
+                    ? Optional.ofNullable(snapshot.managedUsers().get(key)).map(io.s2mtls.core.pki.ManagedUser::grants).orElse(List.of())
+                    : grants.stream().map(io.s2mtls.core.user.PrivilegeGrant::toString).toList();
+            change = new io.s2mtls.core.usecase.LifecycleUseCase.ManagedChange.Set(new io.s2mtls.core.pki.ManagedUser(account.name(),
+                    account.host(), tls.keyword(), tls instanceof io.s2mtls.core.user.TlsRequirement.Subject s ? Optional.of(s.oneline()) : Optional.empty(),
+                    keptGrants, Optional.ofNullable(snapshot.managedUsers().get(key)).flatMap(io.s2mtls.core.pki.ManagedUser::credential),
+                    java.time.Instant.now()));
+        }
+        Optional<String> subject = requirement.filter(r -> r instanceof io.s2mtls.core.user.TlsRequirement.Subject)
+                .map(r -> ((io.s2mtls.core.user.TlsRequirement.Subject) r).oneline());
+        lifecycle.recordUserChange(auditAction, account.toString(), key, change, Optional.empty(), subject,
+                Optional.of(String.join("; ", sql)));
+    }
+
     /** Opens the administrative connection; the caller closes the directory. */
     public UserDirectory openDirectory(ConnectionOptions connection, AdminOptions admin) {
         String url = jdbcUrl(connection);

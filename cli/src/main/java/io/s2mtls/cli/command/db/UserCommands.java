@@ -35,13 +35,19 @@ public final class UserCommands {
 
     static final String CONNECTION_FOOTER = "The server's certificate is verified against --ca (default: the store's CA).";
 
-    /** Plans (dry run) or executes {@code commands}; stdout gets the SQL either way, one statement per line. */
+    /**
+     * Plans (dry run) or executes {@code commands}; stdout gets the SQL either way, one statement per line.
+     * A real run is recorded in the store (audit trail and managed-user record) when there is one.
+     */
     static int apply(Databases databases, Printer printer, ConnectionOptions connection, AdminOptions admin, String action,
                      UserAccount account, Optional<TlsRequirement> requirement, List<PrivilegeGrant> grants,
                      List<? extends UserCommand> commands, boolean dryRun) {
         try (UserDirectory directory = databases.openDirectory(connection, admin)) {
             ServerDescription server = directory.server();
             List<String> sql = dryRun ? directory.plannedSql(commands) : directory.execute(commands);
+            if (!dryRun) {
+                databases.recordUserChange(action, account, requirement, grants, sql);
+            }
             Views.ChangeView view = new Views.ChangeView(action, account.name(), account.host(),
                     requirement.map(Views.RequirementView::of).orElse(null), grants.stream().map(PrivilegeGrant::toString).toList(),
                     sql, dryRun, server.dialect(), server.version());
