@@ -19,7 +19,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -51,17 +50,10 @@ class DatabaseCommandsTest {
     void storeCaTrustedByTheServer() throws IOException {
         db = TestDatabase.get();
         adminPassword = new String(db.adminPassword());
-        cli = new CliRunner(dir).env("S2MTLS_STORE_PASSWORD", STORE_PASSWORD)
-                .env("S2MTLS_JDBC_URL", db.jdbcUrl()).env("S2MTLS_ADMIN_USER", db.adminUser())
-                .env("S2MTLS_ADMIN_PASSWORD", adminPassword);
+        cli = io.s2mtls.cli.db.DatabaseFixture.cli(db, dir, STORE_PASSWORD);
         ok(run("ca", "create", "--subject", "/O=s2mtls cli tests/CN=CLI Test CA", "--key", "ec:p256"));
         ok(run("ca", "export", "--out", "store-ca.pem"));
-        String bundle = Files.readString(db.caFile());
-        String storeCa = Files.readString(dir.resolve("store-ca.pem"));
-        if (!bundle.contains(storeCa)) {
-            Files.writeString(db.caFile(), (bundle.endsWith("\n") ? "" : "\n") + storeCa, StandardOpenOption.APPEND);
-        }
-        db.sql("FLUSH SSL");
+        io.s2mtls.cli.db.DatabaseFixture.trust(db, Files.readString(dir.resolve("store-ca.pem")));
     }
 
     /** Runs a command with --ca naming the CA of the server's certificate, and checks that no secret is printed. */

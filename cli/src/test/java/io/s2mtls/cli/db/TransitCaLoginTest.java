@@ -12,7 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 import static io.s2mtls.core.testing.ExternalTool.openssl;
@@ -41,12 +40,7 @@ class TransitCaLoginTest {
             ok(cli.run("ca", "export", "--out", "transit-ca.pem"));
             assertTrue(openssl("x509", "-in", dir.resolve("transit-ca.pem").toString(), "-noout", "-text").out().contains("ecdsa-with-SHA256"),
                     "the Transit key was created as EC P-256");
-            String storeCa = Files.readString(dir.resolve("transit-ca.pem"));
-            String bundle = Files.readString(db.caFile());
-            if (!bundle.contains(storeCa)) {
-                Files.writeString(db.caFile(), (bundle.endsWith("\n") ? "" : "\n") + storeCa, StandardOpenOption.APPEND);
-            }
-            db.sql("FLUSH SSL");
+            DatabaseFixture.trust(db, Files.readString(dir.resolve("transit-ca.pem")));
 
             ok(cli.run("cert", "issue", "--subject", "/O=s2mtls transit/CN=transit_app", "--key", "ec:p256",
                     "--out-dir", "creds", "--p12-password-file", write("p12.pw", "p12 password")));

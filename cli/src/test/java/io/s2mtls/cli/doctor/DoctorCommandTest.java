@@ -19,7 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,9 +49,7 @@ class DoctorCommandTest {
     void storeCaTrustedByTheServer() throws IOException {
         db = TestDatabase.get();
         adminPassword = new String(db.adminPassword());
-        cli = new CliRunner(dir).env("S2MTLS_STORE_PASSWORD", STORE_PASSWORD)
-                .env("S2MTLS_JDBC_URL", db.jdbcUrl()).env("S2MTLS_ADMIN_USER", db.adminUser())
-                .env("S2MTLS_ADMIN_PASSWORD", adminPassword);
+        cli = io.s2mtls.cli.db.DatabaseFixture.cli(db, dir, STORE_PASSWORD);
         ok(run("ca", "create", "--subject", "/O=s2mtls doctor tests/CN=Doctor Test CA", "--key", "ec:p256"));
         ok(run("ca", "export", "--out", "store-ca.pem"));
         trust(Files.readString(dir.resolve("store-ca.pem")));
@@ -60,11 +57,7 @@ class DoctorCommandTest {
 
     /** Adds a CA to the server's client CA bundle and reloads it, as an operator would. */
     void trust(String caPem) throws IOException {
-        String bundle = Files.readString(db.caFile());
-        if (!bundle.contains(caPem)) {
-            Files.writeString(db.caFile(), (bundle.endsWith("\n") ? "" : "\n") + caPem, StandardOpenOption.APPEND);
-        }
-        db.sql("FLUSH SSL");
+        io.s2mtls.cli.db.DatabaseFixture.trust(db, caPem);
     }
 
     private static final StringBuilder transcript = new StringBuilder();

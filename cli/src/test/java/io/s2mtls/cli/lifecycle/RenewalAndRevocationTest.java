@@ -18,7 +18,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -56,17 +55,10 @@ class RenewalAndRevocationTest {
     void storeCaTrustedByTheServer() throws IOException {
         db = TestDatabase.get();
         adminPassword = new String(db.adminPassword());
-        cli = new CliRunner(dir).env("S2MTLS_STORE_PASSWORD", STORE_PASSWORD)
-                .env("S2MTLS_JDBC_URL", db.jdbcUrl()).env("S2MTLS_ADMIN_USER", db.adminUser())
-                .env("S2MTLS_ADMIN_PASSWORD", adminPassword);
+        cli = io.s2mtls.cli.db.DatabaseFixture.cli(db, dir, STORE_PASSWORD);
         ok(run("ca", "create", "--subject", "/O=s2mtls lifecycle tests/CN=Lifecycle Test CA", "--key", "ec:p256"));
         ok(run("ca", "export", "--out", "store-ca.pem"));
-        String bundle = Files.readString(db.caFile());
-        String storeCa = Files.readString(dir.resolve("store-ca.pem"));
-        if (!bundle.contains(storeCa)) {
-            Files.writeString(db.caFile(), (bundle.endsWith("\n") ? "" : "\n") + storeCa, StandardOpenOption.APPEND);
-        }
-        db.sql("FLUSH SSL");
+        io.s2mtls.cli.db.DatabaseFixture.trust(db, Files.readString(dir.resolve("store-ca.pem")));
     }
 
     private static final StringBuilder transcript = new StringBuilder();

@@ -16,7 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -75,9 +74,7 @@ class PolicyCommandsTest {
     /** A fresh directory with a store whose CA the server trusts for client certificates. */
     CliRunner store(String name) throws IOException {
         Path dir = Files.createDirectories(root.resolve(name));
-        CliRunner cli = new CliRunner(dir).env("S2MTLS_STORE_PASSWORD", STORE_PASSWORD)
-                .env("S2MTLS_JDBC_URL", db.jdbcUrl()).env("S2MTLS_ADMIN_USER", db.adminUser())
-                .env("S2MTLS_ADMIN_PASSWORD", new String(db.adminPassword()));
+        CliRunner cli = io.s2mtls.cli.db.DatabaseFixture.cli(db, dir, STORE_PASSWORD);
         ok(cli.run("ca", "create", "--subject", "/O=s2mtls policy tests/CN=" + name + " CA", "--key", "ec:p256"));
         ok(cli.run("ca", "export", "--out", "store-ca.pem"));
         trust(dir.resolve("store-ca.pem"));
@@ -85,12 +82,7 @@ class PolicyCommandsTest {
     }
 
     synchronized void trust(Path caPem) throws IOException {
-        String bundle = Files.readString(db.caFile());
-        String ca = Files.readString(caPem);
-        if (!bundle.contains(ca)) {
-            Files.writeString(db.caFile(), (bundle.endsWith("\n") ? "" : "\n") + ca, StandardOpenOption.APPEND);
-        }
-        db.sql("FLUSH SSL");
+        io.s2mtls.cli.db.DatabaseFixture.trust(db, Files.readString(caPem));
     }
 
     Run run(CliRunner cli, String... args) {
