@@ -22,7 +22,7 @@ import static java.util.Objects.requireNonNull;
  * <pre>{@code
  * {"format": "s2mtls-store/1",
  *  "ca": {"certificate": "-----BEGIN CERTIFICATE-----...",
- *         "private_key": "-----BEGIN PRIVATE KEY-----..."          (PKCS#8 PEM, or instead:)
+ *         "private_key": "<PKCS#8 PEM>"                                 (or instead:)
  *         "key_reference": "vault-transit:ca-key"},
  *  "credentials": {"alice": {"certificate": "<PEM>", "private_key": "<PKCS#8 PEM>"}, ...},
  *  "inventory": [{"serial": "<hex>", "name", "subject", "not_before", "not_after", "sha256",

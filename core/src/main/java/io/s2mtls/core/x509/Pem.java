@@ -90,7 +90,7 @@ public final class Pem {
      */
     public static PrivateKey readPrivateKey(byte[] data, String source, Optional<char[]> password) {
         if (!looksLikePem(data)) {
-            throw S2mtlsException.badInput(source + ": not a PEM private key (expected -----BEGIN PRIVATE KEY----- or similar)");
+            throw S2mtlsException.badInput(source + ": not a PEM private key (expected a PEM block such as BEGIN PRIVATE KEY, BEGIN RSA PRIVATE KEY or BEGIN EC PRIVATE KEY)");
         }
         List<Object> objects = pemObjects(data, source, "private key");
         PrivateKey found = null;
