@@ -26,7 +26,9 @@ import static java.util.Objects.requireNonNull;
  *         "key_reference": "vault-transit:ca-key"},
  *  "credentials": {"alice": {"certificate": "<PEM>", "private_key": "<PKCS#8 PEM>"}, ...},
  *  "inventory": [{"serial": "<hex>", "name", "subject", "not_before", "not_after", "sha256",
- *                 "profile", "status", "recorded_at"}, ...]}
+ *                 "profile", "status", "recorded_at"}, ...],
+ *  "audit": ["<one JSON line per event>", ...],
+ *  "managed_users": ["<one JSON line per managed database user>", ...]}
  * }</pre>
  *
  * <h2>Why one secret</h2>
