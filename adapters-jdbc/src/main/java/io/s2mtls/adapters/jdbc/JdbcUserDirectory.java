@@ -188,6 +188,21 @@ final class JdbcUserDirectory implements UserDirectory {
         }
     }
 
+    /** What mysql.global_priv holds for one account (one indexed row), or empty when absent or unreadable. */
+    private Optional<TlsRequirement> storedRequirement(UserAccount account) {
+        String sql = "SELECT JSON_VALUE(Priv, '$.ssl_type'), JSON_VALUE(Priv, '$.x509_subject'),"
+                + " JSON_VALUE(Priv, '$.x509_issuer') FROM mysql.global_priv WHERE User = ? AND Host = ?";
+        try (java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, account.name());
+            statement.setString(2, account.host());
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? Optional.of(fromStored(rows.getString(1), rows.getString(2), rows.getString(3))) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            return Optional.empty(); // no SELECT on mysql.global_priv: SHOW CREATE USER stands
+        }
+    }
+
     private static TlsRequirement fromStored(String sslType, String subject, String issuer) {
         String type = sslType == null ? "0" : sslType;
         return switch (type) {
@@ -295,7 +310,7 @@ final class JdbcUserDirectory implements UserDirectory {
         parsed.unparsed().ifPresent(u -> warnings.add("also required: " + u));
         TlsRequirement requirement = parsed.requirement();
         if (dialect instanceof MariaDbDialect maria && maria.isMariaDb()) {
-            Optional<TlsRequirement> stored = storedRequirements().map(all -> all.get(account));
+            Optional<TlsRequirement> stored = storedRequirement(account);
             if (stored.isPresent() && !describe(stored.get()).equals(describe(requirement))) {
                 warnings.add("SHOW CREATE USER shows " + describe(requirement) + " but mysql.global_priv stores "
                         + describe(stored.get()) + ", which is what survives a restart");
