@@ -20,8 +20,6 @@ import io.s2mtls.core.user.UserDirectory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -162,29 +160,10 @@ public final class ApplyBenchmark {
         try (UserDirectory directory = plugins.directory("singlestore").open(db.adminTarget(), PluginContext.of(Map.of(), Map.of(), () -> new char[0]))) {
             sql = directory.plannedSql(commands);
         }
-        long start = System.nanoTime();
-        try (Connection connection = db.adminConnection(); Statement statement = connection.createStatement()) {
-            for (String statementSql : sql) {
-                statement.execute(statementSql);
-            }
-        }
-        return System.nanoTime() - start;
+        return io.s2mtls.adapters.jdbc.CreateUsersBenchmark.floor(db, sql);
     }
 
     private static void drop(TestDatabase db, String prefix) throws Exception {
-        List<String> drops = new ArrayList<>();
-        try (Connection connection = db.adminConnection(); Statement statement = connection.createStatement()) {
-            try (var rows = statement.executeQuery("SELECT User, Host FROM mysql.global_priv WHERE User LIKE '" + prefix + "%'")) {
-                while (rows.next()) {
-                    drops.add("DROP USER '" + rows.getString(1) + "'@'" + rows.getString(2) + "'");
-                }
-            }
-            for (String sql : drops) {
-                statement.addBatch(sql);
-            }
-            if (!drops.isEmpty()) {
-                statement.executeBatch();
-            }
-        }
+        io.s2mtls.adapters.jdbc.CreateUsersBenchmark.drop(db, prefix);
     }
 }
