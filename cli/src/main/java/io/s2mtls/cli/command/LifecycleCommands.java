@@ -223,11 +223,9 @@ final class LifecycleCommands {
             if (sql.isEmpty()) {
                 return;
             }
-            lifecycle.get().recordUserChange(drop ? "user.drop" : "user.lock", account.toString(),
-                    account.name() + "@" + account.host(),
-                    drop && failure.isEmpty() ? new LifecycleUseCase.ManagedChange.Forget() : new LifecycleUseCase.ManagedChange.Keep(),
-                    Optional.of(revocation.entry().serialHex()), Optional.of(revocation.entry().subject()),
-                    Optional.of("cert revoke: " + sql.get(0) + "; killed sessions " + killed + (failure.isEmpty() ? "" : "; " + failure)));
+            lifecycle.get().recordUserChange(drop ? LifecycleUseCase.UserEvent.DROP : LifecycleUseCase.UserEvent.LOCK,
+                    account, Optional.empty(), List.of(), Optional.of(revocation.entry()),
+                    "cert revoke: " + sql.get(0) + "; killed sessions " + killed + (failure.isEmpty() ? "" : "; " + failure));
         }
     }
 

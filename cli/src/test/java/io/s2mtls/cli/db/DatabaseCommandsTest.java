@@ -147,6 +147,16 @@ class DatabaseCommandsTest {
     }
 
     @Test
+    void withoutAStoreTheChangeIsMadeAndSaidNotRecorded(@TempDir Path elsewhere) {
+        CliRunner noStore = DatabaseFixture.cli(db, elsewhere, STORE_PASSWORD);
+        Run created = noStore.run("user", "create", "unrecorded", "--x509", "--ca", db.caFile().toString());
+        assertEquals(0, created.exit(), created.toString());
+        assertTrue(created.err().contains("Not recorded: pkcs12:./s2mtls.p12 holds no CA"), created.err());
+        assertFalse(Files.exists(elsewhere.resolve("s2mtls.p12")), "recording must not create a store");
+        ok(noStore.run("user", "drop", "unrecorded", "--ca", db.caFile().toString()));
+    }
+
+    @Test
     void subjectsThatNeedEscapingRoundTrip() throws IOException {
         // '+' and '/' are escaped by OpenSSL, the quote by SQL, the backslashes of the escapes doubled in the literal
         String subject = "/O=s2mtls cli tests/OU=R&D \\/ it's/CN=Js3g\\+AF\\+";

@@ -208,9 +208,7 @@ public final class Planner {
 
     /** The record apply writes for {@code user}. */
     public static ManagedUser record(PolicyUser user, Instant now) {
-        TlsRequirement requirement = user.requirement();
-        return new ManagedUser(user.account().name(), user.account().host(), requirement.keyword(),
-                requirement instanceof TlsRequirement.Subject s ? Optional.of(s.oneline()) : Optional.empty(),
+        return io.s2mtls.core.usecase.ManagedUsers.record(user.account(), user.requirement(),
                 user.grants().stream().map(PrivilegeGrant::toString).toList(), Optional.of(user.credential()), now);
     }
 

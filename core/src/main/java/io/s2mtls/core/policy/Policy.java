@@ -30,6 +30,6 @@ public record Policy(PolicyDefaults defaults, List<PolicyUser> users) {
 
     /** The key managed users are recorded under: {@code name@host}. */
     static String key(PolicyUser user) {
-        return user.account().name() + "@" + user.account().host();
+        return io.s2mtls.core.usecase.ManagedUsers.key(user.account());
     }
 }

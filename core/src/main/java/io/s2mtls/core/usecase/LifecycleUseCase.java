@@ -9,6 +9,9 @@ import io.s2mtls.core.pki.Credential;
 import io.s2mtls.core.pki.InventoryEntry;
 import io.s2mtls.core.pki.KeySpec;
 import io.s2mtls.core.pki.ManagedUser;
+import io.s2mtls.core.user.PrivilegeGrant;
+import io.s2mtls.core.user.TlsRequirement;
+import io.s2mtls.core.user.UserAccount;
 import io.s2mtls.core.pki.SubjectAltName;
 import io.s2mtls.core.port.StoreSnapshot;
 import io.s2mtls.core.x509.Certificates;
@@ -179,40 +182,51 @@ public final class LifecycleUseCase {
                 BigInteger.valueOf(now.getEpochSecond())));
     }
 
-    /** How a user change affects the store's record of the users s2mtls manages. */
-    public sealed interface ManagedChange {
-        /** Leave the record as it is (a lock, say). */
-        record Keep() implements ManagedChange {
+    /** A change to a database account, as the audit trail names it. */
+    public enum UserEvent {
+        CREATE("user.create"), ALTER("user.alter"), DROP("user.drop"), LOCK("user.lock");
+
+        private final String action;
+
+        UserEvent(String action) {
+            this.action = action;
         }
 
-        /** Record what was set up. */
-        record Set(ManagedUser user) implements ManagedChange {
-        }
-
-        /** The user is gone: forget it. */
-        record Forget() implements ManagedChange {
+        public String action() {
+            return action;
         }
     }
 
     /**
-     * Records a database user change in the store, in one update: the audit event ({@code user.create},
-     * {@code user.alter}, {@code user.drop}, {@code user.lock}) and the managed-user record.
+     * Records a database account change in the store, in one update: the audit event and the managed-user
+     * record (what s2mtls set up, which SingleStore cannot report back). CREATE and ALTER record
+     * {@code requirement} (an ALTER without grants keeps the grants recorded before, and both keep the
+     * recorded credential); DROP forgets the account; LOCK leaves the record as it is.
      *
-     * @param account {@code 'name'@'host'}
-     * @param key     the managed-user key, {@code name@host}
+     * @param certificate the certificate the change was about (a revocation), if any
+     * @param detail      what was run, for the audit trail
      */
-    public void recordUserChange(String action, String account, String key, ManagedChange change, Optional<String> serial,
-                                 Optional<String> subject, Optional<String> detail) {
-        AuditEvent event = new AuditEvent(environment.clock().instant(), environment.actor(), action, serial, subject,
-                Optional.of(account), detail);
+    public void recordUserChange(UserEvent event, UserAccount account, Optional<TlsRequirement> requirement,
+                                 List<PrivilegeGrant> grants, Optional<InventoryEntry> certificate, String detail) {
+        if ((event == UserEvent.CREATE || event == UserEvent.ALTER) && requirement.isEmpty()) {
+            throw new IllegalArgumentException(event + " records the requirement that was set up");
+        }
+        Instant now = environment.clock().instant();
+        String key = ManagedUsers.key(account);
+        Optional<String> subject = certificate.map(InventoryEntry::subject).or(() -> requirement.flatMap(ManagedUsers::subject));
+        AuditEvent audit = new AuditEvent(now, environment.actor(), event.action(), certificate.map(InventoryEntry::serialHex),
+                subject, Optional.of(account.toString()), Optional.of(detail));
         environment.store().update(current -> {
-            StoreSnapshot next = current;
-            if (change instanceof ManagedChange.Set set) {
-                next = next.withManagedUser(key, Optional.of(set.user()));
-            } else if (change instanceof ManagedChange.Forget) {
-                next = next.withManagedUser(key, Optional.empty());
-            }
-            return next.withAudit(List.of(event));
+            Optional<ManagedUser> before = Optional.ofNullable(current.managedUsers().get(key));
+            StoreSnapshot next = switch (event) {
+                case CREATE, ALTER -> current.withManagedUser(key, Optional.of(ManagedUsers.record(account, requirement.orElseThrow(),
+                        event == UserEvent.ALTER && grants.isEmpty() ? before.map(ManagedUser::grants).orElse(List.of())
+                                : grants.stream().map(PrivilegeGrant::toString).toList(),
+                        before.flatMap(ManagedUser::credential), now)));
+                case DROP -> current.withManagedUser(key, Optional.empty());
+                case LOCK -> current;
+            };
+            return next.withAudit(List.of(audit));
         });
     }
 

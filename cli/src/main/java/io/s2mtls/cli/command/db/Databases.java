@@ -9,10 +9,14 @@ import io.s2mtls.cli.support.Session;
 import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.pki.CaMaterial;
 import io.s2mtls.core.spi.PluginContext;
+import io.s2mtls.core.usecase.LifecycleUseCase;
 import io.s2mtls.core.user.DatabaseTarget;
 import io.s2mtls.core.user.DatabaseTarget.ClientCertificate;
 import io.s2mtls.core.user.DatabaseTarget.SslMode;
 import io.s2mtls.core.user.MtlsLogin;
+import io.s2mtls.core.user.PrivilegeGrant;
+import io.s2mtls.core.user.TlsRequirement;
+import io.s2mtls.core.user.UserAccount;
 import io.s2mtls.core.user.UserDirectory;
 import io.s2mtls.core.spi.UserDirectoryProvider;
 import io.s2mtls.core.x509.Pem;
@@ -49,48 +53,21 @@ public final class Databases {
     }
 
     /**
-     * Records a user change made by a user command in the store: the audit event, and the requirement and
-     * grants s2mtls set up (which SingleStore cannot report back). When there is no store with a CA here,
-     * nothing is recorded and a note says so.
+     * Records a change made by a user command in the store (audit trail and managed-user record). When
+     * there is no store with a CA here, nothing is recorded and a note on stderr says so.
      */
-    void recordUserChange(String action, io.s2mtls.core.user.UserAccount account, Optional<io.s2mtls.core.user.TlsRequirement> requirement,
-                          List<io.s2mtls.core.user.PrivilegeGrant> grants, List<String> sql) {
-        io.s2mtls.core.usecase.LifecycleUseCase lifecycle;
-        io.s2mtls.core.port.StoreSnapshot snapshot;
+    void recordUserChange(LifecycleUseCase.UserEvent event, UserAccount account, Optional<TlsRequirement> requirement,
+                          List<PrivilegeGrant> grants, List<String> sql) {
         try {
-            lifecycle = session.core().lifecycle();
-            snapshot = session.store().read();
+            if (session.store().read().authority().isEmpty()) {
+                printer.note("Not recorded: " + session.storeUri() + " holds no CA, so there is no s2mtls store to record the change in.");
+                return;
+            }
         } catch (S2mtlsException e) {
             printer.note("Not recorded in a store (" + e.getMessage() + ").");
             return;
         }
-        if (snapshot.authority().isEmpty()) {
-            printer.note("Not recorded: " + session.storeUri() + " holds no CA, so there is no s2mtls store to record the change in.");
-            return;
-        }
-        String key = account.name() + "@" + account.host();
-        String auditAction = switch (action) {
-            case "Created" -> "user.create";
-            case "Altered" -> "user.alter";
-            default -> "user.drop";
-        };
-        io.s2mtls.core.usecase.LifecycleUseCase.ManagedChange change;
-        if (requirement.isEmpty()) {
-            change = new io.s2mtls.core.usecase.LifecycleUseCase.ManagedChange.Forget();
-        } else {
-            io.s2mtls.core.user.TlsRequirement tls = requirement.get();
-            List<String> keptGrants = grants.isEmpty() && auditAction.equals("user.alter")
-                    ? Optional.ofNullable(snapshot.managedUsers().get(key)).map(io.s2mtls.core.pki.ManagedUser::grants).orElse(List.of())
-                    : grants.stream().map(io.s2mtls.core.user.PrivilegeGrant::toString).toList();
-            change = new io.s2mtls.core.usecase.LifecycleUseCase.ManagedChange.Set(new io.s2mtls.core.pki.ManagedUser(account.name(),
-                    account.host(), tls.keyword(), tls instanceof io.s2mtls.core.user.TlsRequirement.Subject s ? Optional.of(s.oneline()) : Optional.empty(),
-                    keptGrants, Optional.ofNullable(snapshot.managedUsers().get(key)).flatMap(io.s2mtls.core.pki.ManagedUser::credential),
-                    java.time.Instant.now()));
-        }
-        Optional<String> subject = requirement.filter(r -> r instanceof io.s2mtls.core.user.TlsRequirement.Subject)
-                .map(r -> ((io.s2mtls.core.user.TlsRequirement.Subject) r).oneline());
-        lifecycle.recordUserChange(auditAction, account.toString(), key, change, Optional.empty(), subject,
-                Optional.of(String.join("; ", sql)));
+        session.core().lifecycle().recordUserChange(event, account, requirement, grants, Optional.empty(), String.join("; ", sql));
     }
 
     /** Opens the administrative connection; the caller closes the directory. */

@@ -4,6 +4,7 @@ import com.google.inject.Inject;
 import io.s2mtls.cli.support.Console;
 import io.s2mtls.cli.support.Printer;
 import io.s2mtls.core.error.S2mtlsException;
+import io.s2mtls.core.usecase.LifecycleUseCase;
 import io.s2mtls.core.user.DatabaseUser;
 import io.s2mtls.core.user.PrivilegeGrant;
 import io.s2mtls.core.user.ServerDescription;
@@ -39,15 +40,21 @@ public final class UserCommands {
      * Plans (dry run) or executes {@code commands}; stdout gets the SQL either way, one statement per line.
      * A real run is recorded in the store (audit trail and managed-user record) when there is one.
      */
-    static int apply(Databases databases, Printer printer, ConnectionOptions connection, AdminOptions admin, String action,
+    static int apply(Databases databases, Printer printer, ConnectionOptions connection, AdminOptions admin, LifecycleUseCase.UserEvent event,
                      UserAccount account, Optional<TlsRequirement> requirement, List<PrivilegeGrant> grants,
                      List<? extends UserCommand> commands, boolean dryRun) {
         try (UserDirectory directory = databases.openDirectory(connection, admin)) {
             ServerDescription server = directory.server();
             List<String> sql = dryRun ? directory.plannedSql(commands) : directory.execute(commands);
             if (!dryRun) {
-                databases.recordUserChange(action, account, requirement, grants, sql);
+                databases.recordUserChange(event, account, requirement, grants, sql);
             }
+            String action = switch (event) {
+                case CREATE -> "Created";
+                case ALTER -> "Altered";
+                case DROP -> "Dropped";
+                case LOCK -> "Locked";
+            };
             Views.ChangeView view = new Views.ChangeView(action, account.name(), account.host(),
                     requirement.map(Views.RequirementView::of).orElse(null), grants.stream().map(PrivilegeGrant::toString).toList(),
                     sql, dryRun, server.dialect(), server.version());
@@ -113,7 +120,7 @@ public final class UserCommands {
             TlsRequirement tls = requirement.requirement(console, printer, allowUnsafeSubject);
             List<PrivilegeGrant> grants = grantSpecs.stream().map(PrivilegeGrant::parse).toList();
             UserCommand.CreateUser command = new UserCommand.CreateUser(new UserPolicy(account, tls, grants), allowUnsafeSubject);
-            return apply(databases, printer, connection, admin, "Created", account, Optional.of(tls), grants, List.of(command), dryRun);
+            return apply(databases, printer, connection, admin, LifecycleUseCase.UserEvent.CREATE, account, Optional.of(tls), grants, List.of(command), dryRun);
         }
     }
 
@@ -156,7 +163,7 @@ public final class UserCommands {
             UserAccount account = new UserAccount(name, host);
             TlsRequirement tls = requirement.requirement(console, printer, allowUnsafeSubject);
             UserCommand.AlterUser command = new UserCommand.AlterUser(account, tls, allowUnsafeSubject);
-            return apply(databases, printer, connection, admin, "Altered", account, Optional.of(tls), List.of(), List.of(command), dryRun);
+            return apply(databases, printer, connection, admin, LifecycleUseCase.UserEvent.ALTER, account, Optional.of(tls), List.of(), List.of(command), dryRun);
         }
     }
 
@@ -189,7 +196,7 @@ public final class UserCommands {
         @Override
         protected int run() {
             UserAccount account = new UserAccount(name, host);
-            return apply(databases, printer, connection, admin, "Dropped", account, Optional.empty(), List.of(),
+            return apply(databases, printer, connection, admin, LifecycleUseCase.UserEvent.DROP, account, Optional.empty(), List.of(),
                     List.of(new UserCommand.DropUser(account, ifExists)), dryRun);
         }
     }
