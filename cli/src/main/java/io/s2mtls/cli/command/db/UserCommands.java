@@ -83,44 +83,24 @@ public final class UserCommands {
                     "  s2mtls user create app --from-cert creds/app-cert.pem --grant 'SELECT ON *.*' --admin-user admin --ca ca.pem",
                     "  s2mtls user create reporter --subject '/O=ExampleOrg/CN=reporter' --grant 'SELECT, SHOW VIEW ON sales.*' --dry-run",
                     "  s2mtls user create batch --x509 --host '10.0.%%'"})
-    public static final class Create extends DatabaseCommand {
-        @Parameters(paramLabel = "NAME", description = "The account's user name.")
-        String name;
-        @ArgGroup(exclusive = true, multiplicity = "1", order = 1)
-        RequirementOptions requirement;
-        @Option(names = "--host", paramLabel = "PATTERN", defaultValue = UserAccount.ANY_HOST, order = 30,
-                description = "The account's host pattern (default: ${DEFAULT-VALUE}, any host).")
-        String host;
+    public static final class Create extends RequirementChange {
         @Option(names = "--grant", paramLabel = "\"PRIVS ON LEVEL\"", order = 31,
                 description = "A grant, repeatable: e.g. \"SELECT, INSERT ON db.*\", \"SELECT ON *.*\".")
         List<String> grantSpecs = new ArrayList<>();
-        @Option(names = "--dry-run", order = 32, description = "Print the SQL that would run, change nothing.")
-        boolean dryRun;
-        @Option(names = "--allow-unsafe-subject", order = 33,
-                description = "Bind even a subject another certificate could also match (a backslash in a value).")
-        boolean allowUnsafeSubject;
-        @Mixin
-        ConnectionOptions connection;
-        @Mixin
-        AdminOptions admin;
-
-        private final Databases databases;
-        private final Console console;
 
         @Inject
         Create(Printer printer, Databases databases, Console console) {
-            super(printer);
-            this.databases = databases;
-            this.console = console;
+            super(printer, databases, console);
         }
 
         @Override
         protected int run() {
-            UserAccount account = new UserAccount(name, host);
-            TlsRequirement tls = requirement.requirement(console, printer, allowUnsafeSubject);
+            UserAccount account = account();
+            TlsRequirement tls = tls();
             List<PrivilegeGrant> grants = grantSpecs.stream().map(PrivilegeGrant::parse).toList();
             UserCommand.CreateUser command = new UserCommand.CreateUser(new UserPolicy(account, tls, grants), allowUnsafeSubject);
-            return apply(databases, printer, connection, admin, LifecycleUseCase.UserEvent.CREATE, account, Optional.of(tls), grants, List.of(command), dryRun);
+            return apply(databases, printer, connection, admin, LifecycleUseCase.UserEvent.CREATE, account, Optional.of(tls), grants,
+                    List.of(command), dryRun);
         }
     }
 
@@ -130,13 +110,30 @@ public final class UserCommands {
             footer = {"", CONNECTION_FOOTER, "", "Examples:",
                     "  s2mtls user alter app --from-cert creds/app-2027-cert.pem",
                     "  s2mtls user alter batch --x509 --host '10.0.%%' --dry-run"})
-    public static final class Alter extends DatabaseCommand {
+    public static final class Alter extends RequirementChange {
+        @Inject
+        Alter(Printer printer, Databases databases, Console console) {
+            super(printer, databases, console);
+        }
+
+        @Override
+        protected int run() {
+            UserAccount account = account();
+            TlsRequirement tls = tls();
+            UserCommand.AlterUser command = new UserCommand.AlterUser(account, tls, allowUnsafeSubject);
+            return apply(databases, printer, connection, admin, LifecycleUseCase.UserEvent.ALTER, account, Optional.of(tls), List.of(),
+                    List.of(command), dryRun);
+        }
+    }
+
+    /** What 'user create' and 'user alter' both take: the account, its TLS requirement, and the connection. */
+    abstract static class RequirementChange extends DatabaseCommand {
         @Parameters(paramLabel = "NAME", description = "The account's user name.")
         String name;
         @ArgGroup(exclusive = true, multiplicity = "1", order = 1)
         RequirementOptions requirement;
         @Option(names = "--host", paramLabel = "PATTERN", defaultValue = UserAccount.ANY_HOST, order = 30,
-                description = "The account's host pattern (default: ${DEFAULT-VALUE}).")
+                description = "The account's host pattern (default: ${DEFAULT-VALUE}, any host).")
         String host;
         @Option(names = "--dry-run", order = 32, description = "Print the SQL that would run, change nothing.")
         boolean dryRun;
@@ -148,22 +145,21 @@ public final class UserCommands {
         @Mixin
         AdminOptions admin;
 
-        private final Databases databases;
-        private final Console console;
+        final Databases databases;
+        final Console console;
 
-        @Inject
-        Alter(Printer printer, Databases databases, Console console) {
+        RequirementChange(Printer printer, Databases databases, Console console) {
             super(printer);
             this.databases = databases;
             this.console = console;
         }
 
-        @Override
-        protected int run() {
-            UserAccount account = new UserAccount(name, host);
-            TlsRequirement tls = requirement.requirement(console, printer, allowUnsafeSubject);
-            UserCommand.AlterUser command = new UserCommand.AlterUser(account, tls, allowUnsafeSubject);
-            return apply(databases, printer, connection, admin, LifecycleUseCase.UserEvent.ALTER, account, Optional.of(tls), List.of(), List.of(command), dryRun);
+        UserAccount account() {
+            return new UserAccount(name, host);
+        }
+
+        TlsRequirement tls() {
+            return requirement.requirement(console, printer, allowUnsafeSubject);
         }
     }
 
