@@ -129,6 +129,15 @@ class BadInputCommandTest {
     }
 
     @Test
+    void bulkSubjectsThatCollideAndMisplacedOptions() throws Exception {
+        file("same.txt", "/O=a/CN=twin\n/O=b/CN=twin\n");
+        refused("'twin'", "same name", "cert", "issue", "--subjects-file", "same.txt", "--out-dir", "out", "--key", "ec:p256");
+        refused("--san", "--server", "cert", "issue", "--subject", "/CN=client", "--san", "DNS:db.example.com", "--key", "ec:p256");
+        refused("--subjects-file", "--out-dir", "cert", "issue", "--subjects-file", "same.txt", "--key", "ec:p256");
+        assertFalse(Files.exists(dir.resolve("out")), "nothing written for a refused bulk issuance");
+    }
+
+    @Test
     void unknownOptionsAndMissingFiles() throws Exception {
         refused("--bogus", "Unknown option", "cert", "list", "--bogus");
         refused("missing.pem", "no such file", "cert", "show", "missing.pem");
