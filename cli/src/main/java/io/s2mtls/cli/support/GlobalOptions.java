@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The options every command takes (see CLI.md), filled in by picocli before a command runs. One
+ * The options every command takes, filled in by picocli before a command runs. One
  * instance per invocation, shared by all commands through the injector.
  */
 public final class GlobalOptions {

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The command-line contract of CLI.md, driven through real command lines against a real PKCS12 store. */
+/** The command-line contract (the generated reference), driven through real command lines against a real PKCS12 store. */
 class CommandLineTest {
     static final String PASSWORD = "correct horse battery staple";
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The database commands of CLI.md through real command lines against the private MariaDB server. The
+ * The database commands through real command lines against the private MariaDB server. The
  * store's CA (made with {@code ca create}) is added to the server's client CA bundle and loaded with
  * {@code FLUSH SSL}, as an operator would; the server's own certificate stays signed by the test
  * database's CA, which is therefore what {@code --ca} names.

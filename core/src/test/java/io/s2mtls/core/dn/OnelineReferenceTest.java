@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** The cases table of /work/shared/reference/openssl-oneline.md, and OpenSSL's special cases. */
+/** The cases table of the OpenSSL oneline rules, and OpenSSL's special cases. */
 class OnelineReferenceTest {
     static final String CN = "2.5.4.3";
     static final String O = "2.5.4.10";

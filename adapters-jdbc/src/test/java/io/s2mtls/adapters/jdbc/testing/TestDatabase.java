@@ -26,7 +26,7 @@ import java.util.stream.Stream;
 
 /**
  * A private MariaDB server for one test run (one JVM), standing in for SingleStore as
- * {@code shared/reference/test-database.md} describes: its own datadir under {@code target/}, a free
+ * the project needs: its own datadir under {@code target/}, a free
  * port on 127.0.0.1, its own socket and pid file, TLS with a CA and server certificate made here, the
  * {@code singlestore_shim} plugin (compiled from {@code src/test/c}) providing {@code @@aggregator_id}
  * and {@code @@memsql_version}, anonymous accounts removed. Never touches the machine's own server.
