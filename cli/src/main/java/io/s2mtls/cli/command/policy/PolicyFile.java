@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.s2mtls.cli.support.Durations;
 import io.s2mtls.core.dn.DistinguishedName;
 import io.s2mtls.core.error.S2mtlsException;
@@ -32,9 +33,9 @@ import java.util.function.Function;
  */
 public final class PolicyFile {
     private static final YAMLFactory YAML = new YAMLFactory();
-    private static final Set<String> ROOT_KEYS = Set.of("defaults", "users");
+    private static final Set<String> ROOT_KEYS = Set.of("name", "defaults", "users");
     private static final Set<String> DEFAULT_KEYS = Set.of("key", "days", "host", "renew-within", "subject");
-    private static final Set<String> USER_KEYS = Set.of("name", "host", "require", "subject", "grants", "credential");
+    private static final Set<String> USER_KEYS = Set.of("name", "host", "require", "subject", "grants", "credential", "adopt");
 
     private final String file;
 
@@ -69,7 +70,7 @@ public final class PolicyFile {
         try (JsonParser parser = YAML.createParser(text)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
-                throw S2mtlsException.badInput(file + ": the policy file is empty; it needs 'users:'");
+                throw S2mtlsException.badInput(file + ": the policy file is empty; it needs 'name:' and 'users:'");
             }
             root = node(parser);
         } catch (JsonProcessingException e) {
@@ -79,6 +80,11 @@ public final class PolicyFile {
         }
         Mapping top = mapping(root, "the policy");
         known(top, ROOT_KEYS, "");
+        if (!top.entries().containsKey("name")) {
+            throw error(top.location(), "the policy has no 'name:'; add one at the top, e.g. 'name: payments-prod' (it is recorded with"
+                    + " every account the policy creates, and a policy changes or drops only its own accounts)");
+        }
+        String name = value(top, "name", "", Policy::checkName).orElseThrow();
         PolicyDefaults defaults = PolicyDefaults.standard();
         if (top.entries().containsKey("defaults")) {
             defaults = defaults(mapping(top.entries().get("defaults").value(), "defaults"));
@@ -98,7 +104,7 @@ public final class PolicyFile {
             }
         }
         try {
-            return new Policy(defaults, users);
+            return new Policy(name, defaults, users);
         } catch (S2mtlsException e) {
             throw error(usersNode.location(), "users: " + e.getMessage());
         }
@@ -154,8 +160,13 @@ public final class PolicyFile {
             }
         }
         String credential = value(map, "credential", where, text -> text).orElse(name);
+        boolean adopt = value(map, "adopt", where, text -> switch (text.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw S2mtlsException.badInput("'" + text + "' is not true or false");
+        }).orElse(false);
         try {
-            return new PolicyUser(new UserAccount(name, host), require, subject, grants, credential);
+            return new PolicyUser(new UserAccount(name, host), require, subject, grants, credential, adopt);
         } catch (S2mtlsException e) {
             throw error(map.location(), where.substring(0, where.length() - 1) + ": " + clean(e.getMessage()));
         }
@@ -232,11 +243,16 @@ public final class PolicyFile {
     private Node node(JsonParser parser) throws IOException {
         JsonToken token = parser.currentToken();
         JsonLocation location = parser.currentTokenLocation();
+        refuseAnchorOrAlias(parser);
         if (token == JsonToken.START_OBJECT) {
             Map<String, Entry> entries = new LinkedHashMap<>();
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String key = parser.currentName();
                 JsonLocation keyLocation = parser.currentTokenLocation();
+                refuseAnchorOrAlias(parser);
+                if (key.equals("<<")) {
+                    throw error(keyLocation, "YAML merge keys ('<<:') are not allowed in a policy file; write each key out");
+                }
                 parser.nextToken();
                 Node value = node(parser);
                 if (entries.put(key, new Entry(keyLocation, value)) != null) {
@@ -253,6 +269,23 @@ public final class PolicyFile {
             return new Sequence(items, location);
         }
         return new Scalar(token == JsonToken.VALUE_NULL ? null : parser.getText(), token, location);
+    }
+
+    /**
+     * Anchors ({@code &a}), aliases ({@code *a}) and so merge keys are refused: a policy says each thing once,
+     * where it is read (Jackson would otherwise read an alias as the plain text {@code a}).
+     */
+    private void refuseAnchorOrAlias(JsonParser parser) {
+        if (!(parser instanceof YAMLParser yaml)) {
+            return;
+        }
+        if (yaml.isCurrentAlias()) {
+            throw error(parser.currentTokenLocation(), "YAML aliases ('*name') are not allowed in a policy file; write the value out");
+        }
+        String anchor = yaml.getCurrentAnchor();
+        if (anchor != null) {
+            throw error(parser.currentTokenLocation(), "YAML anchors ('&" + anchor + "') are not allowed in a policy file; write each value out");
+        }
     }
 
     private S2mtlsException error(JsonLocation location, String message) {
