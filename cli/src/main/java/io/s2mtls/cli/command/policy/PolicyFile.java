@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.s2mtls.cli.support.Durations;
 import io.s2mtls.core.dn.DistinguishedName;
 import io.s2mtls.core.error.S2mtlsException;
@@ -15,8 +14,15 @@ import io.s2mtls.core.policy.PolicyDefaults;
 import io.s2mtls.core.policy.PolicyUser;
 import io.s2mtls.core.user.PrivilegeGrant;
 import io.s2mtls.core.user.UserAccount;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.events.AliasEvent;
+import org.yaml.snakeyaml.events.Event;
+import org.yaml.snakeyaml.events.NodeEvent;
 
 import java.io.IOException;
+import java.io.StringReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -66,6 +72,7 @@ public final class PolicyFile {
     }
 
     private Policy read(String text) {
+        refuseAnchorsAndAliases(text);
         Node root;
         try (JsonParser parser = YAML.createParser(text)) {
             JsonToken first = parser.nextToken();
@@ -243,13 +250,11 @@ public final class PolicyFile {
     private Node node(JsonParser parser) throws IOException {
         JsonToken token = parser.currentToken();
         JsonLocation location = parser.currentTokenLocation();
-        refuseAnchorOrAlias(parser);
         if (token == JsonToken.START_OBJECT) {
             Map<String, Entry> entries = new LinkedHashMap<>();
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String key = parser.currentName();
                 JsonLocation keyLocation = parser.currentTokenLocation();
-                refuseAnchorOrAlias(parser);
                 if (key.equals("<<")) {
                     throw error(keyLocation, "YAML merge keys ('<<:') are not allowed in a policy file; write each key out");
                 }
@@ -272,20 +277,30 @@ public final class PolicyFile {
     }
 
     /**
-     * Anchors ({@code &a}), aliases ({@code *a}) and so merge keys are refused: a policy says each thing once,
-     * where it is read (Jackson would otherwise read an alias as the plain text {@code a}).
+     * Anchors ({@code &a}) and aliases ({@code *a}), and so merge keys that reuse a mapping, are refused: a
+     * policy says each thing where it is read (Jackson would read an alias as the plain text {@code a}, and
+     * loses the anchors of scalars). SnakeYAML's event stream sees every one; a syntax error is left to the
+     * parse that follows, which reports it with its location.
      */
-    private void refuseAnchorOrAlias(JsonParser parser) {
-        if (!(parser instanceof YAMLParser yaml)) {
-            return;
+    private void refuseAnchorsAndAliases(String text) {
+        try {
+            for (Event event : new Yaml().parse(new StringReader(text))) {
+                if (event instanceof AliasEvent alias) {
+                    throw error(alias.getStartMark(), "YAML aliases ('*" + alias.getAnchor() + "') are not allowed in a policy file;"
+                            + " write the value out");
+                }
+                if (event instanceof NodeEvent node && node.getAnchor() != null) {
+                    throw error(node.getStartMark(), "YAML anchors ('&" + node.getAnchor() + "') are not allowed in a policy file;"
+                            + " write each value out");
+                }
+            }
+        } catch (YAMLException e) {
+            // not valid YAML: said with its location below
         }
-        if (yaml.isCurrentAlias()) {
-            throw error(parser.currentTokenLocation(), "YAML aliases ('*name') are not allowed in a policy file; write the value out");
-        }
-        String anchor = yaml.getCurrentAnchor();
-        if (anchor != null) {
-            throw error(parser.currentTokenLocation(), "YAML anchors ('&" + anchor + "') are not allowed in a policy file; write each value out");
-        }
+    }
+
+    private S2mtlsException error(Mark mark, String message) {
+        return S2mtlsException.badInput(file + ":" + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1) + ": " + message);
     }
 
     private S2mtlsException error(JsonLocation location, String message) {
