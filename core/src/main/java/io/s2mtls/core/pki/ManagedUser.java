@@ -43,11 +43,6 @@ public record ManagedUser(String name, String host, String requirement, Optional
         return policy.isPresent() && policy.get().equals(policyName);
     }
 
-    /** The same record, owned by {@code policyName} (empty: by no policy). */
-    public ManagedUser withPolicy(Optional<String> policyName) {
-        return new ManagedUser(name, host, requirement, subject, grants, credential, recordedAt, policyName);
-    }
-
     /** The key it is stored under: {@code name@host}. */
     public String key() {
         return name + "@" + host;

@@ -127,10 +127,10 @@ public final class Planner {
             }
             List<UserAction> userChanges = userChanges(user, seen, record, warnings);
             changes.addAll(userChanges);
-            if (userChanges.isEmpty() && !adopting && (record.isEmpty() || !sameRecord(record.get(), user, policy.name()))) {
-                records.add(new UserAction(user.account(), UserChange.RECORD, record.isEmpty()
-                        ? "the server matches the policy but the store has no record of the user"
-                        : "the store's record of the user differs from the policy", Optional.empty(), List.of(), List.of()));
+            // here the account is missing (CREATE) or this policy's own, so it has a record
+            if (userChanges.isEmpty() && !adopting && !sameRecord(record.orElseThrow(), user, policy.name())) {
+                records.add(new UserAction(user.account(), UserChange.RECORD, "the store's record of the user differs from the policy",
+                        Optional.empty(), List.of(), List.of()));
             }
         }
         for (ManagedUser managed : store.managedUsers().values()) {

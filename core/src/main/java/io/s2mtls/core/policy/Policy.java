@@ -44,9 +44,10 @@ public record Policy(String name, PolicyDefaults defaults, List<PolicyUser> user
             throw S2mtlsException.badInput("name: the policy has no name; give it one, e.g. 'name: payments-prod'");
         }
         if (name.codePointCount(0, name.length()) > MAX_NAME) {
-            throw S2mtlsException.badInput("name: '" + name.substring(0, 20) + "...' is longer than " + MAX_NAME + " characters; use a short name");
+            throw S2mtlsException.badInput("name: '" + name.substring(0, name.offsetByCodePoints(0, 20)) + "...' is longer than " + MAX_NAME
+                    + " characters; use a short name");
         }
-        if (!name.strip().equals(name)) {
+        if (space(name.codePointAt(0)) || space(name.codePointBefore(name.length()))) {
             throw S2mtlsException.badInput("name: '" + name + "' begins or ends with a space; remove it");
         }
         int bad = name.codePoints().filter(c -> Character.isISOControl(c) || !Character.isDefined(c)
@@ -54,10 +55,14 @@ public record Policy(String name, PolicyDefaults defaults, List<PolicyUser> user
                 || Character.getType(c) == Character.PARAGRAPH_SEPARATOR || Character.getType(c) == Character.SURROGATE
                 || Character.getType(c) == Character.PRIVATE_USE).findFirst().orElse(-1);
         if (bad >= 0) {
-            throw S2mtlsException.badInput("name: contains the unprintable character U+" + String.format("%04X", bad)
+            throw S2mtlsException.badInput("name: contains the unprintable character U+" + String.format(java.util.Locale.ROOT, "%04X", bad)
                     + "; use letters, digits and punctuation");
         }
         return name;
+    }
+
+    private static boolean space(int c) {
+        return Character.isWhitespace(c) || Character.isSpaceChar(c);
     }
 
     /** The key managed users are recorded under: {@code name@host}. */

@@ -182,7 +182,7 @@ class PlannerTest {
         assertThrows(RuntimeException.class, () -> policy(two.users().get(0), two.users().get(0)));
         assertThrows(RuntimeException.class, () -> user("x", PolicyUser.Requirement.SUBJECT, "/CN=a\\\\b"));
         assertThrows(RuntimeException.class, () -> new PolicyDefaults(KeySpec.EC_P256, 30, "%", Duration.ofDays(30), "/CN={name}"));
-        for (String bad : new String[] {"", " lead", "trail ", "tab\there", "line\nbreak", "x".repeat(65), "zero\u200Bwidth"}) {
+        for (String bad : new String[] {"", " lead", "trail ", "tab\there", "line\nbreak", "x".repeat(65), "zero\u200Bwidth", "nbsp\u00A0", "\u3000ideographic"}) {
             assertThrows(io.s2mtls.core.error.S2mtlsException.class, () -> named(bad), bad);
         }
         assertEquals("payments prod-1 (eu)", named("payments prod-1 (eu)").name());
