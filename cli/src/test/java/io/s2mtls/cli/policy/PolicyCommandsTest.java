@@ -528,7 +528,7 @@ class PolicyCommandsTest {
         byte[] before = Files.readAllBytes(cli.directory().resolve("s2mtls.p12"));
         for (String[] option : new String[][] {{"--threads", "0"}, {"--parallelism", "65"}, {"--threads", "-3"}, {"--threads", "100000"}}) {
             Run refused = exit(2, run(cli, "apply", "-f", "policy.yaml", "--yes", option[0], option[1]));
-            assertTrue(refused.err().contains("--threads: " + option[1] + " is out of range; use 1 to 64"), refused.toString());
+            assertTrue(refused.err().contains("--threads/--parallelism: " + option[1] + " is out of range; use 1 to 64"), refused.toString());
             assertEquals(1, refused.err().strip().lines().count(), refused.toString());
         }
         assertTrue(Arrays.equals(before, Files.readAllBytes(cli.directory().resolve("s2mtls.p12"))), "the store is unchanged");

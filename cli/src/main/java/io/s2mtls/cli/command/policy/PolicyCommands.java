@@ -84,8 +84,8 @@ public final class PolicyCommands {
 
         /** The admin user name the connection logs in with (as the database options choose it). */
         Optional<String> adminUserName() {
-            Object given = spec.findOption("--admin-user") == null ? null : spec.findOption("--admin-user").getValue();
-            return Optional.ofNullable((String) given).or(() -> console.env(Databases.ADMIN_USER_ENV)).or(() -> Optional.of("root"));
+            picocli.CommandLine.Model.OptionSpec option = spec.findOption("--admin-user");
+            return Optional.ofNullable(option == null ? null : (String) option.getValue()).or(() -> console.env(Databases.ADMIN_USER_ENV)).or(() -> Optional.of("root"));
         }
 
         @Override
@@ -186,7 +186,7 @@ public final class PolicyCommands {
             if (batchSize < 1) {
                 throw S2mtlsException.badInput("--batch-size: must be at least 1");
             }
-            int parallelism = threads != null ? PolicyApply.checkParallelism(threads, "--threads")
+            int parallelism = threads != null ? PolicyApply.checkParallelism(threads, "--threads/--parallelism")
                     : Math.min(PolicyApply.MAX_PARALLELISM, Runtime.getRuntime().availableProcessors());
             Policy policy = policy();
             try (UserDirectory directory = databases.openDirectory(connection, admin)) {
