@@ -56,7 +56,7 @@ public final class ApplyBenchmark {
     }
 
     static String policy(String prefix, int users) {
-        StringBuilder text = new StringBuilder("defaults:\n  key: ec:p256\n  days: 365\n  host: \"%\"\n  renew-within: 30d\n"
+        StringBuilder text = new StringBuilder("name: bench\ndefaults:\n  key: ec:p256\n  days: 365\n  host: \"%\"\n  renew-within: 30d\n"
                 + "  subject: \"/O=ExampleOrg/OU=Bench/CN={name}\"\nusers:\n");
         for (int i = 0; i < users; i++) {
             text.append("  - name: ").append(prefix).append(i).append("\n    require: subject\n    grants: [\"SELECT ON appdb.*\"]\n");

@@ -39,6 +39,7 @@ class PolicyCommandsTest {
     static final ObjectMapper JSON = new ObjectMapper();
 
     static final String EXACT_POLICY = """
+            name: exact
             defaults:
               key: ec:p256
               days: 365
@@ -181,16 +182,30 @@ class PolicyCommandsTest {
         CliRunner cli = store("errors");
         String[][] cases = {
                 {EXACT_POLICY.replace("    grants: [\"SELECT ON appdb.*\"]", "    grnts: [\"SELECT ON appdb.*\"]"),
-                        "policy.yaml:10:5: unknown key 'users[0].grnts'"},
-                {EXACT_POLICY.replace("days: 365", "days: many"), "policy.yaml:3:9: defaults.days: 'many' is not a whole number"},
-                {EXACT_POLICY.replace("key: ec:p256", "key: ec:p999"), "policy.yaml:2:8: defaults.key:"},
-                {EXACT_POLICY.replace("renew-within: 30d", "renew-within: soon"), "policy.yaml:5:17: defaults.renew-within: 'soon' is not a duration"},
-                {EXACT_POLICY.replace("require: x509", "require: password"), "policy.yaml:12:14: users[1].require: 'password' is not x509 or subject"},
-                {EXACT_POLICY.replace("\"SELECT, INSERT ON appdb.*\"", "\"SELECT; DROP ON appdb.*\""), "policy.yaml:13:14: users[1].grants[0]:"},
-                {EXACT_POLICY.replace("defaults:", "defaultz:"), "policy.yaml:1:1: unknown key 'defaultz'"},
-                {EXACT_POLICY.replace("    require: x509\n", ""), "policy.yaml:11:5: users[1].require: missing"},
+                        "policy.yaml:11:5: unknown key 'users[0].grnts'"},
+                {EXACT_POLICY.replace("days: 365", "days: many"), "policy.yaml:4:9: defaults.days: 'many' is not a whole number"},
+                {EXACT_POLICY.replace("key: ec:p256", "key: ec:p999"), "policy.yaml:3:8: defaults.key:"},
+                {EXACT_POLICY.replace("renew-within: 30d", "renew-within: soon"), "policy.yaml:6:17: defaults.renew-within: 'soon' is not a duration"},
+                {EXACT_POLICY.replace("require: x509", "require: password"), "policy.yaml:13:14: users[1].require: 'password' is not x509 or subject"},
+                {EXACT_POLICY.replace("\"SELECT, INSERT ON appdb.*\"", "\"SELECT; DROP ON appdb.*\""), "policy.yaml:14:14: users[1].grants[0]:"},
+                {EXACT_POLICY.replace("defaults:", "defaultz:"), "policy.yaml:2:1: unknown key 'defaultz'"},
+                {EXACT_POLICY.replace("    require: x509\n", ""), "policy.yaml:12:5: users[1].require: missing"},
                 {EXACT_POLICY + "  - name: app_reader\n    require: x509\n", "users: user 'app_reader'@'%' is listed twice"},
                 {"users: [\n", "policy.yaml:1:9: not valid YAML: while parsing a flow node"},
+                {EXACT_POLICY.replace("name: exact\n", ""), "policy.yaml:1:1: the policy has no 'name:'; add one at the top, e.g. 'name: payments-prod'"},
+                {EXACT_POLICY.replace("name: exact", "name: \" exact\""), "policy.yaml:1:7: name: ' exact' begins or ends with a space"},
+                {EXACT_POLICY.replace("name: exact", "name: \"\""), "policy.yaml:1:7: name: the policy has no name"},
+                {EXACT_POLICY.replace("name: exact", "name: \"tab\\there\""), "policy.yaml:1:7: name: contains the unprintable character U+0009"},
+                {EXACT_POLICY.replace("name: exact", "name: " + "x".repeat(65)), "policy.yaml:1:7: name: 'xxxxxxxxxxxxxxxxxxxx...' is longer than 64"},
+                {EXACT_POLICY.replace("name: exact", "name: [a, b]"), "policy.yaml:1:7: name: expected a single value, not a list"},
+                {EXACT_POLICY.replace("  host: \"%\"", "  host: &h \"%\"").replace("  - name: batch_job", "  - name: *h"),
+                        "policy.yaml:5:9: YAML anchors ('&h') are not allowed in a policy file"},
+                {EXACT_POLICY.replace("    require: x509", "    <<: {require: x509}"),
+                        "policy.yaml:13:5: YAML merge keys ('<<:') are not allowed in a policy file"},
+                {EXACT_POLICY.replace("  - name: app_reader", "  - &reader\n    name: app_reader") + "  - <<: *reader\n    name: other\n",
+                        "policy.yaml:8:5: YAML anchors ('&reader') are not allowed in a policy file"},
+                {EXACT_POLICY.replace("  - name: batch_job", "  - name: *undefined"), "policy.yaml:12:11: YAML aliases ('*undefined') are not allowed"},
+                {EXACT_POLICY.replace("    require: x509", "    require: x509\n    adopt: maybe"), "policy.yaml:14:12: users[1].adopt: 'maybe' is not true or false"},
         };
         for (String[] c : cases) {
             write(cli, "policy.yaml", c[0]);
@@ -205,6 +220,7 @@ class PolicyCommandsTest {
     void driftOnTheServerIsFoundFromTheServerAndRepaired() throws Exception {
         CliRunner cli = store("drift");
         write(cli, "policy.yaml", """
+                name: drift
                 defaults:
                   subject: "/O=ExampleOrg/OU=Client/CN={name}"
                 users:
@@ -228,8 +244,12 @@ class PolicyCommandsTest {
         assertTrue(plan.out().contains("~ alter 'drift_x509'@'%' [source: server]: the server holds REQUIRE SSL"), plan.toString());
         assertTrue(plan.out().contains("REVOKE INSERT ON `appdb`.* FROM 'drift_sub'@'%';"), plan.toString());
         assertFalse(plan.out().contains("Certificates to issue"), plan.toString());
+        assertTrue(plan.out().contains("Destructive changes (1): accounts dropped or privileges revoked\n"
+                + "  - revoke 'drift_sub'@'%' [source: server]: granted on the server but not in the policy: INSERT ON `appdb`.*"), plan.toString());
         JsonNode json = JSON.readTree(exit(1, run(cli, "plan", "-f", "policy.yaml", "--output", "json")).out());
         assertEquals("server", json.get("users").get(0).get("source").asText());
+        assertEquals(1, json.get("destructiveChanges").asInt(), json.toString());
+        assertEquals("drift", json.get("name").asText(), json.toString());
 
         JsonNode applied = JSON.readTree(ok(run(cli, "apply", "-f", "policy.yaml", "--yes", "--output", "json")).out());
         assertEquals(3, applied.get("applied").get("statementsExecuted").asInt(), applied.toString());
@@ -256,6 +276,7 @@ class PolicyCommandsTest {
     void aUserRemovedFromThePolicyIsDroppedAndARevokedCertificateReplaced() throws Exception {
         CliRunner cli = store("lifecycle");
         write(cli, "policy.yaml", """
+                name: lifecycle
                 users:
                   - name: life_keep
                     require: subject
@@ -267,13 +288,16 @@ class PolicyCommandsTest {
         assertEquals(List.of("life_gone", "life_keep"), serverUsers("life_"));
 
         write(cli, "policy.yaml", """
+                name: lifecycle
                 users:
                   - name: life_keep
                     require: subject
                     subject: "/O=ExampleOrg/CN=life_keep"
                 """);
         Run plan = exit(1, run(cli, "plan", "-f", "policy.yaml"));
-        assertTrue(plan.out().contains("- drop 'life_gone'@'%': managed by s2mtls but no longer in the policy"), plan.toString());
+        assertTrue(plan.out().contains("Destructive changes (1): accounts dropped or privileges revoked\n"
+                + "  - drop 'life_gone'@'%': created by policy 'lifecycle' but no longer in it"), plan.toString());
+        assertTrue(plan.out().contains("1 account change(s) (1 destructive)"), plan.toString());
         assertTrue(plan.out().contains("DROP USER IF EXISTS 'life_gone'@'%';"), plan.toString());
         ok(run(cli, "apply", "-f", "policy.yaml", "--yes"));
         assertEquals(List.of("life_keep"), serverUsers("life_"));
@@ -291,7 +315,7 @@ class PolicyCommandsTest {
     @Test
     void anApplyKilledHalfWayIsFinishedByTheNextOne() throws Exception {
         CliRunner cli = store("killed");
-        StringBuilder policy = new StringBuilder("defaults:\n  subject: \"/O=ExampleOrg/OU=Kill/CN={name}\"\nusers:\n");
+        StringBuilder policy = new StringBuilder("name: killed\ndefaults:\n  subject: \"/O=ExampleOrg/OU=Kill/CN={name}\"\nusers:\n");
         int users = 60;
         for (int i = 0; i < users; i++) {
             policy.append("  - name: kill_").append(i).append("\n    require: ").append(i % 2 == 0 ? "subject" : "x509")
@@ -342,5 +366,174 @@ class PolicyCommandsTest {
         for (int i = 0; i < users; i++) {
             logsIn(cli, "kill_" + i);
         }
+    }
+
+    /** SHOW CREATE USER and SHOW GRANTS of an account, as the server prints them. */
+    String account(String user) throws Exception {
+        return account(user, "%");
+    }
+
+    String account(String user, String host) throws Exception {
+        StringBuilder out = new StringBuilder();
+        try (Connection connection = db.adminConnection(); Statement statement = connection.createStatement()) {
+            for (String query : List.of("SHOW CREATE USER '" + user + "'@'" + host + "'", "SHOW GRANTS FOR '" + user + "'@'" + host + "'")) {
+                try (ResultSet rows = statement.executeQuery(query)) {
+                    while (rows.next()) {
+                        out.append(rows.getString(1)).append('\n');
+                    }
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    @Test
+    void twoPoliciesOnOneServerNeverDropOrAlterEachOthersUsers() throws Exception {
+        CliRunner cli = store("owners");
+        write(cli, "alpha.yaml", """
+                name: alpha
+                users:
+                  - name: own_a1
+                    require: x509
+                    grants: ["SELECT ON appdb.*"]
+                  - name: own_a2
+                    require: x509
+                """);
+        write(cli, "beta.yaml", """
+                name: beta
+                users:
+                  - name: own_b1
+                    require: x509
+                """);
+        ok(run(cli, "apply", "-f", "alpha.yaml", "--yes"));
+        ok(run(cli, "apply", "-f", "beta.yaml", "--yes"));
+        assertEquals(List.of("own_a1", "own_a2", "own_b1"), serverUsers("own_"));
+        String a1 = account("own_a1");
+
+        // beta names alpha's own_a1 with another requirement and grants: left alone; alpha's own_a2 is not beta's to drop
+        write(cli, "beta.yaml", """
+                name: beta
+                users:
+                  - name: own_b1
+                    require: x509
+                  - name: own_a1
+                    require: subject
+                    subject: "/CN=taken over"
+                    grants: ["INSERT ON appdb.*"]
+                """);
+        Run plan = ok(run(cli, "plan", "-f", "beta.yaml"));
+        assertTrue(plan.out().contains("No changes to make; 1 account(s) of the policy are left alone (below)."), plan.toString());
+        assertTrue(plan.out().contains("Not managed (1): left alone by apply\n  ! 'own_a1'@'%': exists, not managed: created by policy 'alpha';"
+                + " left alone\n      fix: to have policy 'beta' take it over, add 'adopt: true' to that user in the policy"), plan.toString());
+        assertFalse(plan.out().contains("own_a2"), plan.toString());
+        JsonNode json = JSON.readTree(ok(run(cli, "plan", "-f", "beta.yaml", "--output", "json")).out());
+        assertEquals("exists-not-managed", json.get("notManaged").get(0).get("kind").asText(), json.toString());
+        assertEquals("'own_a1'@'%'", json.get("notManaged").get(0).get("user").asText(), json.toString());
+        assertEquals(0, json.get("users").size(), json.toString());
+        ok(run(cli, "apply", "-f", "beta.yaml", "--yes"));
+        assertEquals(a1, account("own_a1"), "beta's apply left alpha's account as it was");
+        logsIn(cli, "own_a1");
+
+        // alpha emptied drops its own two accounts, never beta's
+        write(cli, "alpha.yaml", "name: alpha\nusers: []\n");
+        plan = exit(1, run(cli, "plan", "-f", "alpha.yaml"));
+        assertTrue(plan.out().contains("Destructive changes (2)"), plan.toString());
+        assertFalse(plan.out().contains("own_b1"), plan.toString());
+        ok(run(cli, "apply", "-f", "alpha.yaml", "--yes"));
+        assertEquals(List.of("own_b1"), serverUsers("own_"));
+        // and beta, emptied in turn, drops its own
+        write(cli, "beta.yaml", "name: beta\nusers: []\n");
+        ok(run(cli, "apply", "-f", "beta.yaml", "--yes"));
+        assertEquals(List.of(), serverUsers("own_"));
+    }
+
+    @Test
+    void accountsMadeByHandOrByUserCreateAreLeftAloneUntilAdopted() throws Exception {
+        CliRunner cli = store("adopt");
+        db.sql("CREATE USER 'adopt_hand'@'%' REQUIRE SSL", "GRANT DELETE ON appdb.* TO 'adopt_hand'@'%'");
+        ok(cli.run("user", "create", "adopt_made", "--x509", "--ca", db.caFile().toString()));
+        String hand = account("adopt_hand");
+        String made = account("adopt_made");
+        String users = """
+                name: adoption
+                defaults:
+                  subject: "/O=ExampleOrg/CN={name}"
+                users:
+                  - name: adopt_hand
+                    require: subject
+                    grants: ["SELECT ON appdb.*"]
+                  - name: adopt_made
+                    require: subject
+                    grants: ["SELECT ON appdb.*"]
+                  - name: adopt_new
+                    require: x509
+                """;
+        write(cli, "policy.yaml", users);
+        Run plan = exit(1, run(cli, "plan", "-f", "policy.yaml"));
+        assertTrue(plan.out().contains("! 'adopt_hand'@'%': exists, not managed: not created by s2mtls from this store"), plan.toString());
+        assertTrue(plan.out().contains("! 'adopt_made'@'%': exists, not managed: made with 'user create'"), plan.toString());
+        assertTrue(plan.out().contains("CREATE USER 'adopt_new'@'%' REQUIRE X509;"), plan.toString());
+        assertFalse(plan.out().contains("adopt_hand'@'%' REQUIRE") || plan.out().contains("adopt_made'@'%' REQUIRE"), plan.toString());
+        assertFalse(plan.out().contains("REVOKE") || plan.out().contains("Destructive"), plan.toString());
+        ok(run(cli, "apply", "-f", "policy.yaml", "--yes"));
+        assertEquals(hand, account("adopt_hand"), "not altered, not revoked");
+        assertEquals(made, account("adopt_made"), "not altered");
+
+        // leaving the policy: a 'user create' account is never dropped
+        write(cli, "policy.yaml", users.replace("  - name: adopt_made\n    require: subject\n    grants: [\"SELECT ON appdb.*\"]\n", ""));
+        ok(run(cli, "plan", "-f", "policy.yaml"));
+        ok(run(cli, "apply", "-f", "policy.yaml", "--yes"));
+        assertEquals(List.of("adopt_hand", "adopt_made", "adopt_new"), serverUsers("adopt_"));
+
+        // adopt: true takes the hand-made account over, and from then on it is managed
+        write(cli, "policy.yaml", users.replace("  - name: adopt_made\n    require: subject\n    grants: [\"SELECT ON appdb.*\"]\n", "")
+                .replace("  - name: adopt_hand\n", "  - name: adopt_hand\n    adopt: true\n"));
+        plan = exit(1, run(cli, "plan", "-f", "policy.yaml"));
+        assertTrue(plan.out().contains("+ adopt 'adopt_hand'@'%': exists, not created by s2mtls from this store (made by hand or elsewhere);"
+                + " 'adopt: true' takes it over for policy 'adoption'"), plan.toString());
+        assertTrue(plan.out().contains("ALTER USER 'adopt_hand'@'%' REQUIRE SUBJECT '/O=ExampleOrg/CN=adopt_hand';"), plan.toString());
+        assertTrue(plan.out().contains("Destructive changes (1)"), plan.toString());
+        assertTrue(plan.out().contains("REVOKE DELETE ON `appdb`.* FROM 'adopt_hand'@'%';"), plan.toString());
+        assertTrue(plan.out().contains("+ adopt_hand  /O=ExampleOrg/CN=adopt_hand"), plan.toString());
+        ok(run(cli, "apply", "-f", "policy.yaml", "--yes"));
+        Run after = ok(run(cli, "plan", "-f", "policy.yaml"));
+        assertTrue(after.out().contains("No changes: the store and the server match the policy."), after.toString());
+        logsIn(cli, "adopt_hand");
+        write(cli, "policy.yaml", "name: adoption\nusers: []\n");
+        ok(run(cli, "apply", "-f", "policy.yaml", "--yes"));
+        assertEquals(List.of("adopt_made"), serverUsers("adopt_"), "the adopted and the created are the policy's to drop; 'user create''s is not");
+    }
+
+    @Test
+    void theAdminAccountIsNeverTouchedWhateverThePolicySays() throws Exception {
+        CliRunner cli = store("admin");
+        String admin = account(db.adminUser(), "127.0.0.1");
+        write(cli, "policy.yaml", "name: takeover\nusers:\n  - name: " + db.adminUser() + "\n    host: \"127.0.0.1\"\n    require: x509\n"
+                + "    adopt: true\n    grants: [\"SELECT ON appdb.*\"]\n");
+        Run plan = ok(run(cli, "plan", "-f", "policy.yaml"));
+        assertTrue(plan.out().contains("! '" + db.adminUser() + "'@'127.0.0.1': the account s2mtls logs in with (the admin): never altered,"
+                + " locked or dropped by plan/apply"), plan.toString());
+        assertFalse(plan.out().contains("ALTER USER") || plan.out().contains("REVOKE") || plan.out().contains("Certificates to issue"), plan.toString());
+        JsonNode json = JSON.readTree(ok(run(cli, "plan", "-f", "policy.yaml", "--output", "json")).out());
+        assertEquals("admin", json.get("notManaged").get(0).get("kind").asText(), json.toString());
+        ok(run(cli, "apply", "-f", "policy.yaml", "--yes"));
+        assertEquals(admin, account(db.adminUser(), "127.0.0.1"), "the admin account is as it was");
+        ok(run(cli, "plan", "-f", "policy.yaml"));
+    }
+
+    @Test
+    void anAbsurdThreadCountIsRefusedBeforeAnythingIsDone() throws Exception {
+        CliRunner cli = store("threads");
+        write(cli, "policy.yaml", "name: threads\nusers:\n  - name: par_one\n    require: x509\n");
+        byte[] before = Files.readAllBytes(cli.directory().resolve("s2mtls.p12"));
+        for (String[] option : new String[][] {{"--threads", "0"}, {"--parallelism", "65"}, {"--threads", "-3"}, {"--threads", "100000"}}) {
+            Run refused = exit(2, run(cli, "apply", "-f", "policy.yaml", "--yes", option[0], option[1]));
+            assertTrue(refused.err().contains("--threads/--parallelism: " + option[1] + " is out of range; use 1 to 64"), refused.toString());
+            assertEquals(1, refused.err().strip().lines().count(), refused.toString());
+        }
+        assertTrue(Arrays.equals(before, Files.readAllBytes(cli.directory().resolve("s2mtls.p12"))), "the store is unchanged");
+        assertEquals(List.of(), serverUsers("par_"));
+        ok(run(cli, "apply", "-f", "policy.yaml", "--yes", "--threads", "64"));
+        assertEquals(List.of("par_one"), serverUsers("par_"));
     }
 }

@@ -11,13 +11,16 @@ import static java.util.Objects.requireNonNull;
 /**
  * What s2mtls set up for a database user, kept in the store because SingleStore does not let us read a
  * user's TLS requirement back: the account, the requirement as we wrote it, the grants, and the
- * credential it logs in with.
+ * credential it logs in with, and which policy created it.
  *
  * @param requirement {@code NONE}, {@code SSL}, {@code X509} or {@code SUBJECT}
  * @param subject     the oneline subject for {@code SUBJECT}
+ * @param policy      the name of the policy that created (or adopted) the account and so may change or drop it;
+ *                    empty for an account made with {@code user create}, and for records written before policies
+ *                    had names: such an account is owned by no policy
  */
 public record ManagedUser(String name, String host, String requirement, Optional<String> subject, List<String> grants,
-                          Optional<String> credential, Instant recordedAt) {
+                          Optional<String> credential, Instant recordedAt, Optional<String> policy) {
     public ManagedUser {
         requireNonNull(name, "name is null");
         requireNonNull(host, "host is null");
@@ -26,6 +29,18 @@ public record ManagedUser(String name, String host, String requirement, Optional
         grants = List.copyOf(grants);
         requireNonNull(credential, "credential is null");
         requireNonNull(recordedAt, "recordedAt is null");
+        requireNonNull(policy, "policy is null");
+    }
+
+    /** A record owned by no policy. */
+    public ManagedUser(String name, String host, String requirement, Optional<String> subject, List<String> grants,
+                       Optional<String> credential, Instant recordedAt) {
+        this(name, host, requirement, subject, grants, credential, recordedAt, Optional.empty());
+    }
+
+    /** True when the policy named {@code policyName} created or adopted the account. */
+    public boolean ownedBy(String policyName) {
+        return policy.isPresent() && policy.get().equals(policyName);
     }
 
     /** The key it is stored under: {@code name@host}. */
@@ -43,6 +58,7 @@ public record ManagedUser(String name, String host, String requirement, Optional
         fields.put("grants", grants);
         fields.put("credential", credential.orElse(null));
         fields.put("recordedAt", recordedAt.toString());
+        fields.put("policy", policy.orElse(null));
         return FlatJson.write(fields);
     }
 
@@ -56,6 +72,6 @@ public record ManagedUser(String name, String host, String requirement, Optional
         return new ManagedUser(AuditEvent.text(fields, "name", true), AuditEvent.text(fields, "host", true),
                 AuditEvent.text(fields, "requirement", true), Optional.ofNullable(AuditEvent.text(fields, "subject", false)),
                 list.stream().map(String::valueOf).toList(), Optional.ofNullable(AuditEvent.text(fields, "credential", false)),
-                Instant.parse(AuditEvent.text(fields, "recordedAt", true)));
+                Instant.parse(AuditEvent.text(fields, "recordedAt", true)), Optional.ofNullable(AuditEvent.text(fields, "policy", false)));
     }
 }

@@ -17,20 +17,52 @@ import static java.util.Objects.requireNonNull;
  * @param server       the server, e.g. {@code mariadb 10.11.19}
  * @param certificates certificates to issue (new or replacing the current one)
  * @param users        account changes, in the order apply runs them
+ * @param untouched    accounts the policy names (or once created) that apply leaves alone: not created by
+ *                     this policy, or the admin account
  * @param warnings     things noticed but not acted on
  */
-public record Plan(Policy policy, String server, List<CertificateAction> certificates, List<UserAction> users, List<String> warnings) {
+public record Plan(Policy policy, String server, List<CertificateAction> certificates, List<UserAction> users,
+                   List<Untouched> untouched, List<String> warnings) {
     public Plan {
         requireNonNull(policy, "policy is null");
         requireNonNull(server, "server is null");
         certificates = List.copyOf(certificates);
         users = List.copyOf(users);
+        untouched = List.copyOf(untouched);
         warnings = List.copyOf(warnings);
     }
 
-    /** True when apply would change nothing. */
+    /** True when apply would change nothing. Accounts left alone ({@link #untouched}) are no change. */
     public boolean isEmpty() {
         return certificates.isEmpty() && users.isEmpty();
+    }
+
+    /** The changes that drop an account or take privileges away: DROP and REVOKE, in the order apply runs them. */
+    public List<UserAction> destructive() {
+        return users.stream().filter(u -> u.change().destructive()).toList();
+    }
+
+    /** Why an account is left alone. */
+    public enum UntouchedReason {
+        /** The account exists but this policy did not create it (by hand, {@code user create}, another policy). */
+        EXISTS_NOT_MANAGED,
+        /** The account s2mtls logs in with: never altered, locked or dropped by plan/apply. */
+        ADMIN
+    }
+
+    /**
+     * An account that apply leaves alone: no SQL, no record, no certificate.
+     *
+     * @param reason what it is ({@code exists, not managed: made by hand ...})
+     * @param fix    how to have it managed, or why it cannot be
+     */
+    public record Untouched(UserAccount account, UntouchedReason kind, String reason, String fix) {
+        public Untouched {
+            requireNonNull(account, "account is null");
+            requireNonNull(kind, "kind is null");
+            requireNonNull(reason, "reason is null");
+            requireNonNull(fix, "fix is null");
+        }
     }
 
     /** Every SQL statement apply would run, in order. */
@@ -84,7 +116,14 @@ public record Plan(Policy policy, String server, List<CertificateAction> certifi
         /** No SQL: the server is right, the store's record of the user is missing or stale. */
         RECORD,
         /** No SQL: a managed user left the policy and is already gone from the server; forget the record. */
-        FORGET
+        FORGET,
+        /** No SQL: take over an account this policy did not create ({@code adopt: true}); changes that follow make it match. */
+        ADOPT;
+
+        /** DROP and REVOKE: an account or privileges are taken away. */
+        public boolean destructive() {
+            return this == DROP || this == REVOKE;
+        }
     }
 
     /**
@@ -92,7 +131,7 @@ public record Plan(Policy policy, String server, List<CertificateAction> certifi
      *
      * @param source   where the account's current requirement was read: {@code server} (it exposes it),
      *                 {@code recorded} (the store's record, for servers that do not), or empty when not compared
-     * @param commands what {@link io.s2mtls.core.user.UserDirectory#execute} runs; empty for RECORD and FORGET
+     * @param commands what {@link io.s2mtls.core.user.UserDirectory#execute} runs; empty for RECORD, FORGET and ADOPT
      * @param sql      the exact SQL of {@code commands}
      */
     public record UserAction(UserAccount account, UserChange change, String reason, Optional<String> source,

@@ -11,6 +11,8 @@ import io.s2mtls.core.policy.Plan.CertificateAction;
 import io.s2mtls.core.policy.Plan.CertificateReason;
 import io.s2mtls.core.policy.Plan.UserAction;
 import io.s2mtls.core.policy.Plan.UserChange;
+import io.s2mtls.core.policy.Plan.Untouched;
+import io.s2mtls.core.policy.Plan.UntouchedReason;
 import io.s2mtls.core.port.StoreSnapshot;
 import io.s2mtls.core.usecase.IssueCommand;
 import io.s2mtls.core.user.DatabaseUser;
@@ -31,6 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 import static java.util.Objects.requireNonNull;
 
@@ -44,23 +47,53 @@ public final class Planner {
     public static final String SOURCE_RECORDED = "recorded";
 
     private final Function<List<UserCommand>, List<String>> sql;
+    private final Predicate<UserAccount> admin;
 
     /** @param sql the exact SQL a list of commands becomes on the server ({@code UserDirectory::plannedSql}) */
     public Planner(Function<List<UserCommand>, List<String>> sql) {
-        this.sql = requireNonNull(sql, "sql is null");
+        this(sql, account -> false);
     }
 
-    /** The accounts whose state the plan needs: those of the policy, then managed ones that left it. */
+    /**
+     * @param sql   the exact SQL a list of commands becomes on the server ({@code UserDirectory::plannedSql})
+     * @param admin true for the account s2mtls logs in with: it is never altered, locked or dropped (see {@link #admin})
+     */
+    public Planner(Function<List<UserCommand>, List<String>> sql, Predicate<UserAccount> admin) {
+        this.sql = requireNonNull(sql, "sql is null");
+        this.admin = requireNonNull(admin, "admin is null");
+    }
+
+    /**
+     * What counts as the admin: the account the server says the directory is logged in as, and, to be safe,
+     * every account of the admin user name the connection was opened with (whatever its host).
+     */
+    public static Predicate<UserAccount> admin(Optional<UserAccount> loggedInAs, Optional<String> adminUserName) {
+        requireNonNull(loggedInAs, "loggedInAs is null");
+        requireNonNull(adminUserName, "adminUserName is null");
+        return account -> loggedInAs.map(a -> a.name().equals(account.name()) && a.host().equalsIgnoreCase(account.host())).orElse(false)
+                || adminUserName.map(account.name()::equals).orElse(false);
+    }
+
+    /**
+     * The accounts whose state the plan needs: those of the policy, then the ones this policy created
+     * that left it.
+     */
     public static List<UserAccount> accountsToInspect(Policy policy, StoreSnapshot store) {
         Set<UserAccount> accounts = new LinkedHashSet<>();
         policy.users().forEach(u -> accounts.add(u.account()));
         for (ManagedUser managed : store.managedUsers().values()) {
-            accounts.add(new UserAccount(managed.name(), managed.host()));
+            if (managed.ownedBy(policy.name())) {
+                accounts.add(new UserAccount(managed.name(), managed.host()));
+            }
         }
         return List.copyOf(accounts);
     }
 
     /**
+     * Only accounts this policy created (recorded with its name) or adopts ({@code adopt: true}) are changed;
+     * only accounts it created are dropped. Any other account the policy names is listed as untouched, and so
+     * is the admin account, whatever the policy says.
+     *
      * @param observed what the server shows for each account of {@link #accountsToInspect} (empty: no such account)
      */
     public Plan plan(Policy policy, StoreSnapshot store, String server, Map<UserAccount, Optional<DatabaseUser>> observed, Instant now) {
@@ -68,29 +101,51 @@ public final class Planner {
         List<UserAction> drops = new ArrayList<>();
         List<UserAction> changes = new ArrayList<>();
         List<UserAction> records = new ArrayList<>();
+        List<Untouched> untouched = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         Set<String> inPolicy = new LinkedHashSet<>();
         for (PolicyUser user : policy.users()) {
             inPolicy.add(Policy.key(user));
-            certificate(policy, user, store, now).ifPresent(certificates::add);
+            if (admin.test(user.account())) {
+                untouched.add(new Untouched(user.account(), UntouchedReason.ADMIN, "the account s2mtls logs in with (the admin): never altered,"
+                        + " locked or dropped by plan/apply", "remove it from the policy; change the admin account by hand if you must"));
+                continue;
+            }
             Optional<DatabaseUser> seen = requireNonNull(observed.get(user.account()), () -> "no observation of " + user.account());
             Optional<ManagedUser> record = Optional.ofNullable(store.managedUsers().get(Policy.key(user)));
+            boolean owned = record.isPresent() && record.get().ownedBy(policy.name());
+            boolean adopting = seen.isPresent() && !owned;
+            if (adopting && !user.adopt()) {
+                untouched.add(new Untouched(user.account(), UntouchedReason.EXISTS_NOT_MANAGED, "exists, not managed: " + origin(record)
+                        + "; left alone", "to have policy '" + policy.name() + "' take it over, add 'adopt: true' to that user in the policy"));
+                continue;
+            }
+            certificate(policy, user, store, now).ifPresent(certificates::add);
+            if (adopting) {
+                changes.add(new UserAction(user.account(), UserChange.ADOPT, "exists, " + origin(record) + "; 'adopt: true' takes it over for policy '"
+                        + policy.name() + "'", Optional.empty(), List.of(), List.of()));
+            }
             List<UserAction> userChanges = userChanges(user, seen, record, warnings);
             changes.addAll(userChanges);
-            if (userChanges.isEmpty() && (record.isEmpty() || !sameRecord(record.get(), user))) {
-                records.add(new UserAction(user.account(), UserChange.RECORD, record.isEmpty()
-                        ? "the server matches the policy but the store has no record of the user (e.g. an interrupted apply)"
-                        : "the store's record of the user differs from the policy", Optional.empty(), List.of(), List.of()));
+            // here the account is missing (CREATE) or this policy's own, so it has a record
+            if (userChanges.isEmpty() && !adopting && !sameRecord(record.orElseThrow(), user, policy.name())) {
+                records.add(new UserAction(user.account(), UserChange.RECORD, "the store's record of the user differs from the policy",
+                        Optional.empty(), List.of(), List.of()));
             }
         }
         for (ManagedUser managed : store.managedUsers().values()) {
-            if (inPolicy.contains(managed.key())) {
+            if (inPolicy.contains(managed.key()) || !managed.ownedBy(policy.name())) {
                 continue;
             }
             UserAccount account = new UserAccount(managed.name(), managed.host());
+            if (admin.test(account)) {
+                untouched.add(new Untouched(account, UntouchedReason.ADMIN, "recorded as created by this policy, which no longer lists it,"
+                        + " but it is the account s2mtls logs in with (the admin): never dropped by plan/apply", "drop it by hand if you must"));
+                continue;
+            }
             Optional<DatabaseUser> seen = observed.getOrDefault(account, Optional.empty());
             if (seen.isPresent()) {
-                drops.add(action(account, UserChange.DROP, "managed by s2mtls but no longer in the policy", Optional.empty(),
+                drops.add(action(account, UserChange.DROP, "created by policy '" + policy.name() + "' but no longer in it", Optional.empty(),
                         List.of(new UserCommand.DropUser(account, true))));
             } else {
                 records.add(new UserAction(account, UserChange.FORGET, "no longer in the policy and already gone from the server",
@@ -104,7 +159,16 @@ public final class Planner {
         List<UserAction> users = new ArrayList<>(drops);
         users.addAll(changes);
         users.addAll(records);
-        return new Plan(policy, server, certificates, users, warnings);
+        return new Plan(policy, server, certificates, users, untouched, warnings);
+    }
+
+    /** Who made an account this policy does not own, as far as the store knows. */
+    private static String origin(Optional<ManagedUser> record) {
+        if (record.isEmpty()) {
+            return "not created by s2mtls from this store (made by hand or elsewhere)";
+        }
+        return record.get().policy().map(p -> "created by policy '" + p + "'")
+                .orElse("made with 'user create' (or by an s2mtls version that did not record policies)");
     }
 
     /** The credential the user logs in with, if it needs issuing. */
@@ -206,14 +270,14 @@ public final class Planner {
         return new UserAction(account, change, reason, source, commands, sql.apply(commands));
     }
 
-    /** The record apply writes for {@code user}. */
-    public static ManagedUser record(PolicyUser user, Instant now) {
+    /** The record apply writes for {@code user} of the policy named {@code policy}: owned by that policy. */
+    public static ManagedUser record(PolicyUser user, Instant now, String policy) {
         return io.s2mtls.core.usecase.ManagedUsers.record(user.account(), user.requirement(),
-                user.grants().stream().map(PrivilegeGrant::toString).toList(), Optional.of(user.credential()), now);
+                user.grants().stream().map(PrivilegeGrant::toString).toList(), Optional.of(user.credential()), now, Optional.of(policy));
     }
 
-    static boolean sameRecord(ManagedUser record, PolicyUser user) {
-        ManagedUser wanted = record(user, record.recordedAt());
+    static boolean sameRecord(ManagedUser record, PolicyUser user, String policy) {
+        ManagedUser wanted = record(user, record.recordedAt(), policy);
         return wanted.equals(record);
     }
 

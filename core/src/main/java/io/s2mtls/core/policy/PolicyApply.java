@@ -1,5 +1,6 @@
 package io.s2mtls.core.policy;
 
+import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.pki.AuditEvent;
 import io.s2mtls.core.pki.ManagedUser;
 import io.s2mtls.core.policy.Plan.UserAction;
@@ -8,6 +9,7 @@ import io.s2mtls.core.port.CredentialStore;
 import io.s2mtls.core.port.StoreSnapshot;
 import io.s2mtls.core.usecase.IssuanceUseCase;
 import io.s2mtls.core.usecase.IssuedCertificate;
+import io.s2mtls.core.usecase.ManagedUsers;
 import io.s2mtls.core.user.UserCommand;
 import io.s2mtls.core.user.UserDirectory;
 
@@ -26,11 +28,12 @@ import static java.util.Objects.requireNonNull;
  * <ol>
  *   <li>all certificates are issued in parallel and stored in one atomic update (before it: nothing
  *       changed; after it: the credentials exist and the next plan no longer asks for them);</li>
+ *   <li>the accounts about to be created are recorded as this policy's, so that an account created just
+ *       before a kill is still known as its own;</li>
  *   <li>the account changes run in batches; every statement is idempotent in effect, and the next plan
  *       reads the server again, so a batch cut short is finished by the next apply;</li>
- *   <li>the record of managed users and the audit events are stored in one atomic update. A user the
- *       server already matches but the store has not recorded shows up in the next plan as RECORD (on a
- *       server that exposes requirements) or ALTER (on one that does not, e.g. SingleStore).</li>
+ *   <li>the record of managed users and the audit events are stored in one atomic update. An adopted
+ *       account whose record was not written is adopted again by the next apply.</li>
  * </ol>
  */
 public final class PolicyApply {
@@ -49,6 +52,17 @@ public final class PolicyApply {
         }
     }
 
+    /** The most issuance threads apply runs. */
+    public static final int MAX_PARALLELISM = 64;
+
+    /** Refuses a thread count outside 1 to {@value #MAX_PARALLELISM}; {@code option} names it in the message. */
+    public static int checkParallelism(int parallelism, String option) {
+        if (parallelism < 1 || parallelism > MAX_PARALLELISM) {
+            throw S2mtlsException.badInput(option + ": " + parallelism + " is out of range; use 1 to " + MAX_PARALLELISM);
+        }
+        return parallelism;
+    }
+
     private final IssuanceUseCase issuance;
     private final CredentialStore store;
     private final Clock clock;
@@ -62,10 +76,12 @@ public final class PolicyApply {
     }
 
     /**
-     * @param batchSize  account commands per {@link UserDirectory#execute} call
+     * @param parallelism issuance threads, 1 to {@value #MAX_PARALLELISM}
+     * @param batchSize   account commands per {@link UserDirectory#execute} call
      */
     public Result apply(Plan plan, UserDirectory directory, int parallelism, int batchSize, Progress progress) {
         requireNonNull(plan, "plan is null");
+        checkParallelism(parallelism, "parallelism");
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize < 1");
         }
@@ -74,6 +90,24 @@ public final class PolicyApply {
             int total = plan.certificates().size();
             issued = issuance.issueAll(plan.certificates().stream().map(c -> Planner.issueCommand(plan.policy(), c)).toList(),
                     parallelism, done -> progress.update("certificates", done, total), true);
+        }
+
+        // Accounts about to be created are recorded as this policy's first: killed after a CREATE ran, the next
+        // plan still knows the account as its own (and not as one made by hand, which it would leave alone).
+        Instant before = clock.instant();
+        Map<String, PolicyUser> byKey = new HashMap<>();
+        plan.policy().users().forEach(u -> byKey.put(Policy.key(u), u));
+        List<ManagedUser> creating = plan.users().stream().filter(u -> u.change() == UserChange.CREATE)
+                .map(u -> byKey.get(ManagedUsers.key(u.account()))).filter(java.util.Objects::nonNull)
+                .map(u -> Planner.record(u, before, plan.policy().name())).toList();
+        if (!creating.isEmpty()) {
+            store.update(current -> {
+                StoreSnapshot next = current;
+                for (ManagedUser record : creating) {
+                    next = next.withManagedUser(record.key(), Optional.of(record));
+                }
+                return next;
+            });
         }
 
         List<String> executed = new ArrayList<>();
@@ -96,8 +130,6 @@ public final class PolicyApply {
         }
 
         Instant now = clock.instant();
-        Map<String, PolicyUser> byKey = new HashMap<>();
-        plan.policy().users().forEach(u -> byKey.put(Policy.key(u), u));
         List<AuditEvent> events = new ArrayList<>();
         Map<String, Optional<ManagedUser>> records = new java.util.LinkedHashMap<>();
         for (UserAction action : plan.users()) {
@@ -106,10 +138,11 @@ public final class PolicyApply {
             if (action.change() == UserChange.DROP || action.change() == UserChange.FORGET) {
                 records.put(key, Optional.empty());
             } else if (user != null) {
-                records.put(key, Optional.of(Planner.record(user, now)));
+                records.put(key, Optional.of(Planner.record(user, now, plan.policy().name())));
             }
             String auditAction = switch (action.change()) {
                 case CREATE -> "user.create";
+                case ADOPT -> "user.adopt";
                 case DROP -> "user.drop";
                 case FORGET -> null;
                 default -> "user.alter";

@@ -19,9 +19,11 @@ import static java.util.Objects.requireNonNull;
  *
  * @param subject the subject of the user's certificate; for {@code require: subject} also the REQUIRE SUBJECT string
  *                (its OpenSSL oneline form)
+ * @param adopt   take over the account when it exists but was not created by this policy (made by hand, by
+ *                {@code user create} or by another policy); without it such an account is left alone
  */
 public record PolicyUser(UserAccount account, Requirement require, DistinguishedName subject, List<PrivilegeGrant> grants,
-                         String credential) {
+                         String credential, boolean adopt) {
 
     /** {@code require: x509 | subject}. */
     public enum Requirement {
@@ -41,6 +43,11 @@ public record PolicyUser(UserAccount account, Requirement require, Distinguished
         if (grants.stream().map(PrivilegeGrant::toString).distinct().count() != grants.size()) {
             throw S2mtlsException.badInput("user " + account + ": a grant is listed twice");
         }
+    }
+
+    /** A user that adopts no existing account. */
+    public PolicyUser(UserAccount account, Requirement require, DistinguishedName subject, List<PrivilegeGrant> grants, String credential) {
+        this(account, require, subject, grants, credential, false);
     }
 
     /** The requirement the account must hold on the server. */

@@ -201,7 +201,8 @@ public final class LifecycleUseCase {
      * Records a database account change in the store, in one update: the audit event and the managed-user
      * record (what s2mtls set up, which SingleStore cannot report back). CREATE and ALTER record
      * {@code requirement} (an ALTER without grants keeps the grants recorded before, and both keep the
-     * recorded credential); DROP forgets the account; LOCK leaves the record as it is.
+     * recorded credential); DROP forgets the account; LOCK leaves the record as it is. A CREATE is owned by
+     * no policy (no apply ever drops it); an ALTER keeps the owner recorded before.
      *
      * @param certificate the certificate the change was about (a revocation), if any
      * @param detail      what was run, for the audit trail
@@ -222,7 +223,8 @@ public final class LifecycleUseCase {
                 case CREATE, ALTER -> current.withManagedUser(key, Optional.of(ManagedUsers.record(account, requirement.orElseThrow(),
                         event == UserEvent.ALTER && grants.isEmpty() ? before.map(ManagedUser::grants).orElse(List.of())
                                 : grants.stream().map(PrivilegeGrant::toString).toList(),
-                        before.flatMap(ManagedUser::credential), now)));
+                        before.flatMap(ManagedUser::credential), now,
+                        event == UserEvent.ALTER ? before.flatMap(ManagedUser::policy) : Optional.empty())));
                 case DROP -> current.withManagedUser(key, Optional.empty());
                 case LOCK -> current;
             };

@@ -18,9 +18,16 @@ public final class ManagedUsers {
         return account.name() + "@" + account.host();
     }
 
+    /** A record owned by no policy (what {@code user create} writes). */
     public static ManagedUser record(UserAccount account, TlsRequirement requirement, List<String> grants,
                                      Optional<String> credential, Instant now) {
-        return new ManagedUser(account.name(), account.host(), requirement.keyword(), subject(requirement), grants, credential, now);
+        return record(account, requirement, grants, credential, now, Optional.empty());
+    }
+
+    /** @param policy the policy that created or adopted the account, which alone may change or drop it */
+    public static ManagedUser record(UserAccount account, TlsRequirement requirement, List<String> grants,
+                                     Optional<String> credential, Instant now, Optional<String> policy) {
+        return new ManagedUser(account.name(), account.host(), requirement.keyword(), subject(requirement), grants, credential, now, policy);
     }
 
     /** The oneline subject of a REQUIRE SUBJECT requirement. */

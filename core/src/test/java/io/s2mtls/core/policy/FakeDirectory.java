@@ -28,6 +28,7 @@ final class FakeDirectory implements UserDirectory {
     final boolean exposesRequirement;
     int failAfterCommands = Integer.MAX_VALUE;
     int executed;
+    Optional<UserAccount> admin = Optional.empty();
 
     FakeDirectory(boolean exposesRequirement) {
         this.exposesRequirement = exposesRequirement;
@@ -104,6 +105,11 @@ final class FakeDirectory implements UserDirectory {
         }
         return Optional.of(new DatabaseUser(account, exposesRequirement ? Optional.of(found.requirement()) : Optional.empty(),
                 grants, Optional.empty(), List.of()));
+    }
+
+    @Override
+    public Optional<UserAccount> adminAccount() {
+        return admin;
     }
 
     Map<UserAccount, Optional<DatabaseUser>> observe(List<UserAccount> wanted) {

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -36,12 +37,24 @@ class PlannerTest {
     }
 
     static Policy policy(PolicyUser... users) {
-        return new Policy(PolicyDefaults.standard(), List.of(users));
+        return named("test", users);
+    }
+
+    static Policy named(String name, PolicyUser... users) {
+        return new Policy(name, PolicyDefaults.standard(), List.of(users));
+    }
+
+    static PolicyUser adopting(PolicyUser user) {
+        return new PolicyUser(user.account(), user.require(), user.subject(), user.grants(), user.credential(), true);
     }
 
     Plan plan(Policy policy, FakeDirectory directory, Instant now) {
-        return new Planner(directory::plannedSql).plan(policy, store.read(), "fake",
+        return new Planner(directory::plannedSql, Planner.admin(directory.adminAccount(), Optional.empty())).plan(policy, store.read(), "fake",
                 directory.observe(Planner.accountsToInspect(policy, store.read())), now);
+    }
+
+    static List<UserChange> changes(Plan plan) {
+        return plan.users().stream().map(Plan.UserAction::change).toList();
     }
 
     PolicyApply.Result applyPlan(Plan plan, FakeDirectory directory, int batch) {
@@ -76,6 +89,7 @@ class PlannerTest {
                 new java.util.LinkedHashSet<>(List.of("SELECT ON `appdb`.*", "DELETE ON `appdb`.*"))));
         Plan drift = plan(two, server, Instant.now());
         assertEquals(List.of(UserChange.ALTER, UserChange.REVOKE), drift.users().stream().map(Plan.UserAction::change).toList());
+        assertEquals(List.of(UserChange.REVOKE), drift.destructive().stream().map(Plan.UserAction::change).toList());
         assertEquals("server", drift.users().get(0).source().orElseThrow());
         assertTrue(drift.users().get(0).reason().contains("first differing byte at offset 15"), drift.users().get(0).reason());
         assertEquals(List.of("REVOKE DELETE ON `appdb`.* FROM 'reader'@'%'"), drift.users().get(1).sql());
@@ -139,13 +153,14 @@ class PlannerTest {
             Plan first = planner.plan(many, fresh.read(), "fake", server.observe(Planner.accountsToInspect(many, fresh.read())), Instant.now());
             assertThrows(IllegalStateException.class, () -> apply.apply(first, server, 2, 2, PolicyApply.Progress.NONE));
             assertEquals(10, fresh.read().credentials().size(), "certificates are stored before any SQL");
-            assertTrue(fresh.read().managedUsers().isEmpty());
+            assertEquals(10, fresh.read().managedUsers().size(), "the accounts to create are recorded as the policy's before any SQL");
+            assertTrue(fresh.read().managedUsers().values().stream().allMatch(m -> m.ownedBy("test")));
             server.failAfterCommands = Integer.MAX_VALUE;
             Plan second = planner.plan(many, fresh.read(), "fake", server.observe(Planner.accountsToInspect(many, fresh.read())), Instant.now());
             assertTrue(second.certificates().isEmpty());
-            UserChange forCreated = exposes ? UserChange.RECORD : UserChange.ALTER;
-            assertEquals(4, second.users().stream().filter(u -> u.change() == forCreated).count(), second.users().toString());
+            assertTrue(second.untouched().isEmpty(), "the accounts created before the kill are still the policy's: " + second.untouched());
             assertEquals(6, second.users().stream().filter(u -> u.change() == UserChange.CREATE).count(), second.users().toString());
+            assertEquals(6, second.users().size(), second.users().toString());
             apply.apply(second, server, 2, 2, PolicyApply.Progress.NONE);
             assertTrue(planner.plan(many, fresh.read(), "fake", server.observe(Planner.accountsToInspect(many, fresh.read())), Instant.now()).isEmpty());
             assertEquals(10, fresh.read().managedUsers().size());
@@ -167,5 +182,133 @@ class PlannerTest {
         assertThrows(RuntimeException.class, () -> policy(two.users().get(0), two.users().get(0)));
         assertThrows(RuntimeException.class, () -> user("x", PolicyUser.Requirement.SUBJECT, "/CN=a\\\\b"));
         assertThrows(RuntimeException.class, () -> new PolicyDefaults(KeySpec.EC_P256, 30, "%", Duration.ofDays(30), "/CN={name}"));
+        for (String bad : new String[] {"", " lead", "trail ", "tab\there", "line\nbreak", "x".repeat(65), "zero\u200Bwidth", "nbsp\u00A0", "\u3000ideographic"}) {
+            assertThrows(io.s2mtls.core.error.S2mtlsException.class, () -> named(bad), bad);
+        }
+        assertEquals("payments prod-1 (eu)", named("payments prod-1 (eu)").name());
+        assertEquals("x".repeat(64), named("x".repeat(64)).name());
+    }
+
+    @Test
+    void anAccountMadeByHandIsLeftAloneUntilAdoptedThenManaged() {
+        FakeDirectory server = new FakeDirectory(true);
+        UserAccount reader = UserAccount.anyHost("reader");
+        server.accounts.put(reader, new FakeDirectory.Account(TlsRequirement.ssl(), new java.util.LinkedHashSet<>(List.of("DELETE ON `appdb`.*"))));
+        Plan plan = plan(two, server, Instant.now());
+        assertEquals(List.of(UserChange.CREATE), changes(plan), "only batch, which does not exist, is created");
+        assertEquals(1, plan.certificates().size(), "no certificate for an account left alone");
+        assertEquals(1, plan.untouched().size());
+        Plan.Untouched untouched = plan.untouched().get(0);
+        assertEquals(reader, untouched.account());
+        assertEquals(Plan.UntouchedReason.EXISTS_NOT_MANAGED, untouched.kind());
+        assertTrue(untouched.reason().startsWith("exists, not managed: not created by s2mtls"), untouched.reason());
+        assertTrue(untouched.fix().contains("adopt: true"), untouched.fix());
+        applyPlan(plan, server, 100);
+        assertEquals(new FakeDirectory.Account(TlsRequirement.ssl(), java.util.Set.of("DELETE ON `appdb`.*")), server.accounts.get(reader),
+                "neither altered nor revoked");
+        assertTrue(plan(two, server, Instant.now()).isEmpty(), "nothing else to do: the hand-made account stays as it is");
+        assertFalse(store.read().managedUsers().containsKey("reader@%"));
+
+        Policy adopt = policy(adopting(two.users().get(0)), two.users().get(1));
+        Plan adopted = plan(adopt, server, Instant.now());
+        assertEquals(List.of(UserChange.ADOPT, UserChange.ALTER, UserChange.GRANT, UserChange.REVOKE), changes(adopted));
+        assertTrue(adopted.untouched().isEmpty());
+        applyPlan(adopted, server, 100);
+        assertTrue(store.read().managedUsers().get("reader@%").ownedBy("test"));
+        assertEquals(TlsRequirement.subject("/O=Org/CN=reader"), server.accounts.get(reader).requirement());
+        assertTrue(plan(adopt, server, Instant.now()).isEmpty());
+        assertTrue(plan(two, server, Instant.now()).isEmpty(), "once adopted it is the policy's, with or without 'adopt'");
+        assertEquals(1, store.read().audit().stream().filter(e -> e.action().equals("user.adopt")).count());
+
+        Plan removed = plan(policy(two.users().get(1)), server, Instant.now());
+        assertEquals(List.of(UserChange.DROP), changes(removed), "an adopted account is the policy's to drop");
+    }
+
+    @Test
+    void twoPoliciesNeverDropOrAlterEachOthersAccounts() {
+        FakeDirectory server = new FakeDirectory(true);
+        PolicyUser reader = two.users().get(0);
+        PolicyUser batch = two.users().get(1);
+        applyPlan(plan(named("alpha", reader), server, Instant.now()), server, 100);
+        applyPlan(plan(named("beta", batch), server, Instant.now()), server, 100);
+        assertTrue(store.read().managedUsers().get("reader@%").ownedBy("alpha"));
+        assertTrue(store.read().managedUsers().get("batch@%").ownedBy("beta"));
+
+        // beta without its users drops its own, never alpha's; beta naming alpha's account leaves it alone
+        PolicyUser readerChanged = user("reader", PolicyUser.Requirement.X509, "/CN=other", "INSERT ON other.*");
+        Plan beta = plan(named("beta", readerChanged), server, Instant.now());
+        assertEquals(List.of(UserChange.DROP), changes(beta));
+        assertEquals(UserAccount.anyHost("batch"), beta.users().get(0).account());
+        assertEquals(List.of(UserAccount.anyHost("reader")), beta.untouched().stream().map(Plan.Untouched::account).toList());
+        assertTrue(beta.untouched().get(0).reason().contains("created by policy 'alpha'"), beta.untouched().get(0).reason());
+        assertEquals(1, beta.destructive().size());
+        applyPlan(beta, server, 100);
+        assertEquals(TlsRequirement.subject("/O=Org/CN=reader"), server.accounts.get(UserAccount.anyHost("reader")).requirement());
+        assertEquals(java.util.Set.of("SELECT ON `appdb`.*"), server.accounts.get(UserAccount.anyHost("reader")).grants());
+        assertTrue(store.read().managedUsers().get("reader@%").ownedBy("alpha"), "beta did not take the record over");
+        assertTrue(plan(named("alpha", reader), server, Instant.now()).isEmpty());
+        assertTrue(plan(named("gamma"), server, Instant.now()).isEmpty(), "an empty policy of another name drops nothing");
+    }
+
+    @Test
+    void accountsOfUserCreateAndOfOldRecordsAreOwnedByNoPolicy() {
+        FakeDirectory server = new FakeDirectory(false);
+        UserAccount made = UserAccount.anyHost("made");
+        UserAccount old = UserAccount.anyHost("old");
+        server.accounts.put(made, new FakeDirectory.Account(TlsRequirement.x509(), new java.util.LinkedHashSet<>()));
+        server.accounts.put(old, new FakeDirectory.Account(TlsRequirement.x509(), new java.util.LinkedHashSet<>()));
+        s2mtls.lifecycle().recordUserChange(io.s2mtls.core.usecase.LifecycleUseCase.UserEvent.CREATE, made, Optional.of(TlsRequirement.x509()),
+                List.of(), Optional.empty(), "CREATE USER 'made'@'%' REQUIRE X509");
+        // a record written before policies had names: no "policy" field
+        io.s2mtls.core.pki.ManagedUser oldRecord = io.s2mtls.core.pki.ManagedUser.fromJsonLine(
+                "{\"name\":\"old\",\"host\":\"%\",\"requirement\":\"X509\",\"grants\":[],\"credential\":\"old\",\"recordedAt\":\"2026-01-01T00:00:00Z\"}");
+        store.update(current -> current.withManagedUser("old@%", Optional.of(oldRecord)));
+        assertEquals(Optional.empty(), store.read().managedUsers().get("made@%").policy());
+
+        Plan empty = plan(policy(), server, Instant.now());
+        assertTrue(empty.isEmpty(), "no apply drops them: " + empty);
+        Plan naming = plan(policy(user("made", PolicyUser.Requirement.SUBJECT, "/CN=made"), user("old", PolicyUser.Requirement.SUBJECT, "/CN=old")),
+                server, Instant.now());
+        assertTrue(naming.isEmpty(), naming.toString());
+        assertEquals(2, naming.untouched().size());
+        assertTrue(naming.untouched().stream().allMatch(u -> u.reason().contains("made with 'user create'")), naming.untouched().toString());
+        applyPlan(empty, server, 100);
+        assertTrue(server.accounts.containsKey(made) && server.accounts.containsKey(old));
+    }
+
+    @Test
+    void theAdminAccountIsNeverAlteredOrDropped() {
+        FakeDirectory server = new FakeDirectory(true);
+        UserAccount admin = new UserAccount("root", "localhost");
+        server.admin = Optional.of(admin);
+        server.accounts.put(admin, new FakeDirectory.Account(TlsRequirement.none(), new java.util.LinkedHashSet<>(List.of("ALL PRIVILEGES ON *.*"))));
+        PolicyUser root = new PolicyUser(admin, PolicyUser.Requirement.X509, DistinguishedName.parse("/CN=root"),
+                List.of(PrivilegeGrant.parse("SELECT ON appdb.*")), "root", true);
+        Plan plan = plan(policy(root), server, Instant.now());
+        assertTrue(plan.isEmpty(), plan.toString());
+        assertEquals(List.of(Plan.UntouchedReason.ADMIN), plan.untouched().stream().map(Plan.Untouched::kind).toList());
+        // even a record that says this policy created it does not make it droppable
+        store.update(current -> current.withManagedUser("root@localhost", Optional.of(Planner.record(root, Instant.now(), "test"))));
+        Plan removed = plan(policy(), server, Instant.now());
+        assertTrue(removed.isEmpty(), removed.toString());
+        assertEquals(List.of(Plan.UntouchedReason.ADMIN), removed.untouched().stream().map(Plan.Untouched::kind).toList());
+        // the admin's user name given on the command line counts too, whatever the host
+        Plan byName = new Planner(server::plannedSql, Planner.admin(Optional.empty(), Optional.of("root")))
+                .plan(policy(), store.read(), "fake", server.observe(Planner.accountsToInspect(policy(), store.read())), Instant.now());
+        assertTrue(byName.isEmpty(), byName.toString());
+        assertEquals(TlsRequirement.none(), server.accounts.get(admin).requirement());
+    }
+
+    @Test
+    void anAbsurdParallelismIsRefusedBeforeAnythingIsDone() {
+        FakeDirectory server = new FakeDirectory(true);
+        Plan first = plan(two, server, Instant.now());
+        for (int threads : new int[] {0, -1, 65, 100_000}) {
+            io.s2mtls.core.error.S2mtlsException e = assertThrows(io.s2mtls.core.error.S2mtlsException.class, () ->
+                    new PolicyApply(s2mtls.issuance(), store, Clock.systemUTC(), "test").apply(first, server, threads, 100, PolicyApply.Progress.NONE));
+            assertTrue(e.getMessage().contains("use 1 to 64"), e.getMessage());
+        }
+        assertTrue(store.read().credentials().isEmpty());
+        assertTrue(server.accounts.isEmpty());
     }
 }

@@ -136,7 +136,7 @@ public abstract class CredentialStoreContract {
                 Optional.of("line\nbreak"));
         io.s2mtls.core.pki.ManagedUser user = new io.s2mtls.core.pki.ManagedUser("app_reader", "%", "SUBJECT",
                 Optional.of("/O=ExampleOrg/CN=app_reader"), List.of("SELECT ON appdb.*"), Optional.of("app_reader"),
-                Instant.parse("2026-11-27T01:02:03Z"));
+                Instant.parse("2026-11-27T01:02:03Z"), Optional.of("payments \"eu\""));
         try (CredentialStore store = openStore()) {
             store.update(current -> current.withAudit(List.of(event)).withManagedUser(user.key(), Optional.of(user)));
             store.update(current -> current.withAudit(List.of(event)));

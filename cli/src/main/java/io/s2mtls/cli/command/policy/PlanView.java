@@ -15,11 +15,21 @@ final class PlanView {
                            String key, int days) {
     }
 
-    record UserView(String user, String change, String reason, String source, List<String> sql) {
+    record UserView(String user, String change, boolean destructive, String reason, String source, List<String> sql) {
     }
 
-    record PlanJson(String policy, String server, boolean changes, List<CertificateView> certificates, List<UserView> users,
-                    List<String> warnings) {
+    /** An account left alone: {@code kind} is {@code exists-not-managed} or {@code admin}. */
+    record UntouchedView(String user, String kind, String reason, String fix) {
+    }
+
+    /**
+     * @param policy             the policy file
+     * @param name               the policy's {@code name:}
+     * @param destructiveChanges how many of {@code users} drop an account or revoke privileges
+     * @param notManaged         accounts apply leaves alone
+     */
+    record PlanJson(String policy, String name, String server, boolean changes, List<CertificateView> certificates, List<UserView> users,
+                    int destructiveChanges, List<UntouchedView> notManaged, List<String> warnings) {
     }
 
     record Applied(int certificatesIssued, int statementsExecuted, int usersRecorded, long millis) {
@@ -36,19 +46,24 @@ final class PlanView {
     static PlanJson json(Plan plan, String file) {
         String key = plan.policy().defaults().key().label();
         int days = plan.policy().defaults().days();
-        return new PlanJson(file, plan.server(), !plan.isEmpty(),
+        return new PlanJson(file, plan.policy().name(), plan.server(), !plan.isEmpty(),
                 plan.certificates().stream().map(c -> new CertificateView(c.credential(), c.account().toString(), c.subject().oneline(),
                         lower(c.reason()), c.detail(), c.replacesSerial().orElse(null), key, days)).toList(),
-                plan.users().stream().map(u -> new UserView(u.account().toString(), lower(u.change()), u.reason(), u.source().orElse(null),
-                        u.sql())).toList(),
+                plan.users().stream().map(u -> new UserView(u.account().toString(), lower(u.change()), u.change().destructive(), u.reason(),
+                        u.source().orElse(null), u.sql())).toList(),
+                plan.destructive().size(),
+                plan.untouched().stream().map(u -> new UntouchedView(u.account().toString(), lower(u.kind()), u.reason(), u.fix())).toList(),
                 plan.warnings());
     }
 
     static void print(Printer printer, Plan plan, String file) {
         printer.data(json(plan, file), () -> {
-            printer.line("Policy " + file + " (" + plan.policy().users().size() + " users) against " + plan.server() + ":");
+            printer.line("Policy '" + plan.policy().name() + "' in " + file + " (" + plan.policy().users().size() + " users) against "
+                    + plan.server() + ":");
             if (plan.isEmpty()) {
-                printer.line("No changes: the store and the server match the policy.");
+                printer.line(plan.untouched().isEmpty() ? "No changes: the store and the server match the policy."
+                        : "No changes to make; " + plan.untouched().size() + " account(s) of the policy are left alone (below).");
+                untouched(printer, plan);
                 plan.warnings().forEach(w -> printer.line("warning: " + w));
                 return;
             }
@@ -62,25 +77,48 @@ final class PlanView {
                             + lower(c.reason()) + ": " + c.detail() + ")");
                 }
             }
-            if (!plan.users().isEmpty()) {
+            List<Plan.UserAction> destructive = plan.destructive();
+            List<Plan.UserAction> other = plan.users().stream().filter(u -> !u.change().destructive()).toList();
+            if (!destructive.isEmpty()) {
                 printer.line("");
-                printer.line("Account changes (" + plan.users().size() + "):");
-                for (Plan.UserAction u : plan.users()) {
-                    printer.line("  " + symbol(u.change()) + " " + lower(u.change()) + " " + u.account()
-                            + u.source().map(s -> " [source: " + s + "]").orElse("") + ": " + u.reason());
-                    u.sql().forEach(sql -> printer.line("      " + sql + ";"));
-                }
+                printer.line("Destructive changes (" + destructive.size() + "): accounts dropped or privileges revoked");
+                destructive.forEach(u -> userAction(printer, u));
             }
+            if (!other.isEmpty()) {
+                printer.line("");
+                printer.line("Account changes (" + other.size() + "):");
+                other.forEach(u -> userAction(printer, u));
+            }
+            untouched(printer, plan);
             plan.warnings().forEach(w -> printer.line("warning: " + w));
             printer.line("");
             printer.line("Plan: " + plan.certificates().size() + " certificate(s) to issue, " + plan.users().size()
-                    + " account change(s), " + plan.sql().size() + " SQL statement(s).");
+                    + " account change(s) (" + destructive.size() + " destructive), " + plan.sql().size() + " SQL statement(s)"
+                    + (plan.untouched().isEmpty() ? "" : ", " + plan.untouched().size() + " account(s) left alone") + ".");
         });
+    }
+
+    private static void userAction(Printer printer, Plan.UserAction u) {
+        printer.line("  " + symbol(u.change()) + " " + lower(u.change()) + " " + u.account()
+                + u.source().map(s -> " [source: " + s + "]").orElse("") + ": " + u.reason());
+        u.sql().forEach(sql -> printer.line("      " + sql + ";"));
+    }
+
+    private static void untouched(Printer printer, Plan plan) {
+        if (plan.untouched().isEmpty()) {
+            return;
+        }
+        printer.line("");
+        printer.line("Not managed (" + plan.untouched().size() + "): left alone by apply");
+        for (Plan.Untouched u : plan.untouched()) {
+            printer.line("  ! " + u.account() + ": " + u.reason());
+            printer.line("      fix: " + u.fix());
+        }
     }
 
     private static String symbol(Plan.UserChange change) {
         return switch (change) {
-            case CREATE, GRANT -> "+";
+            case CREATE, GRANT, ADOPT -> "+";
             case DROP, REVOKE, FORGET -> "-";
             default -> "~";
         };

@@ -21,7 +21,9 @@ import io.s2mtls.core.user.UserAccount;
 import io.s2mtls.core.user.UserDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -50,6 +52,8 @@ public final class PolicyCommands {
         ConnectionOptions connection;
         @Mixin
         AdminOptions admin;
+        @Spec
+        CommandSpec spec;
 
         protected final Printer printer;
         protected final Console console;
@@ -74,7 +78,14 @@ public final class PolicyCommands {
             store.requireAuthority();
             Map<UserAccount, Optional<DatabaseUser>> observed = observe(directory, Planner.accountsToInspect(policy, store));
             ServerDescription server = directory.server();
-            return new Planner(directory::plannedSql).plan(policy, store, server.dialect() + " " + server.version(), observed, Instant.now());
+            return new Planner(directory::plannedSql, Planner.admin(directory.adminAccount(), adminUserName()))
+                    .plan(policy, store, server.dialect() + " " + server.version(), observed, Instant.now());
+        }
+
+        /** The admin user name the connection logs in with (as the database options choose it). */
+        Optional<String> adminUserName() {
+            picocli.CommandLine.Model.OptionSpec option = spec.findOption("--admin-user");
+            return Optional.ofNullable(option == null ? null : (String) option.getValue()).or(() -> console.env(Databases.ADMIN_USER_ENV)).or(() -> Optional.of("root"));
         }
 
         @Override
@@ -112,7 +123,11 @@ public final class PolicyCommands {
     @Command(name = "plan", header = "Compare a policy file with the store and the server; print every change and its SQL.", sortOptions = false, description = {
             "Compare a policy file with the store and the server and print every difference: certificates to issue "
                     + "(missing, expiring within renew-within, revoked, or with another subject) and account changes "
-                    + "(missing, managed but no longer in the policy, wrong requirement, wrong grants) with the exact SQL. "
+                    + "(missing, created by this policy but no longer in it, wrong requirement, wrong grants) with the exact SQL. "
+                    + "A policy changes only the accounts it created (recorded with its 'name:') or adopts ('adopt: true' on "
+                    + "the user); another account it names that exists is shown as 'exists, not managed' and left alone, and "
+                    + "the account s2mtls logs in with is never altered or dropped. Drops and revokes are listed apart, under "
+                    + "'Destructive changes'. "
                     + "Where the server exposes a user's requirement (MariaDB, MySQL) it is compared with the certificate's "
                     + "subject byte for byte (source: server); where it does not (SingleStore), with what s2mtls recorded "
                     + "(source: recorded). Changes nothing."},
@@ -154,7 +169,8 @@ public final class PolicyCommands {
         @Option(names = "--batch-size", paramLabel = "N", defaultValue = "500", order = 2,
                 description = "Account commands per batch (default: ${DEFAULT-VALUE}).")
         int batchSize;
-        @Option(names = "--threads", paramLabel = "N", order = 3, description = "Issuance threads (default: all cores).")
+        @Option(names = {"--threads", "--parallelism"}, paramLabel = "N", order = 3,
+                description = "Issuance threads, 1 to " + PolicyApply.MAX_PARALLELISM + " (default: all cores, at most " + PolicyApply.MAX_PARALLELISM + ").")
         Integer threads;
 
         private final Provider<PolicyApply> apply;
@@ -170,6 +186,8 @@ public final class PolicyCommands {
             if (batchSize < 1) {
                 throw S2mtlsException.badInput("--batch-size: must be at least 1");
             }
+            int parallelism = threads != null ? PolicyApply.checkParallelism(threads, "--threads/--parallelism")
+                    : Math.min(PolicyApply.MAX_PARALLELISM, Runtime.getRuntime().availableProcessors());
             Policy policy = policy();
             try (UserDirectory directory = databases.openDirectory(connection, admin)) {
                 Plan plan = plan(policy, directory);
@@ -190,7 +208,6 @@ public final class PolicyCommands {
                     }
                 }
                 ProgressBar bar = new ProgressBar(console);
-                int parallelism = threads != null ? Math.max(1, threads) : Runtime.getRuntime().availableProcessors();
                 long start = System.nanoTime();
                 PolicyApply.Result result = apply.get().apply(plan, directory, parallelism, batchSize, bar::update);
                 bar.finish();

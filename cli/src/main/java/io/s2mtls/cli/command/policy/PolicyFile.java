@@ -14,8 +14,15 @@ import io.s2mtls.core.policy.PolicyDefaults;
 import io.s2mtls.core.policy.PolicyUser;
 import io.s2mtls.core.user.PrivilegeGrant;
 import io.s2mtls.core.user.UserAccount;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.events.AliasEvent;
+import org.yaml.snakeyaml.events.Event;
+import org.yaml.snakeyaml.events.NodeEvent;
 
 import java.io.IOException;
+import java.io.StringReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,9 +39,9 @@ import java.util.function.Function;
  */
 public final class PolicyFile {
     private static final YAMLFactory YAML = new YAMLFactory();
-    private static final Set<String> ROOT_KEYS = Set.of("defaults", "users");
+    private static final Set<String> ROOT_KEYS = Set.of("name", "defaults", "users");
     private static final Set<String> DEFAULT_KEYS = Set.of("key", "days", "host", "renew-within", "subject");
-    private static final Set<String> USER_KEYS = Set.of("name", "host", "require", "subject", "grants", "credential");
+    private static final Set<String> USER_KEYS = Set.of("name", "host", "require", "subject", "grants", "credential", "adopt");
 
     private final String file;
 
@@ -65,11 +72,12 @@ public final class PolicyFile {
     }
 
     private Policy read(String text) {
+        refuseAnchorsAndAliases(text);
         Node root;
         try (JsonParser parser = YAML.createParser(text)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
-                throw S2mtlsException.badInput(file + ": the policy file is empty; it needs 'users:'");
+                throw S2mtlsException.badInput(file + ": the policy file is empty; it needs 'name:' and 'users:'");
             }
             root = node(parser);
         } catch (JsonProcessingException e) {
@@ -79,6 +87,11 @@ public final class PolicyFile {
         }
         Mapping top = mapping(root, "the policy");
         known(top, ROOT_KEYS, "");
+        if (!top.entries().containsKey("name")) {
+            throw error(top.location(), "the policy has no 'name:'; add one at the top, e.g. 'name: payments-prod' (it is recorded with"
+                    + " every account the policy creates, and a policy changes or drops only its own accounts)");
+        }
+        String name = value(top, "name", "", Policy::checkName).orElseThrow();
         PolicyDefaults defaults = PolicyDefaults.standard();
         if (top.entries().containsKey("defaults")) {
             defaults = defaults(mapping(top.entries().get("defaults").value(), "defaults"));
@@ -98,7 +111,7 @@ public final class PolicyFile {
             }
         }
         try {
-            return new Policy(defaults, users);
+            return new Policy(name, defaults, users);
         } catch (S2mtlsException e) {
             throw error(usersNode.location(), "users: " + e.getMessage());
         }
@@ -154,8 +167,13 @@ public final class PolicyFile {
             }
         }
         String credential = value(map, "credential", where, text -> text).orElse(name);
+        boolean adopt = value(map, "adopt", where, text -> switch (text.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw S2mtlsException.badInput("'" + text + "' is not true or false");
+        }).orElse(false);
         try {
-            return new PolicyUser(new UserAccount(name, host), require, subject, grants, credential);
+            return new PolicyUser(new UserAccount(name, host), require, subject, grants, credential, adopt);
         } catch (S2mtlsException e) {
             throw error(map.location(), where.substring(0, where.length() - 1) + ": " + clean(e.getMessage()));
         }
@@ -237,6 +255,9 @@ public final class PolicyFile {
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String key = parser.currentName();
                 JsonLocation keyLocation = parser.currentTokenLocation();
+                if (key.equals("<<")) {
+                    throw error(keyLocation, "YAML merge keys ('<<:') are not allowed in a policy file; write each key out");
+                }
                 parser.nextToken();
                 Node value = node(parser);
                 if (entries.put(key, new Entry(keyLocation, value)) != null) {
@@ -253,6 +274,33 @@ public final class PolicyFile {
             return new Sequence(items, location);
         }
         return new Scalar(token == JsonToken.VALUE_NULL ? null : parser.getText(), token, location);
+    }
+
+    /**
+     * Anchors ({@code &a}) and aliases ({@code *a}), and so merge keys that reuse a mapping, are refused: a
+     * policy says each thing where it is read (Jackson would read an alias as the plain text {@code a}, and
+     * loses the anchors of scalars). SnakeYAML's event stream sees every one; a syntax error is left to the
+     * parse that follows, which reports it with its location.
+     */
+    private void refuseAnchorsAndAliases(String text) {
+        try {
+            for (Event event : new Yaml().parse(new StringReader(text))) {
+                if (event instanceof AliasEvent alias) {
+                    throw error(alias.getStartMark(), "YAML aliases ('*" + alias.getAnchor() + "') are not allowed in a policy file;"
+                            + " write the value out");
+                }
+                if (event instanceof NodeEvent node && node.getAnchor() != null) {
+                    throw error(node.getStartMark(), "YAML anchors ('&" + node.getAnchor() + "') are not allowed in a policy file;"
+                            + " write each value out");
+                }
+            }
+        } catch (YAMLException e) {
+            // not valid YAML: said with its location below
+        }
+    }
+
+    private S2mtlsException error(Mark mark, String message) {
+        return S2mtlsException.badInput(file + ":" + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1) + ": " + message);
     }
 
     private S2mtlsException error(JsonLocation location, String message) {
