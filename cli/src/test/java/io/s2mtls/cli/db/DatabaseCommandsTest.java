@@ -305,7 +305,8 @@ class DatabaseCommandsTest {
     void theAdminCanLogInWithAClientCertificate() throws IOException {
         ok(run("cert", "issue", "--subject", "/O=s2mtls cli tests/CN=cert admin", "--name", "certadmin", "--key", "ec:p256",
                 "--out-dir", "admin"));
-        ok(run("user", "create", "certadmin", "--from-cert", "admin/certadmin-cert.pem", "--grant", "ALL PRIVILEGES ON *.*"));
+        ok(run("user", "create", "certadmin", "--from-cert", "admin/certadmin-cert.pem", "--grant", "ALL PRIVILEGES ON *.*",
+                "--allow-admin-privileges"));
         CliRunner noPassword = new CliRunner(dir).env("S2MTLS_STORE_PASSWORD", STORE_PASSWORD).env("S2MTLS_JDBC_URL", db.jdbcUrl());
         Run listed = ok(noPassword.run("user", "list", "--admin-user", "certadmin", "--admin-cert", "admin/certadmin-cert.pem",
                 "--admin-key", "admin/certadmin-key.pem", "--ca", db.caFile().toString()));
