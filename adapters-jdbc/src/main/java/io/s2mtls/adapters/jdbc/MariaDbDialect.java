@@ -1,6 +1,7 @@
 package io.s2mtls.adapters.jdbc;
 
 import io.s2mtls.core.error.S2mtlsException;
+import io.s2mtls.core.user.PrivilegeGrant;
 import io.s2mtls.core.user.TlsRequirement;
 import io.s2mtls.core.user.UserAccount;
 
@@ -32,6 +33,17 @@ final class MariaDbDialect extends SqlDialect {
     UserAccount canonical(UserAccount account) {
         String host = account.host().toLowerCase(java.util.Locale.ROOT);
         return host.equals(account.host()) ? account : new UserAccount(account.name(), host);
+    }
+
+    /**
+     * MySQL and MariaDB read {@code _} and {@code %} in a {@code db.*} grant as wildcards, and {@code \} as
+     * their escape, whatever the sql_mode (NO_BACKSLASH_ESCAPES changes string literals, not identifiers:
+     * measured on MariaDB 10.11). A literal name is escaped so that {@code app_db} never reaches {@code appXdb};
+     * SHOW GRANTS then prints {@code `app\_db`}.
+     */
+    @Override
+    String databasePattern(PrivilegeGrant grant) {
+        return grant.databaseAsPattern();
     }
 
     boolean isMariaDb() {

@@ -1,6 +1,7 @@
 package io.s2mtls.adapters.jdbc;
 
 import io.s2mtls.core.error.S2mtlsException;
+import io.s2mtls.core.user.PrivilegeGrant;
 import io.s2mtls.core.user.TlsRequirement;
 
 /**
@@ -31,6 +32,22 @@ final class SingleStoreDialect extends SqlDialect {
             throw S2mtlsException.badInput("REQUIRE ISSUER: SingleStore has no"
                     + " ISSUER requirement; use REQUIRE SUBJECT, and let the server's ssl_ca_for_client_cert decide the issuer");
         }
+    }
+
+    /**
+     * SingleStore documents that wildcards in a {@code db.*} grant apply only when the name starts with
+     * {@code #} ({@code GRANT ... ON `#app_%`.*}); a name without it is compared exactly. So a literal name is
+     * sent as it is, and refused when it starts with {@code #} (SingleStore would read it as a pattern); a
+     * pattern is sent as written (write the {@code #} yourself).
+     */
+    @Override
+    String databasePattern(PrivilegeGrant grant) {
+        String name = grant.database().orElseThrow();
+        if (!grant.databasePattern() && name.startsWith("#")) {
+            throw S2mtlsException.badInput("--grant: '" + grant + "': SingleStore reads a database name starting with '#' as a"
+                    + " pattern, so this grant could reach other databases; rename the database or allow patterns (--grant-patterns)");
+        }
+        return name;
     }
 
     private void gate(Version minimum, String what) {

@@ -104,9 +104,22 @@ abstract sealed class SqlDialect permits SingleStoreDialect, MariaDbDialect {
         return "GRANT " + String.join(", ", grant.privileges()) + " ON " + level(grant) + " TO " + sqlAccount(account);
     }
 
-    private static String level(PrivilegeGrant grant) {
-        return grant.database().map(SqlDialect::identifier).orElse("*") + "." + grant.table().map(SqlDialect::identifier).orElse("*");
+    private String level(PrivilegeGrant grant) {
+        if (grant.database().isEmpty()) {
+            return "*.*";
+        }
+        if (grant.table().isPresent()) {
+            // a table grant's database is compared exactly by the server: never escaped
+            return identifier(grant.database().get()) + "." + identifier(grant.table().get());
+        }
+        return identifier(databasePattern(grant)) + ".*";
     }
+
+    /**
+     * The database name of a {@code db.*} grant as this server's GRANT reads it: a literal name must reach
+     * that database only; a {@link PrivilegeGrant#databasePattern() pattern} is passed as written.
+     */
+    abstract String databasePattern(PrivilegeGrant grant);
 
     static String identifier(String name) {
         return "`" + name.replace("`", "``") + "`";

@@ -158,7 +158,7 @@ class InjectionAndReadBackTest {
                 "CREATE USER 'dry_a'@'%' REQUIRE SUBJECT '/O=example/CN=Js3g\\\\+AF\\\\+/C=US'",
                 "CREATE USER 'dry_b\\''@'10.%' REQUIRE X509",
                 "ALTER USER 'dry_b\\''@'10.%' REQUIRE SSL",
-                "GRANT SELECT, INSERT ON `s2mtls_test`.* TO 'dry_a'@'%'",
+                "GRANT SELECT, INSERT ON `s2mtls\\_test`.* TO 'dry_a'@'%'",
                 "GRANT SELECT ON `s2mtls_test`.`canary` TO 'dry_b\\''@'10.%'"), planned);
 
         List<String> executed;

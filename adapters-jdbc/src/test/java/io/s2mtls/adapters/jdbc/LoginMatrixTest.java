@@ -121,7 +121,8 @@ class LoginMatrixTest {
         directory.execute(List.of(new io.s2mtls.core.user.UserCommand.DropUser(admin, true),
                 new io.s2mtls.core.user.UserCommand.CreateUser(new UserPolicy(admin,
                         TlsRequirement.subject(Subjects.opensslOneline(adminCert.certificate())),
-                        List.of(io.s2mtls.core.user.PrivilegeGrant.parse("ALL PRIVILEGES ON *.*"))), false)));
+                        List.of(io.s2mtls.core.user.PrivilegeGrant.parse("ALL PRIVILEGES ON *.*",
+                                new io.s2mtls.core.user.GrantRules(false, true)))), false)));
         db.sql("GRANT ALL PRIVILEGES ON *.* TO 'mx_cert_admin'@'%' WITH GRANT OPTION");
         try (UserDirectory asCertAdmin = new SingleStoreDirectoryProvider().open(db.userTarget("mx_cert_admin", adminCert), Contexts.empty())) {
             UserAccount made = UserAccount.anyHost("mx_made_by_cert_admin");

@@ -76,6 +76,40 @@ class SqlDialectTest {
     }
 
     @Test
+    void literalDatabaseNamesAreEscapedAndPatternsPassThrough() {
+        UserAccount a = UserAccount.anyHost("a");
+        io.s2mtls.core.user.GrantRules patterns = new io.s2mtls.core.user.GrantRules(true, false);
+        io.s2mtls.core.user.GrantRules admin = new io.s2mtls.core.user.GrantRules(false, true);
+        for (SqlLiterals literals : List.of(DEFAULT, NBE)) {
+            MariaDbDialect mariaDb = new MariaDbDialect(literals, true);
+            assertEquals(List.of("GRANT SELECT ON `app\\_db`.* TO 'a'@'%'",
+                            "GRANT SELECT ON `a\\\\b\\%c`.* TO 'a'@'%'",
+                            "GRANT SELECT ON `app_%`.* TO 'a'@'%'",
+                            "GRANT SELECT ON `app_db`.`t_1` TO 'a'@'%'",
+                            "GRANT SELECT, GRANT OPTION ON `app\\_db`.* TO 'a'@'%'",
+                            "REVOKE SELECT ON `app\\_db`.* FROM 'a'@'%'",
+                            "REVOKE SELECT ON `app_db`.* FROM 'a'@'%'",
+                            "GRANT ALL PRIVILEGES ON *.* TO 'a'@'%'"),
+                    mariaDb.plan(List.of(new UserCommand.Grant(a, PrivilegeGrant.parse("SELECT ON app_db.*")),
+                            new UserCommand.Grant(a, new PrivilegeGrant(List.of("SELECT"), Optional.of("a\\b%c"), Optional.empty())),
+                            new UserCommand.Grant(a, PrivilegeGrant.parse("SELECT ON `app_%`.*", patterns)),
+                            new UserCommand.Grant(a, PrivilegeGrant.parse("SELECT ON app_db.t_1")),
+                            new UserCommand.Grant(a, PrivilegeGrant.parse("SELECT ON app_db.* WITH GRANT OPTION", admin)),
+                            new UserCommand.Revoke(a, PrivilegeGrant.parse("SELECT ON app_db.*")),
+                            new UserCommand.Revoke(a, PrivilegeGrant.parse("SELECT ON app_db.*", patterns)),
+                            new UserCommand.Grant(a, PrivilegeGrant.parse("ALL ON *.*", admin)))).all());
+        }
+        // SingleStore applies wildcards only after '#': literal names are sent as they are
+        SingleStoreDialect singleStore = new SingleStoreDialect(DEFAULT, SingleStoreDialect.Version.parse("9.0.1"));
+        assertEquals(List.of("GRANT SELECT ON `app_db`.* TO 'a'@'%'", "GRANT SELECT ON `#app_%`.* TO 'a'@'%'"),
+                singleStore.plan(List.of(new UserCommand.Grant(a, PrivilegeGrant.parse("SELECT ON app_db.*")),
+                        new UserCommand.Grant(a, PrivilegeGrant.parse("SELECT ON `#app_%`.*", patterns)))).all());
+        S2mtlsException hash = assertThrows(S2mtlsException.class,
+                () -> singleStore.plan(List.of(new UserCommand.Grant(a, PrivilegeGrant.parse("SELECT ON `#app`.*")))));
+        assertEquals(ErrorKind.BAD_INPUT, hash.kind());
+    }
+
+    @Test
     void showCreateUserIsParsedWithItsOwnQuoting() {
         ShowCreateUser.Parsed parsed = ShowCreateUser.parse("CREATE USER `x\\y'z\n`@`%` REQUIRE ISSUER '/CN=i' SUBJECT '/CN=a\\\\b''c\"d'");
         assertEquals(new UserAccount("x\\y'z\n", "%"), parsed.account());

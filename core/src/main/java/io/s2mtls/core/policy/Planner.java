@@ -16,6 +16,7 @@ import io.s2mtls.core.policy.Plan.UntouchedReason;
 import io.s2mtls.core.port.StoreSnapshot;
 import io.s2mtls.core.usecase.IssueCommand;
 import io.s2mtls.core.user.DatabaseUser;
+import io.s2mtls.core.user.GrantRules;
 import io.s2mtls.core.user.PrivilegeGrant;
 import io.s2mtls.core.user.TlsRequirement;
 import io.s2mtls.core.user.UserAccount;
@@ -34,6 +35,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
@@ -237,21 +239,22 @@ public final class Planner {
                         + expected, Optional.of(SOURCE_RECORDED), List.of(new UserCommand.AlterUser(account, wanted, false))));
             }
         }
-        Set<String> have = new LinkedHashSet<>();
+        // compared in the server's form: what SHOW GRANTS prints, and what the SQL of each wanted grant reads as
+        Map<String, PrivilegeGrant> have = new LinkedHashMap<>();
         for (String line : shown.grants()) {
             Optional<PrivilegeGrant> grant = parseGrantLine(line);
             if (grant.isEmpty()) {
                 warnings.add(account + ": grant not understood, left alone: " + line);
                 continue;
             }
-            atoms(grant.get()).stream().filter(a -> !a.privileges().get(0).equals("USAGE")).forEach(a -> have.add(a.toString()));
+            atoms(grant.get()).stream().filter(a -> !a.privileges().get(0).equals("USAGE")).forEach(a -> have.put(a.toString(), a));
         }
         Map<String, PrivilegeGrant> want = new LinkedHashMap<>();
         for (PrivilegeGrant grant : user.grants()) {
-            atoms(grant).forEach(a -> want.put(a.toString(), a));
+            atoms(grant).forEach(a -> want.put(serverForm(account, a), a));
         }
-        List<PrivilegeGrant> missing = want.entrySet().stream().filter(e -> !have.contains(e.getKey())).map(Map.Entry::getValue).toList();
-        List<PrivilegeGrant> extra = have.stream().filter(a -> !want.containsKey(a)).map(PrivilegeGrant::parse).toList();
+        List<PrivilegeGrant> missing = want.entrySet().stream().filter(e -> !have.containsKey(e.getKey())).map(Map.Entry::getValue).toList();
+        List<PrivilegeGrant> extra = have.entrySet().stream().filter(e -> !want.containsKey(e.getKey())).map(Map.Entry::getValue).toList();
         if (!missing.isEmpty()) {
             List<PrivilegeGrant> grouped = group(missing);
             actions.add(action(account, UserChange.GRANT, "missing on the server: " + String.join("; ", grouped.stream().map(PrivilegeGrant::toString).toList()),
@@ -309,7 +312,12 @@ public final class Planner {
         return "";
     }
 
-    /** {@code GRANT privs ON level TO account ...} as the server prints it, or empty when it is not of that form. */
+    /**
+     * {@code GRANT privs ON level TO account ... [WITH GRANT OPTION]} as the server prints it, read as the
+     * server reads it ({@link GrantRules#SERVER}: {@code `app\_db`.*} is the database {@code app_db},
+     * {@code `app_db`.*} a pattern), with {@code WITH GRANT OPTION} as the privilege {@code GRANT OPTION};
+     * empty when it is not of that form.
+     */
     static Optional<PrivilegeGrant> parseGrantLine(String line) {
         String text = line.strip();
         if (!text.regionMatches(true, 0, "GRANT ", 0, 6)) {
@@ -318,31 +326,86 @@ public final class Planner {
         text = text.substring(6);
         int at = text.indexOf(" TO ");
         while (at >= 0) {
+            PrivilegeGrant grant;
             try {
-                return Optional.of(PrivilegeGrant.parse(text.substring(0, at)));
+                grant = PrivilegeGrant.parse(text.substring(0, at), GrantRules.SERVER);
             } catch (S2mtlsException e) {
                 at = text.indexOf(" TO ", at + 1);
+                continue;
             }
+            if (withGrantOption(text.substring(at + 4)) && !grant.privileges().contains(PrivilegeGrant.GRANT_OPTION)) {
+                List<String> privileges = new ArrayList<>(grant.privileges());
+                privileges.add(PrivilegeGrant.GRANT_OPTION);
+                grant = new PrivilegeGrant(privileges, grant.database(), grant.table(), grant.databasePattern());
+            }
+            return Optional.of(grant);
         }
         return Optional.empty();
     }
 
+    private static final Pattern WITH_GRANT_OPTION = Pattern.compile("\\bWITH\\b.*\\bGRANT\\s+OPTION\\b", Pattern.CASE_INSENSITIVE);
+
+    /** Whether the text after {@code TO} (account, REQUIRE, WITH ...) has GRANT OPTION outside quoted names and strings. */
+    static boolean withGrantOption(String tail) {
+        StringBuilder bare = new StringBuilder(tail.length());
+        for (int i = 0; i < tail.length(); i++) {
+            char c = tail.charAt(i);
+            if (c != '`' && c != '\'' && c != '"') {
+                bare.append(c);
+                continue;
+            }
+            int j = i + 1;
+            while (j < tail.length()) {
+                char d = tail.charAt(j);
+                if (d == '\\' && c != '`') {
+                    j += 2;
+                } else if (d == c && j + 1 < tail.length() && tail.charAt(j + 1) == c) {
+                    j += 2;
+                } else if (d == c) {
+                    break;
+                } else {
+                    j++;
+                }
+            }
+            bare.append(' ');
+            i = j;
+        }
+        return WITH_GRANT_OPTION.matcher(bare).find();
+    }
+
+    /**
+     * The key of a wanted single-privilege grant in the server's form: the GRANT this server would run for it,
+     * read back as {@link #parseGrantLine} reads SHOW GRANTS. So an escaped literal ({@code `app\_db`}) and
+     * a server that compares names exactly (SingleStore) both compare equal to what they print.
+     */
+    private String serverForm(UserAccount account, PrivilegeGrant atom) {
+        List<String> statements = sql.apply(List.of(new UserCommand.Grant(account, atom)));
+        if (statements.size() == 1) {
+            Optional<PrivilegeGrant> asServer = parseGrantLine(statements.get(0));
+            if (asServer.isPresent()) {
+                return asServer.get().toString();
+            }
+        }
+        return atom.toString();
+    }
+
     /** One grant per privilege, so that {@code SELECT, INSERT} and {@code INSERT, SELECT} compare equal. */
     static List<PrivilegeGrant> atoms(PrivilegeGrant grant) {
-        return grant.privileges().stream().map(p -> new PrivilegeGrant(List.of(p), grant.database(), grant.table())).toList();
+        return grant.privileges().stream()
+                .map(p -> new PrivilegeGrant(List.of(p), grant.database(), grant.table(), grant.databasePattern())).toList();
     }
 
     /** Single-privilege grants back into one grant per level. */
     static List<PrivilegeGrant> group(List<PrivilegeGrant> atoms) {
         Map<String, List<PrivilegeGrant>> byLevel = new LinkedHashMap<>();
         for (PrivilegeGrant atom : atoms) {
-            String level = atom.database().orElse("*") + "\0" + atom.table().orElse("*");
+            String level = atom.database().orElse("*") + "\0" + atom.table().orElse("*") + "\0" + atom.databasePattern();
             byLevel.computeIfAbsent(level, k -> new ArrayList<>()).add(atom);
         }
         List<PrivilegeGrant> grouped = new ArrayList<>();
         for (List<PrivilegeGrant> same : byLevel.values()) {
             grouped.add(new PrivilegeGrant(same.stream().map(a -> a.privileges().get(0)).distinct().toList(),
-                    same.get(0).database(), same.get(0).table()));
+                    same.get(0).database(), same.get(0).table(), same.get(0).databasePattern()));
         }
         grouped.sort(Comparator.comparing(PrivilegeGrant::toString));
         return grouped;

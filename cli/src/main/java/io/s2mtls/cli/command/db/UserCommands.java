@@ -6,6 +6,7 @@ import io.s2mtls.cli.support.Printer;
 import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.usecase.LifecycleUseCase;
 import io.s2mtls.core.user.DatabaseUser;
+import io.s2mtls.core.user.GrantRules;
 import io.s2mtls.core.user.PrivilegeGrant;
 import io.s2mtls.core.user.ServerDescription;
 import io.s2mtls.core.user.TlsRequirement;
@@ -88,6 +89,16 @@ public final class UserCommands {
                 description = "A grant, repeatable: e.g. \"SELECT, INSERT ON db.*\", \"SELECT ON *.*\".")
         List<String> grantSpecs = new ArrayList<>();
 
+        @Option(names = "--grant-patterns", order = 32,
+                description = "Read the database name of each db.* --grant as a server pattern ('_' any one character, '%%'"
+                        + " any characters, '\\' escapes). Without it a name is literal and reaches that database only.")
+        boolean grantPatterns;
+
+        @Option(names = "--allow-admin-privileges", order = 33,
+                description = "Allow grants that let the account manage other accounts or the grant tables (GRANT OPTION,"
+                        + " CREATE USER, SUPER, PROXY, FILE, ALL ON *.*, writes on the mysql database, ...); refused without it.")
+        boolean allowAdminPrivileges;
+
         @Inject
         Create(Printer printer, Databases databases, Console console) {
             super(printer, databases, console);
@@ -97,7 +108,8 @@ public final class UserCommands {
         protected int run() {
             UserAccount account = account();
             TlsRequirement tls = tls();
-            List<PrivilegeGrant> grants = grantSpecs.stream().map(PrivilegeGrant::parse).toList();
+            GrantRules rules = new GrantRules(grantPatterns, allowAdminPrivileges);
+            List<PrivilegeGrant> grants = grantSpecs.stream().map(spec -> PrivilegeGrant.parse(spec, rules)).toList();
             UserCommand.CreateUser command = new UserCommand.CreateUser(new UserPolicy(account, tls, grants), allowUnsafeSubject);
             return apply(databases, printer, connection, admin, LifecycleUseCase.UserEvent.CREATE, account, Optional.of(tls), grants,
                     List.of(command), dryRun);

@@ -12,6 +12,7 @@ import io.s2mtls.core.pki.KeySpec;
 import io.s2mtls.core.policy.Policy;
 import io.s2mtls.core.policy.PolicyDefaults;
 import io.s2mtls.core.policy.PolicyUser;
+import io.s2mtls.core.user.GrantRules;
 import io.s2mtls.core.user.PrivilegeGrant;
 import io.s2mtls.core.user.UserAccount;
 import org.yaml.snakeyaml.Yaml;
@@ -40,10 +41,14 @@ import java.util.function.Function;
 public final class PolicyFile {
     private static final YAMLFactory YAML = new YAMLFactory();
     private static final Set<String> ROOT_KEYS = Set.of("name", "defaults", "users");
-    private static final Set<String> DEFAULT_KEYS = Set.of("key", "days", "host", "renew-within", "subject");
-    private static final Set<String> USER_KEYS = Set.of("name", "host", "require", "subject", "grants", "credential", "adopt");
+    private static final Set<String> DEFAULT_KEYS = Set.of("key", "days", "host", "renew-within", "subject",
+            "grant-patterns", "allow-admin-privileges");
+    private static final Set<String> USER_KEYS = Set.of("name", "host", "require", "subject", "grants", "credential", "adopt",
+            "grant-patterns", "allow-admin-privileges");
 
     private final String file;
+    /** grant-patterns and allow-admin-privileges of 'defaults:', the base of each user's. */
+    private GrantRules defaultGrantRules = GrantRules.STRICT;
 
     private PolicyFile(String file) {
         this.file = file;
@@ -119,6 +124,7 @@ public final class PolicyFile {
 
     private PolicyDefaults defaults(Mapping map) {
         known(map, DEFAULT_KEYS, "defaults.");
+        defaultGrantRules = grantRules(map, "defaults.", GrantRules.STRICT);
         PolicyDefaults standard = PolicyDefaults.standard();
         KeySpec key = value(map, "key", "defaults.", KeySpec::parse).orElse(standard.key());
         int days = value(map, "days", "defaults.", text -> integer(text)).orElse(standard.days());
@@ -158,12 +164,13 @@ public final class PolicyFile {
                     }
                 });
         List<PrivilegeGrant> grants = new ArrayList<>();
+        GrantRules rules = grantRules(map, where, defaultGrantRules);
         Entry grantsEntry = map.entries().get("grants");
         if (grantsEntry != null && !(grantsEntry.value() instanceof Scalar s && s.token() == JsonToken.VALUE_NULL)) {
             int i = 0;
             for (Node item : sequence(grantsEntry.value(), where + "grants").items()) {
                 String label = where + "grants[" + i++ + "]";
-                grants.add(convert(scalar(item, label), label, PrivilegeGrant::parse));
+                grants.add(convert(scalar(item, label), label, text -> PrivilegeGrant.parse(text, rules)));
             }
         }
         String credential = value(map, "credential", where, text -> text).orElse(name);
@@ -177,6 +184,17 @@ public final class PolicyFile {
         } catch (S2mtlsException e) {
             throw error(map.location(), where.substring(0, where.length() - 1) + ": " + clean(e.getMessage()));
         }
+    }
+
+    /** The grant-patterns and allow-admin-privileges keys of {@code map} (true or false), each defaulting to {@code base}'s. */
+    private GrantRules grantRules(Mapping map, String where, GrantRules base) {
+        Function<String, Boolean> bool = text -> switch (text.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw S2mtlsException.badInput("'" + text + "' is not true or false");
+        };
+        return new GrantRules(value(map, "grant-patterns", where, bool).orElse(base.patterns()),
+                value(map, "allow-admin-privileges", where, bool).orElse(base.adminPrivileges()));
     }
 
     /** SnakeYAML's multi-line message without its own location lines (the location is ours). */
