@@ -101,6 +101,11 @@ public interface UserDirectory extends AutoCloseable {
         return Optional.empty();
     }
 
+    /** The account this directory is logged in as (the admin), when the server says. */
+    default java.util.Optional<UserAccount> adminAccount() {
+        return java.util.Optional.empty();
+    }
+
     /** Closes the administrative connection. */
     @Override
     void close();
