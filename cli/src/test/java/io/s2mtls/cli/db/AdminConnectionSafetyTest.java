@@ -195,7 +195,7 @@ class AdminConnectionSafetyTest {
         for (String[] command : new String[][] {
                 {"user", "drop", "admin2", "--host", "127.0.0.1"},
                 {"user", "drop", "admin2", "--host", "127.0.0.1", "--dry-run"},
-                {"user", "drop", "ADMIN2", "--host", "127.0.0.1", "--if-exists"},
+                {"user", "drop", "admin2", "--host", "127.0.0.1", "--if-exists"},
                 {"user", "alter", "admin2", "--host", "127.0.0.1", "--x509"},
                 {"user", "alter", "admin2", "--host", "127.0.0.1", "--ssl", "--dry-run"},
                 {"user", "create", "admin2", "--host", "127.0.0.1", "--x509"},
@@ -285,7 +285,7 @@ class AdminConnectionSafetyTest {
     void serverConfigQuotesEveryValue() throws IOException {
         ok(run("cert", "issue", "--server", "--subject", "/CN=db9.example.com", "--san", "DNS:db9.example.com",
                 "--name", "db9", "--key", "ec:p256"));
-        String weird = "/srv/my ssl/it's \"q\" #1 \\x $HOME `id`";
+        String weird = "/srv/my ssl/it's \"q\" #1 \\new \\\\ $HOME `id`";
         // mariadb: the option file as the server's own parser reads it
         Run maria = ok(run("server-config", "--credential", "db9", "--flavor", "mariadb", "--dir", weird));
         List<String> lines = maria.out().lines().toList();
