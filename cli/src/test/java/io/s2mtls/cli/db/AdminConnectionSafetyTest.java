@@ -223,6 +223,57 @@ class AdminConnectionSafetyTest {
         }
     }
 
+    /** A password login over verified TLS with the driver alone. */
+    Connection login(String user, String password) throws SQLException {
+        java.util.Properties properties = new java.util.Properties();
+        properties.setProperty("user", user);
+        properties.setProperty("password", password);
+        properties.setProperty("sslMode", "verify-ca");
+        properties.setProperty("serverSslCert", db.authority().certificatePem());
+        return new com.singlestore.jdbc.Driver().connect(db.jdbcUrl(), properties);
+    }
+
+    static boolean alive(Connection connection) {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SELECT 1");
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    static String currentUser(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery("SELECT CURRENT_USER()")) {
+            row.next();
+            return row.getString(1);
+        }
+    }
+
+    @Test
+    void revokeEndsNoSessionOfAnotherAccountWhoseHostAlsoMatches(@TempDir Path elsewhere) throws Exception {
+        CliRunner own = DatabaseFixture.cli(db, elsewhere, STORE_PASSWORD);
+        ok(run(own, "ca", "create", "--subject", "/CN=Revoke Sessions CA", "--key", "ec:p256"));
+        ok(run(own, "cert", "issue", "--subject", "/CN=rv_u", "--name", "rv_u", "--key", "ec:p256"));
+        db.sql("DROP USER IF EXISTS 'rv_u'@'%'", "DROP USER IF EXISTS 'rv_u'@'127.0.0.1'",
+                "CREATE USER 'rv_u'@'%' IDENTIFIED BY 'any host password'");
+        try (Connection ofAny = login("rv_u", "any host password")) {
+            db.sql("CREATE USER 'rv_u'@'127.0.0.1' IDENTIFIED BY 'local password'");
+            try (Connection ofLocal = login("rv_u", "local password")) {
+                assertEquals("rv_u@%", currentUser(ofAny));
+                assertEquals("rv_u@127.0.0.1", currentUser(ofLocal));
+                Run revoked = fails(3, run(own, "cert", "revoke", "rv_u", "--lock-user", "rv_u@127.0.0.1"));
+                assertTrue(revoked.err().contains("locked 'rv_u'@'127.0.0.1'") && revoked.err().contains("left 2 session(s) open")
+                        && revoked.err().contains("'rv_u'@'%'"), revoked.err());
+                assertTrue(alive(ofAny), "the session of 'rv_u'@'%' was not killed");
+                assertTrue(alive(ofLocal), "the server cannot say it is 'rv_u'@'127.0.0.1''s, so it was left and named");
+                assertTrue(showCreateUser("rv_u", "127.0.0.1").contains("ACCOUNT LOCK"), showCreateUser("rv_u", "127.0.0.1"));
+                assertFalse(showCreateUser("rv_u", "%").contains("ACCOUNT LOCK"), "the other account is not locked");
+            }
+        } finally {
+            db.sql("DROP USER IF EXISTS 'rv_u'@'%'", "DROP USER IF EXISTS 'rv_u'@'127.0.0.1'");
+        }
+    }
+
     @Test
     void serverErrorsSayWhatIsWrongWithTheAccount() {
         ok(run("user", "create", "dup_acct", "--x509"));
