@@ -143,6 +143,18 @@ class SessionOwnershipTest {
     }
 
     @Test
+    void urlsInMessagesCarryNoSecret() {
+        assertEquals("jdbc:singlestore://***@db:3306/app?password=***&connectTimeout=***&flag",
+                JdbcConnector.redacted("jdbc:singlestore://root:pw@db:3306/app?password=pw&connectTimeout=5&flag"));
+        assertEquals("jdbc:singlestore://db/", JdbcConnector.redacted("jdbc:singlestore://db/"));
+        S2mtlsException userInfo = assertThrows(S2mtlsException.class, () -> JdbcConnector.checkUrl("jdbc:singlestore://root:pw@db/"));
+        assertFalse(userInfo.getMessage().contains("pw"), userInfo.getMessage());
+        JdbcConnector.checkUrl("jdbc:singlestore://db:3306/app?connectTimeout=5000&SOCKETTIMEOUT=1&&sessionVariables=sql_mode='ANSI'");
+        S2mtlsException encoded = assertThrows(S2mtlsException.class, () -> JdbcConnector.checkUrl("jdbc:singlestore://db/?%73slMode=disable"));
+        assertTrue(encoded.getMessage().contains("'%73slMode'") && encoded.getMessage().contains("--ssl-mode"), encoded.getMessage());
+    }
+
+    @Test
     void netmaskHostsMatchLikeTheServer() {
         assertTrue(HostPattern.matches("10.0.0.0/255.0.0.0", "10.1.2.3"));
         assertFalse(HostPattern.matches("10.0.0.0/255.0.0.0", "11.1.2.3"));

@@ -181,6 +181,14 @@ class AdminConnectionSafetyTest {
             assertEquals(2, refused.exit(), refused.toString());
             assertTrue(refused.err().contains("--jdbc-url"), refused.err());
         }
+        // doctor names the server in its report: never with what the URL carries
+        ok(run("cert", "issue", "--subject", "/CN=doctor url", "--name", "doctorurl", "--key", "ec:p256"));
+        for (String url : List.of("jdbc:singlestore://127.0.0.1:" + db.port() + "?password=" + SECRET,
+                "jdbc:singlestore://127.0.0.1:" + db.port() + "/?trustStorePassword=" + SECRET,
+                "jdbc:singlestore://admin:" + SECRET + "@127.0.0.1:" + db.port() + "/")) {
+            Run doctor = run("doctor", "--user", "doctorurl", "--credential", "doctorurl", "--jdbc-url", url);
+            assertTrue(doctor.exit() != 0, doctor.toString());
+        }
     }
 
     @Test

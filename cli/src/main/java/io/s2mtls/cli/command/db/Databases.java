@@ -133,6 +133,18 @@ public final class Databases {
                 S2mtlsException.badInput("no server: pass --jdbc-url URL or set " + JDBC_URL_ENV
                         + ", e.g. jdbc:singlestore://db.example.com:3306/"));
         scheme(url);
+        String rest = url.substring(url.indexOf("//") + 2);
+        int slash = rest.indexOf('/');
+        int query = rest.indexOf('?');
+        String authority = rest.substring(0, slash >= 0 ? slash : query >= 0 ? query : rest.length());
+        if (authority.contains("@")) {
+            throw S2mtlsException.badInput("--jdbc-url: '" + redacted(url) + "' carries a user or password before the host; remove"
+                    + " it and name the admin with --admin-user NAME and env " + ADMIN_PASSWORD_ENV + " or --admin-password-file FILE");
+        }
+        if (query >= 0 && (slash < 0 || query < slash)) {
+            throw S2mtlsException.badInput("--jdbc-url: '" + redacted(url) + "': write '/' after host:port, before the parameters,"
+                    + " e.g. jdbc:singlestore://db.example.com:3306/?connectTimeout=5000");
+        }
         return url;
     }
 
