@@ -454,7 +454,9 @@ final class JdbcUserDirectory implements UserDirectory {
                 while (rows.next()) {
                     String host = clientHost(String.valueOf(rows.getString(3)));
                     // a killed connection lingers as 'Killed' until its thread notices; it is on its way out
-                    if ("Killed".equalsIgnoreCase(rows.getString(4)) || !mayMatch(account.host(), host)) {
+                    // the process list compares names without regard to case; account names are case-sensitive
+                    if (!account.name().equals(rows.getString(2)) || "Killed".equalsIgnoreCase(rows.getString(4))
+                            || !mayMatch(account.host(), host)) {
                         continue;
                     }
                     UserSession session = new UserSession(rows.getLong(1), rows.getString(2), host, String.valueOf(rows.getString(4)));
@@ -503,7 +505,8 @@ final class JdbcUserDirectory implements UserDirectory {
                     while (rows.next()) {
                         String user = String.valueOf(rows.getString(1));
                         String host = String.valueOf(rows.getString(2));
-                        if (!(user.equals(account.name()) && host.equalsIgnoreCase(account.host()))) {
+                        boolean candidate = user.equals(account.name()) || user.isEmpty();
+                        if (candidate && !(user.equals(account.name()) && host.equalsIgnoreCase(account.host()))) {
                             rivals.add(new Rival("'" + user + "'@'" + host + "'", host));
                         }
                     }

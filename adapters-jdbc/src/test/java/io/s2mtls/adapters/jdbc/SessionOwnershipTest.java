@@ -97,6 +97,21 @@ class SessionOwnershipTest {
         }
     }
 
+    @Test
+    void aNameThatDiffersOnlyInCaseIsAnotherAccount() throws SQLException {
+        TestDatabase db = TestDatabase.get();
+        db.sql("DROP USER IF EXISTS 'so_case'@'%'", "DROP USER IF EXISTS 'SO_CASE'@'%'",
+                "CREATE USER 'so_case'@'%' IDENTIFIED BY 'lower'", "CREATE USER 'SO_CASE'@'%' IDENTIFIED BY 'upper'");
+        try (Connection upper = JdbcConnector.connect(login(db, "SO_CASE", "upper"));
+             UserDirectory directory = new SingleStoreDirectoryProvider().open(db.adminTarget(), LoginMatrixTest.Contexts.empty())) {
+            assertEquals("SO_CASE@%", currentUser(upper));
+            assertEquals(List.of(), directory.killSessions(new UserAccount("so_case", "%")));
+            assertTrue(alive(upper), "the session of 'SO_CASE'@'%' is not one of 'so_case'@'%'");
+        } finally {
+            db.sql("DROP USER IF EXISTS 'so_case'@'%'", "DROP USER IF EXISTS 'SO_CASE'@'%'");
+        }
+    }
+
     private static AutoCloseable anonymous(TestDatabase db) {
         db.sql("CREATE USER ''@'127.0.0.1' IDENTIFIED BY 'anonymous password'");
         return () -> db.sql("DROP USER IF EXISTS ''@'127.0.0.1'");
