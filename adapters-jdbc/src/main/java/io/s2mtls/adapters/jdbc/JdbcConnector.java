@@ -54,7 +54,7 @@ final class JdbcConnector {
 
     private static Map<String, String> instead() {
         Map<String, String> instead = new java.util.HashMap<>();
-        String tls = "TLS is always on and verified: choose --ssl-mode verify-ca or verify-full";
+        String tls = "choose --ssl-mode verify-ca or verify-full instead";
         for (String name : List.of("sslmode", "usessl", "trustservercertificate", "disablesslhostnameverification",
                 "enabledsslprotocolsuites", "enabledsslciphersuites", "tlssockettype", "socketfactory", "localsocket", "pipe")) {
             instead.put(name, tls);
@@ -108,7 +108,7 @@ final class JdbcConnector {
             if (hint == null && decoded.startsWith("password")) {
                 hint = INSTEAD.get("password");
             }
-            throw S2mtlsException.badInput("--jdbc-url: parameter '" + shown(name) + "' is refused: the admin connection is always"
+            throw S2mtlsException.badInput("--jdbc-url: parameter '" + shown(name) + "' is refused: s2mtls connections are always"
                     + " verified TLS and a URL parameter may not change TLS, trust, credentials or what runs on login; "
                     + (hint != null ? hint : "remove it") + " (accepted parameters: connectTimeout, socketTimeout, tcpKeepAlive,"
                     + " tcpKeepIdle, tcpKeepCount, tcpKeepInterval, tcpAbortiveClose, retriesAllDown, sessionVariables, connectionAttributes)");

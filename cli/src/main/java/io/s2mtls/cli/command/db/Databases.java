@@ -79,8 +79,8 @@ public final class Databases {
         try {
             session.store().read();
         } catch (S2mtlsException e) {
-            throw new S2mtlsException(e.kind(), "store " + session.storeUri() + ": " + e.getMessage()
-                    + " (nothing was changed on the server; the change would be recorded there)", e);
+            throw new S2mtlsException(e.kind(), e.getMessage()
+                    + " (nothing was changed on the server: the change is recorded in that store)", e);
         }
     }
 
