@@ -42,9 +42,10 @@ final class JdbcConnector {
 
     /**
      * The URL parameters a connection accepts (compared as the driver does, ignoring case): network timing,
-     * session variables (s2mtls reads the resulting sql_mode back) and connection attributes. Everything else the driver knows can change TLS, trust, credentials or what runs on login
-     * (sslMode, trustServerCertificate, serverSslCert, keyStore, password, socketFactory, initSql, ...), so an
-     * allow list rather than a deny list: a parameter a later driver adds is refused until it is judged.
+     * session variables (s2mtls reads the resulting sql_mode back) and connection attributes. The rest of what
+     * the driver knows can change TLS, trust or credentials, or run code or SQL on login (sslMode,
+     * trustServerCertificate, serverSslCert, keyStore, password, socketFactory, initSql, allowLocalInfile, ...);
+     * an allow list rather than a deny list, so that a parameter a later driver adds is refused until judged.
      */
     static final Set<String> HARMLESS_PARAMETERS = Set.of("connecttimeout", "sockettimeout", "tcpkeepalive", "tcpkeepidle",
             "tcpkeepcount", "tcpkeepinterval", "tcpabortiveclose", "retriesalldown", "sessionvariables", "connectionattributes");
@@ -109,7 +110,7 @@ final class JdbcConnector {
                 hint = INSTEAD.get("password");
             }
             throw S2mtlsException.badInput("--jdbc-url: parameter '" + shown(name) + "' is refused: s2mtls connections are always"
-                    + " verified TLS and a URL parameter may not change TLS, trust, credentials or what runs on login; "
+                    + " verified TLS, and a URL parameter may not change TLS, trust or credentials; "
                     + (hint != null ? hint : "remove it") + " (accepted parameters: connectTimeout, socketTimeout, tcpKeepAlive,"
                     + " tcpKeepIdle, tcpKeepCount, tcpKeepInterval, tcpAbortiveClose, retriesAllDown, sessionVariables, connectionAttributes)");
         }
