@@ -29,12 +29,15 @@ final class JdbcUserDirectory implements UserDirectory {
     private final DatabaseTarget target;
     private final SqlDialect dialect;
     private final ServerDescription server;
+    private final Optional<UserAccount> admin;
 
-    JdbcUserDirectory(Connection connection, DatabaseTarget target, SqlDialect dialect, ServerDescription server) {
+    JdbcUserDirectory(Connection connection, DatabaseTarget target, SqlDialect dialect, ServerDescription server,
+                      Optional<UserAccount> admin) {
         this.connection = connection;
         this.target = target;
         this.dialect = dialect;
         this.server = server;
+        this.admin = admin;
     }
 
     /** Chooses the dialect from the server: MariaDB by its version text, SingleStore by @@memsql_version. */
@@ -42,11 +45,13 @@ final class JdbcUserDirectory implements UserDirectory {
         try {
             String version;
             String sqlMode;
+            String currentUser;
             try (Statement statement = connection.createStatement();
-                 ResultSet row = statement.executeQuery("SELECT @@version, @@sql_mode")) {
+                 ResultSet row = statement.executeQuery("SELECT @@version, @@sql_mode, CURRENT_USER()")) {
                 row.next();
                 version = String.valueOf(row.getString(1));
                 sqlMode = String.valueOf(row.getString(2));
+                currentUser = row.getString(3);
             }
             String comment = variable(connection, "@@version_comment").orElse("");
             Optional<String> memsqlVersion = variable(connection, "@@memsql_version");
@@ -61,7 +66,8 @@ final class JdbcUserDirectory implements UserDirectory {
                 default -> throw S2mtlsException.badInput("dialect: '" + choice + "' is not singlestore, mariadb or mysql");
             };
             String shownVersion = choice.equals("singlestore") ? memsqlVersion.orElse(version) : version;
-            return new JdbcUserDirectory(connection, target, dialect, new ServerDescription(dialect.name(), shownVersion, sqlMode));
+            return new JdbcUserDirectory(connection, target, dialect, new ServerDescription(dialect.name(), shownVersion, sqlMode),
+                    account(currentUser));
         } catch (SQLException e) {
             throw JdbcConnector.failure(e, target, "read the server's version");
         }
@@ -77,8 +83,57 @@ final class JdbcUserDirectory implements UserDirectory {
         }
     }
 
+    /** {@code CURRENT_USER()} as an account: {@code name@host} (MySQL family) or {@code 'name'@'host'}; empty when anonymous. */
+    static Optional<UserAccount> account(String currentUser) {
+        if (currentUser == null) {
+            return Optional.empty();
+        }
+        java.util.regex.Matcher quoted = java.util.regex.Pattern.compile("'(.*)'@'(.*)'").matcher(currentUser);
+        String name;
+        String host;
+        if (quoted.matches()) {
+            name = quoted.group(1);
+            host = quoted.group(2);
+        } else {
+            int at = currentUser.lastIndexOf('@');
+            name = at < 0 ? currentUser : currentUser.substring(0, at);
+            host = at < 0 ? UserAccount.ANY_HOST : currentUser.substring(at + 1);
+        }
+        try {
+            return Optional.of(new UserAccount(name, host));
+        } catch (S2mtlsException e) {
+            return Optional.empty(); // the anonymous account, or a name s2mtls cannot manage anyway
+        }
+    }
+
     SqlDialect dialect() {
         return dialect;
+    }
+
+    @Override
+    public Optional<UserAccount> adminAccount() {
+        return admin;
+    }
+
+    /** Whether {@code account} is exactly the admin's account (the host compared as the server does, ignoring case). */
+    private boolean isAdmin(UserAccount account) {
+        if (admin.isEmpty()) {
+            return false;
+        }
+        UserAccount self = dialect.canonical(admin.get());
+        UserAccount other = dialect.canonical(account);
+        return self.name().equals(other.name()) && self.host().equalsIgnoreCase(other.host());
+    }
+
+    /** Refuses, before anything is sent, every command that would create, change, lock, drop or grant to the admin. */
+    private void refuseAdmin(List<? extends UserCommand> commands) {
+        for (UserCommand command : commands) {
+            if (isAdmin(command.account())) {
+                throw S2mtlsException.badInput("user: " + command.account() + " is the account s2mtls is logged in as (the"
+                        + " admin); s2mtls never creates, alters, locks, drops, grants to or revokes from it, whatever a command"
+                        + " or policy says. Name another account, or change the admin by hand as another administrator");
+            }
+        }
     }
 
     @Override
@@ -88,20 +143,22 @@ final class JdbcUserDirectory implements UserDirectory {
 
     @Override
     public List<String> plannedSql(List<? extends UserCommand> commands) {
+        refuseAdmin(commands);
         return dialect.plan(commands).all();
     }
 
     @Override
     public List<String> execute(List<? extends UserCommand> commands) {
+        refuseAdmin(commands);
         SqlDialect.Plan plan = dialect.plan(commands);
-        run(plan.accounts(), List.of());
-        run(plan.privileges(), plan.accounts());
+        run(plan.accounts(), List.of(), commands);
+        run(plan.privileges(), plan.accounts(), commands);
         verify(commands);
         return plan.all();
     }
 
     /** Runs {@code statements} as one pipelined batch; on failure names what ran and what did not. */
-    private void run(List<String> statements, List<String> alreadyDone) {
+    private void run(List<String> statements, List<String> alreadyDone, List<? extends UserCommand> commands) {
         if (statements.isEmpty()) {
             return;
         }
@@ -126,13 +183,53 @@ final class JdbcUserDirectory implements UserDirectory {
                     succeeded++;
                 }
             }
+            String first = failed.isEmpty() ? "?" : failed.get(0);
             throw S2mtlsException.external("database " + JdbcConnector.hostAndPort(target.jdbcUrl()) + ": "
                     + failed.size() + " statement(s) failed, " + succeeded + " succeeded; first failure: "
-                    + (failed.isEmpty() ? "?" : failed.get(0)) + ": " + e.getMessage()
+                    + explained(e, first, commands).orElse(first + ": " + e.getMessage())
                     + (alreadyDone.isEmpty() ? " (no GRANT was run)" : ""), e);
         } catch (SQLException e) {
+            Optional<String> explained = explained(e, statements.get(0), commands);
+            if (explained.isPresent()) {
+                throw S2mtlsException.external("database " + JdbcConnector.hostAndPort(target.jdbcUrl()) + ": "
+                        + explained.get() + (alreadyDone.isEmpty() ? "; nothing was changed" : ""), e);
+            }
             throw JdbcConnector.failure(e, target, "run " + statements.get(0));
         }
+    }
+
+    /**
+     * What a person can act on for the account errors of the MySQL family: 1396 (CREATE of an account that
+     * exists, ALTER/DROP of one that does not), 1133 (no such account) and 1141 (no such grant).
+     */
+    private Optional<String> explained(SQLException e, String statement, List<? extends UserCommand> commands) {
+        int code = e.getErrorCode();
+        if (code != 1396 && code != 1133 && code != 1141) {
+            return Optional.empty();
+        }
+        String account = null;
+        for (UserCommand command : commands) {
+            if (statement.contains(dialect.sqlAccount(command.account()))) {
+                account = dialect.canonical(command.account()).toString();
+                break;
+            }
+        }
+        if (account == null) {
+            java.util.regex.Matcher named = java.util.regex.Pattern.compile("for (?:user )?('.*'@'.*')").matcher(String.valueOf(e.getMessage()));
+            account = named.find() ? named.group(1) : "the account";
+        }
+        String sql = " (" + statement + ": " + JdbcConnector.serverText(e) + ")";
+        String upper = statement.toUpperCase(java.util.Locale.ROOT);
+        if (code == 1396 && upper.startsWith("CREATE USER")) {
+            return Optional.of("account " + account + " already exists" + sql + "; look at it with 's2mtls user show',"
+                    + " change it with 's2mtls user alter', or drop it first");
+        }
+        if (code == 1141) {
+            return Optional.of("account " + account + " holds no such grant" + sql);
+        }
+        return Optional.of("no such account " + account + sql
+                + (upper.startsWith("DROP USER") ? "; pass --if-exists to accept that" : "")
+                + "; 's2mtls user list' shows the accounts (the host is part of the account: --host)");
     }
 
     /** Reads back every created or altered account and fails when the server holds something else. */
@@ -179,8 +276,10 @@ final class JdbcUserDirectory implements UserDirectory {
                 if (user == null || user.isEmpty()) {
                     continue;
                 }
-                stored.put(new UserAccount(user, rows.getString(2)),
-                        fromStored(rows.getString(3), rows.getString(4), rows.getString(5)));
+                Optional<UserAccount> account = manageable(user, rows.getString(2));
+                if (account.isPresent()) {
+                    stored.put(account.get(), fromStored(rows.getString(3), rows.getString(4), rows.getString(5)));
+                }
             }
             return Optional.of(stored);
         } catch (SQLException e) {
@@ -281,7 +380,7 @@ final class JdbcUserDirectory implements UserDirectory {
             while (rows.next()) {
                 String user = rows.getString(1);
                 if (user != null && !user.isEmpty()) {
-                    accounts.add(new UserAccount(user, rows.getString(2)));
+                    manageable(user, rows.getString(2)).ifPresent(accounts::add);
                 }
             }
             return List.copyOf(accounts);
@@ -320,36 +419,125 @@ final class JdbcUserDirectory implements UserDirectory {
         return Optional.of(new DatabaseUser(account, Optional.of(requirement), showGrants(account), definition, warnings));
     }
 
+    /** A row of the accounts table as an account, or empty for one s2mtls cannot name (the anonymous one, stray spaces). */
+    private static Optional<UserAccount> manageable(String user, String host) {
+        try {
+            return Optional.of(new UserAccount(user, host == null ? "" : host));
+        } catch (S2mtlsException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The sessions of one user name, split by whether they certainly logged in as the account. */
+    record Sessions(List<UserSession> certain, List<String> ambiguous) {
+    }
+
     /**
-     * information_schema.PROCESSLIST (both SingleStore and MySQL/MariaDB have it): the rows of the user name,
-     * kept when the client host (HOST without its ":port") matches the account's host pattern.
+     * information_schema.PROCESSLIST (both SingleStore and MySQL/MariaDB have it) shows the user name the
+     * client gave and the client host, not the account the server matched. A session is the account's only
+     * when the account's host pattern matches the client host and no other account that the server could
+     * have chosen for that login may match it too: an account of the same name, or an anonymous one
+     * ({@code ''@host}, which any name can log in as). Those others come from the server's account table
+     * now; a session whose account has since been dropped counts as the remaining candidate's. When the
+     * accounts cannot be read, or a client host is a name while a candidate's host is an address (or the
+     * reverse cannot be ruled out), the session is ambiguous.
      */
-    @Override
-    public List<UserSession> sessions(UserAccount requested) {
+    Sessions classify(UserAccount requested) {
         UserAccount account = dialect.canonical(requested);
+        Optional<List<Rival>> rivals = rivals(account);
         String sql = "SELECT ID, USER, HOST, COMMAND FROM information_schema.PROCESSLIST WHERE USER = ? AND ID <> CONNECTION_ID()";
-        List<UserSession> sessions = new ArrayList<>();
+        List<UserSession> certain = new ArrayList<>();
+        List<String> ambiguous = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, account.name());
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     String host = clientHost(String.valueOf(rows.getString(3)));
                     // a killed connection lingers as 'Killed' until its thread notices; it is on its way out
-                    if (HostPattern.matches(account.host(), host) && !"Killed".equalsIgnoreCase(rows.getString(4))) {
-                        sessions.add(new UserSession(rows.getLong(1), rows.getString(2), host, String.valueOf(rows.getString(4))));
+                    // the process list compares names without regard to case; account names are case-sensitive
+                    if (!account.name().equals(rows.getString(2)) || "Killed".equalsIgnoreCase(rows.getString(4))
+                            || !mayMatch(account.host(), host)) {
+                        continue;
+                    }
+                    UserSession session = new UserSession(rows.getLong(1), rows.getString(2), host, String.valueOf(rows.getString(4)));
+                    List<String> others = rivals.map(list -> list.stream().filter(r -> mayMatch(r.host(), host))
+                            .map(Rival::text).toList()).orElse(List.of("an account the admin cannot read"));
+                    if (others.isEmpty() && HostPattern.matches(account.host(), host)) {
+                        certain.add(session);
+                    } else {
+                        List<String> could = new ArrayList<>(List.of(account.toString()));
+                        could.addAll(others);
+                        ambiguous.add("id " + session.id() + " from " + host + " (" + String.join(" or ", could) + ")");
                     }
                 }
             }
-            return List.copyOf(sessions);
+            return new Sessions(List.copyOf(certain), List.copyOf(ambiguous));
         } catch (SQLException e) {
             throw JdbcConnector.failure(e, target, "list the sessions of " + account);
         }
     }
 
+    /**
+     * Whether an account with host {@code pattern} may be the one a client at {@code host} logged in as. A
+     * process list shows the client's name when the server resolved it, else its address; the server matches
+     * patterns against both, so an address-like pattern cannot be ruled out for a client shown by name.
+     */
+    private static boolean mayMatch(String pattern, String host) {
+        return HostPattern.matches(pattern, host) || !HostPattern.isIpAddress(host) && HostPattern.couldMatchAnAddress(pattern);
+    }
+
+    /** Another account a login may have matched: its {@code 'name'@'host'} text and host pattern. */
+    private record Rival(String text, String host) {
+    }
+
+    /** The other accounts a login with {@code account}'s name may have matched, or empty when they cannot be read. */
+    private Optional<List<Rival>> rivals(UserAccount account) {
+        List<String> queries = dialect instanceof SingleStoreDialect
+                ? List.of("SELECT USER, HOST FROM information_schema.USERS WHERE USER = ? OR USER = ''",
+                        "SELECT User, Host FROM mysql.user WHERE User = ? OR User = ''")
+                : List.of("SELECT User, Host FROM mysql.user WHERE User = ? OR User = ''",
+                        "SELECT USER, HOST FROM information_schema.USERS WHERE USER = ? OR USER = ''");
+        for (String sql : queries) {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                statement.setString(1, account.name());
+                List<Rival> rivals = new ArrayList<>();
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        String user = String.valueOf(rows.getString(1));
+                        String host = String.valueOf(rows.getString(2));
+                        boolean candidate = user.equals(account.name()) || user.isEmpty();
+                        if (candidate && !(user.equals(account.name()) && host.equalsIgnoreCase(account.host()))) {
+                            rivals.add(new Rival("'" + user + "'@'" + host + "'", host));
+                        }
+                    }
+                }
+                return Optional.of(List.copyOf(rivals));
+            } catch (SQLException e) {
+                // no such table (MariaDB has no USERS with a HOST column) or no privilege: try the other one
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The sessions certainly of {@code account}; ambiguous ones are left out (see {@link #classify}). */
+    @Override
+    public List<UserSession> sessions(UserAccount account) {
+        return classify(account).certain();
+    }
+
+    /**
+     * Ends the sessions certainly of {@code account}; then, when sessions were left open because the server
+     * does not say which account they logged in as, fails naming them. The admin's own account is refused.
+     */
     @Override
     public List<UserSession> killSessions(UserAccount account) {
+        if (isAdmin(account)) {
+            throw S2mtlsException.badInput("user: " + account + " is the account s2mtls is logged in as (the admin);"
+                    + " s2mtls never ends its sessions. Name another account");
+        }
+        Sessions sessions = classify(account);
         List<UserSession> killed = new ArrayList<>();
-        for (UserSession session : sessions(account)) {
+        for (UserSession session : sessions.certain()) {
             try (Statement statement = connection.createStatement()) {
                 statement.execute("KILL CONNECTION " + session.id());
                 killed.add(session);
@@ -360,6 +548,14 @@ final class JdbcUserDirectory implements UserDirectory {
                             + " (killed so far: " + killed.stream().map(UserSession::id).toList() + ")");
                 }
             }
+        }
+        if (!sessions.ambiguous().isEmpty()) {
+            throw S2mtlsException.external("database " + JdbcConnector.hostAndPort(target.jdbcUrl()) + ": killed "
+                    + killed.size() + " session(s) of " + dialect.canonical(account) + " " + killed.stream().map(UserSession::id).toList()
+                    + " but left " + sessions.ambiguous().size() + " session(s) open because the server does not say which"
+                    + " account they logged in as: " + String.join("; ", sessions.ambiguous())
+                    + ". Check them (SHOW PROCESSLIST) and end those of " + dialect.canonical(account)
+                    + " with KILL CONNECTION id", null);
         }
         return List.copyOf(killed);
     }

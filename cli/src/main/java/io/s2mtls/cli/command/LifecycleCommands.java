@@ -170,6 +170,9 @@ final class LifecycleCommands {
             // the administrative connection first: a wrong password must not leave the certificate revoked but the user open
             Optional<io.s2mtls.core.user.UserDirectory> directory = account.map(a -> databases.openDirectory(connection, admin));
             try {
+                // refusals the database plugin makes before sending anything (the admin's own account) come before the revocation
+                directory.ifPresent(d -> d.plannedSql(drop ? new io.s2mtls.core.user.UserCommand.DropUser(account.get(), false)
+                        : new io.s2mtls.core.user.UserCommand.SetAccountLock(account.get(), true)));
                 LifecycleUseCase.Revocation revocation = lifecycle.get().revoke(reference, reason);
                 String crlFile = null;
                 if (crlOut != null) {

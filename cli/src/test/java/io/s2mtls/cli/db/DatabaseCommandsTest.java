@@ -374,11 +374,11 @@ class DatabaseCommandsTest {
         Run singleStore = ok(run("server-config", "--credential", "db1", "--dir", "server-ssl", "--write"));
         Path ssl = dir.resolve("server-ssl");
         String out = singleStore.out();
-        for (String line : List.of("ssl_cert = " + ssl.resolve("db1-cert.pem"), "ssl_key = " + ssl.resolve("db1-key.pem"),
-                "ssl_ca_for_client_cert = " + ssl.resolve("ca-cert.pem"),
-                "sdb-admin update-config --key ssl_cert --value " + ssl.resolve("db1-cert.pem") + " --all",
-                "sdb-admin update-config --key ssl_key --value " + ssl.resolve("db1-key.pem") + " --all",
-                "sdb-admin update-config --key ssl_ca_for_client_cert --value " + ssl.resolve("ca-cert.pem") + " --all")) {
+        for (String line : List.of("ssl_cert = \"" + ssl.resolve("db1-cert.pem") + "\"", "ssl_key = \"" + ssl.resolve("db1-key.pem") + "\"",
+                "ssl_ca_for_client_cert = \"" + ssl.resolve("ca-cert.pem") + "\"",
+                "sdb-admin update-config --key ssl_cert --value '" + ssl.resolve("db1-cert.pem") + "' --all",
+                "sdb-admin update-config --key ssl_key --value '" + ssl.resolve("db1-key.pem") + "' --all",
+                "sdb-admin update-config --key ssl_ca_for_client_cert --value '" + ssl.resolve("ca-cert.pem") + "' --all")) {
             assertTrue(out.lines().anyMatch(line::equals), "missing line " + line + " in\n" + out);
         }
         assertTrue(out.contains("SSL_RELOAD") && out.contains("restart"), out);
@@ -389,8 +389,8 @@ class DatabaseCommandsTest {
         fails(2, run("server-config", "--credential", "db1", "--dir", "server-ssl", "--write"));
 
         Run maria = ok(run("server-config", "--credential", "db1", "--flavor", "mariadb"));
-        assertTrue(maria.out().contains("[mariadbd]\nssl_cert = /etc/mysql/ssl/db1-cert.pem\nssl_key = /etc/mysql/ssl/db1-key.pem\n"
-                + "ssl_ca = /etc/mysql/ssl/ca-cert.pem\n"), maria.out());
+        assertTrue(maria.out().contains("[mariadbd]\nssl_cert = \"/etc/mysql/ssl/db1-cert.pem\"\nssl_key = \"/etc/mysql/ssl/db1-key.pem\"\n"
+                + "ssl_ca = \"/etc/mysql/ssl/ca-cert.pem\"\n"), maria.out());
         assertTrue(maria.out().contains("FLUSH SSL;"), maria.out());
         JsonNode mysql = json(run("server-config", "--credential", "db1", "--flavor", "mysql", "--output", "json"));
         assertEquals("[mysqld]", mysql.get("config").get(0).asText());

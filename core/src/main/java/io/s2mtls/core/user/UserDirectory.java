@@ -76,15 +76,18 @@ public interface UserDirectory extends AutoCloseable {
     }
 
     /**
-     * The open sessions that logged in as {@code account}: the user name matches and the client host matches
-     * the account's host pattern. The administrative session itself is never listed.
+     * The open sessions that certainly logged in as {@code account}: the user name matches, the client host
+     * matches the account's host pattern, and no other account (of that name, or anonymous) could have been
+     * the one the server chose for that login. The administrative session itself is never listed.
      */
     default List<UserSession> sessions(UserAccount account) {
         throw io.s2mtls.core.error.S2mtlsException.badInput("this database plugin cannot list sessions");
     }
 
     /**
-     * Ends every session of {@link #sessions(UserAccount)} ({@code KILL CONNECTION id}).
+     * Ends every session of {@link #sessions(UserAccount)} ({@code KILL CONNECTION id}), never one of another
+     * account; sessions that may be the account's but cannot be told apart from another's are left open and
+     * named in an {@code EXTERNAL} error after the certain ones are ended. The admin's own account is refused.
      *
      * @return the sessions ended; a session that ended by itself meanwhile is left out
      */

@@ -87,6 +87,34 @@ public final class ConnectCommand extends DatabaseCommand {
                 + "' and the issuer with the server's client CA";
     }
 
+    /** The doctor command line for the same login, with the options given here (the URL's values redacted). */
+    String doctorLine() {
+        List<String> words = new java.util.ArrayList<>(List.of("s2mtls", "doctor", "--user", quoted(user)));
+        if (credential.name != null) {
+            words.addAll(List.of("--credential", quoted(credential.name)));
+        } else {
+            words.addAll(List.of("--cert", quoted(credential.files.cert), "--key", quoted(credential.files.key)));
+            if (credential.files.keyPasswordFile != null) {
+                words.addAll(List.of("--key-password-file", quoted(credential.files.keyPasswordFile)));
+            }
+        }
+        if (connection.jdbcUrl != null) {
+            words.addAll(List.of("--jdbc-url", quoted(Databases.redacted(connection.jdbcUrl))));
+        }
+        if (connection.ca != null) {
+            words.addAll(List.of("--ca", quoted(connection.ca)));
+        }
+        if (!"verify-ca".equalsIgnoreCase(connection.sslMode)) {
+            words.addAll(List.of("--ssl-mode", quoted(connection.sslMode)));
+        }
+        return String.join(" ", words) + " (with the admin options, to read the account on the server)";
+    }
+
+    /** A word for a shell command line: as is when plain, else in single quotes. */
+    static String quoted(String word) {
+        return word.matches("[A-Za-z0-9_./:%=,@+-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
+    }
+
     @Override
     protected int run() {
         String url = databases.jdbcUrl(connection);
@@ -106,8 +134,9 @@ public final class ConnectCommand extends DatabaseCommand {
         try {
             report = databases.login(connection, user, certificate, serverCas);
         } catch (S2mtlsException e) {
-            if (e.kind() == ErrorKind.EXTERNAL && e.getMessage().contains("access denied")) {
-                throw new S2mtlsException(ErrorKind.EXTERNAL, e.getMessage() + ". " + facts(certificate.certificate()), e);
+            if (e.kind() == ErrorKind.EXTERNAL) {
+                String facts = e.getMessage().contains("access denied") ? ". " + facts(certificate.certificate()) : "";
+                throw new S2mtlsException(ErrorKind.EXTERNAL, e.getMessage() + facts + ". To find out why, run: " + doctorLine(), e);
             }
             throw e;
         }

@@ -5,7 +5,9 @@ import picocli.CommandLine.Option;
 /** Where the server is and how its certificate is checked: shared by the user commands and connect. */
 public final class ConnectionOptions {
     @Option(names = "--jdbc-url", paramLabel = "URL", order = 1,
-            description = "The server, e.g. jdbc:singlestore://db.example.com:3306/ (default: env S2MTLS_JDBC_URL).")
+            description = "The server, e.g. jdbc:singlestore://db.example.com:3306/ (default: env S2MTLS_JDBC_URL). Only timing"
+                    + " parameters (connectTimeout, socketTimeout, tcpKeepAlive, ...), sessionVariables and connectionAttributes"
+                    + " are accepted: TLS, trust and credentials come from --ssl-mode, --ca and the admin options, never from the URL.")
     String jdbcUrl;
 
     @Option(names = "--ca", paramLabel = "FILE", order = 2,

@@ -70,6 +70,20 @@ public final class Databases {
         session.core().lifecycle().recordUserChange(event, account, requirement, grants, Optional.empty(), String.join("; ", sql));
     }
 
+    /**
+     * Before a change on the server that will be recorded: a store that exists but cannot be read (a wrong
+     * store password, say) fails now, while the server is still unchanged, instead of after the change. No
+     * store with a CA here is fine: the change is then made and said not recorded.
+     */
+    void requireReadableStore() {
+        try {
+            session.store().read();
+        } catch (S2mtlsException e) {
+            throw new S2mtlsException(e.kind(), e.getMessage()
+                    + " (nothing was changed on the server: the change is recorded in that store)", e);
+        }
+    }
+
     /** Opens the administrative connection; the caller closes the directory. */
     public UserDirectory openDirectory(ConnectionOptions connection, AdminOptions admin) {
         String url = jdbcUrl(connection);
@@ -119,6 +133,18 @@ public final class Databases {
                 S2mtlsException.badInput("no server: pass --jdbc-url URL or set " + JDBC_URL_ENV
                         + ", e.g. jdbc:singlestore://db.example.com:3306/"));
         scheme(url);
+        String rest = url.substring(url.indexOf("//") + 2);
+        int slash = rest.indexOf('/');
+        int query = rest.indexOf('?');
+        String authority = rest.substring(0, slash >= 0 ? slash : query >= 0 ? query : rest.length());
+        if (authority.contains("@")) {
+            throw S2mtlsException.badInput("--jdbc-url: '" + redacted(url) + "' carries a user or password before the host; remove"
+                    + " it and name the admin with --admin-user NAME and env " + ADMIN_PASSWORD_ENV + " or --admin-password-file FILE");
+        }
+        if (query >= 0 && (slash < 0 || query < slash)) {
+            throw S2mtlsException.badInput("--jdbc-url: '" + redacted(url) + "': write '/' after host:port, before the parameters,"
+                    + " e.g. jdbc:singlestore://db.example.com:3306/?connectTimeout=5000");
+        }
         return url;
     }
 
@@ -126,9 +152,33 @@ public final class Databases {
     static String scheme(String url) {
         int colon = url.indexOf(':', 5);
         if (!url.startsWith("jdbc:") || colon < 0 || colon == 5 || !url.startsWith("//", colon + 1)) {
-            throw S2mtlsException.badInput("--jdbc-url: '" + url + "' is not a JDBC URL; write e.g. jdbc:singlestore://host:3306/");
+            throw S2mtlsException.badInput("--jdbc-url: '" + redacted(url) + "' is not a JDBC URL; write e.g. jdbc:singlestore://host:3306/");
         }
         return url.substring(5, colon);
+    }
+
+    /**
+     * {@code url} fit for a message or a suggested command line: a user or password before the host becomes
+     * {@code ***}, and every parameter value {@code ***} (names, host, port and database stay).
+     */
+    public static String redacted(String url) {
+        int query = url.indexOf('?');
+        String base = query < 0 ? url : url.substring(0, query);
+        int slashes = base.indexOf("//");
+        int authorityEnd = slashes < 0 ? -1 : base.indexOf('/', slashes + 2);
+        int at = base.lastIndexOf('@', authorityEnd < 0 ? base.length() : authorityEnd);
+        if (at > slashes) {
+            base = (slashes < 0 ? "" : base.substring(0, slashes + 2)) + "***" + base.substring(at);
+        }
+        if (query < 0) {
+            return base;
+        }
+        List<String> parameters = new java.util.ArrayList<>();
+        for (String parameter : url.substring(query + 1).split("&", -1)) {
+            int equals = parameter.indexOf('=');
+            parameters.add(equals < 0 ? parameter : parameter.substring(0, equals) + "=***");
+        }
+        return base + "?" + String.join("&", parameters);
     }
 
     /** {@code host:port} of a JDBC URL, for messages (port 3306 when absent). */

@@ -118,12 +118,12 @@ public final class ServerConfigCommand extends DatabaseCommand {
     }
 
     private ConfigView singleStore(FilesView files) {
-        List<String> config = List.of("ssl_cert = " + files.certificate(), "ssl_key = " + files.key(),
-                "ssl_ca_for_client_cert = " + files.clientCa());
+        List<String> config = List.of("ssl_cert = " + optionValue(files.certificate()), "ssl_key = " + optionValue(files.key()),
+                "ssl_ca_for_client_cert = " + optionValue(files.clientCa()));
         List<String> commands = new ArrayList<>();
         for (String[] pair : new String[][] {{"ssl_cert", files.certificate()}, {"ssl_key", files.key()},
                 {"ssl_ca_for_client_cert", files.clientCa()}}) {
-            commands.add("sdb-admin update-config --key " + pair[0] + " --value " + pair[1] + " --all");
+            commands.add("sdb-admin update-config --key " + pair[0] + " --value " + shellWord(pair[1]) + " --all");
         }
         List<String> notes = List.of(
                 "Copy the files to every aggregator; they must be readable by the memsql user (chown memsql, chmod 600 the key).",
@@ -131,15 +131,15 @@ public final class ServerConfigCommand extends DatabaseCommand {
                 "  keep their TLS session. Give rotated files new names (a new credential name) rather than overwriting in place.",
                 "ssl_ca_for_client_cert: SingleStore does not document that SSL_RELOAD re-reads it; plan a restart",
                 "  (sdb-admin restart-node --all) after setting or changing it.",
-                "Managed cloud: upload " + files.clientCa() + " as the client CA bundle in the portal instead.",
+                "Managed cloud: upload " + shellWord(files.clientCa()) + " as the client CA bundle in the portal instead.",
                 "Then: s2mtls user create NAME --from-cert CLIENT-cert.pem; s2mtls connect --user NAME --credential NAME");
         return new ConfigView("singlestore", credential, files, write, "memsql.cnf (every aggregator)", config, commands, notes);
     }
 
     private ConfigView mysqlFamily(FilesView files) {
         boolean maria = flavor == Flavor.mariadb;
-        List<String> config = List.of(maria ? "[mariadbd]" : "[mysqld]", "ssl_cert = " + files.certificate(),
-                "ssl_key = " + files.key(), "ssl_ca = " + files.clientCa());
+        List<String> config = List.of(maria ? "[mariadbd]" : "[mysqld]", "ssl_cert = " + optionValue(files.certificate()),
+                "ssl_key = " + optionValue(files.key()), "ssl_ca = " + optionValue(files.clientCa()));
         List<String> commands = List.of(maria ? "FLUSH SSL;" : "ALTER INSTANCE RELOAD TLS;");
         List<String> notes = List.of(
                 "ssl_ca is the CA that client certificates must chain to (SingleStore calls it ssl_ca_for_client_cert).",
@@ -149,6 +149,32 @@ public final class ServerConfigCommand extends DatabaseCommand {
                 "Then: s2mtls user create NAME --from-cert CLIENT-cert.pem; s2mtls connect --user NAME --credential NAME");
         return new ConfigView(flavor.name(), credential, files, write,
                 (maria ? "/etc/mysql/mariadb.conf.d/90-s2mtls.cnf" : "/etc/mysql/conf.d/s2mtls.cnf") + " (or my.cnf)", config, commands, notes);
+    }
+
+    /**
+     * A value for an option file (my.cnf, memsql.cnf) in double quotes, with the escapes the server's option
+     * reader undoes (backslash, double quote, newline, tab, carriage return, backspace): spaces, quotes,
+     * {@code #} and backslashes in a path survive as written.
+     */
+    static String optionValue(String value) {
+        StringBuilder quoted = new StringBuilder("\"");
+        for (char c : value.toCharArray()) {
+            switch (c) {
+                case '\\' -> quoted.append("\\\\");
+                case '"' -> quoted.append("\\\"");
+                case '\n' -> quoted.append("\\n");
+                case '\t' -> quoted.append("\\t");
+                case '\r' -> quoted.append("\\r");
+                case '\b' -> quoted.append("\\b");
+                default -> quoted.append(c);
+            }
+        }
+        return quoted.append('"').toString();
+    }
+
+    /** A word for a POSIX shell: in single quotes, a single quote written as {@code '\\''}. */
+    static String shellWord(String value) {
+        return "'" + value.replace("'", "'\\''") + "'";
     }
 
     private static boolean isServerCertificate(X509Certificate certificate) {

@@ -44,6 +44,9 @@ public final class UserCommands {
     static int apply(Databases databases, Printer printer, ConnectionOptions connection, AdminOptions admin, LifecycleUseCase.UserEvent event,
                      UserAccount account, Optional<TlsRequirement> requirement, List<PrivilegeGrant> grants,
                      List<? extends UserCommand> commands, boolean dryRun) {
+        if (!dryRun) {
+            databases.requireReadableStore();
+        }
         try (UserDirectory directory = databases.openDirectory(connection, admin)) {
             ServerDescription server = directory.server();
             List<String> sql = dryRun ? directory.plannedSql(commands) : directory.execute(commands);
