@@ -3,6 +3,7 @@ package io.s2mtls.core.x509;
 import io.s2mtls.core.pki.VerificationResult;
 import io.s2mtls.core.pki.VerificationResult.Failure;
 import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1String;
 import org.bouncycastle.asn1.DERBitString;
@@ -19,6 +20,10 @@ import org.bouncycastle.asn1.x509.GeneralSubtree;
 import org.bouncycastle.asn1.x509.NameConstraintValidatorException;
 import org.bouncycastle.asn1.x509.NameConstraints;
 import org.bouncycastle.asn1.x509.PKIXNameConstraintValidator;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x9.ECNamedCurveTable;
+import org.bouncycastle.asn1.x9.X9ECParameters;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 
 import java.math.BigInteger;
@@ -114,6 +119,8 @@ public final class ChainVerifier {
             Map.entry("2.16.840.1.101.3.4.2.7", 112), Map.entry("2.16.840.1.101.3.4.2.8", 128),
             Map.entry("2.16.840.1.101.3.4.2.9", 192), Map.entry("2.16.840.1.101.3.4.2.10", 256));
 
+    private static final java.security.Provider BOUNCY_CASTLE = new org.bouncycastle.jce.provider.BouncyCastleProvider();
+
     private ChainVerifier() {
     }
 
@@ -208,12 +215,18 @@ public final class ChainVerifier {
         return nameMatch;
     }
 
+    /** Whether {@code issuer}'s key verifies {@code subject}'s signature (with Bouncy Castle for what the JDK lacks, e.g. P-224). */
     private static boolean signs(X509Certificate issuer, X509Certificate subject) {
         try {
             subject.verify(issuer.getPublicKey());
             return true;
         } catch (Exception e) {
-            return false;
+            try {
+                subject.verify(issuer.getPublicKey(), BOUNCY_CASTLE);
+                return true;
+            } catch (Exception again) {
+                return false;
+            }
         }
     }
 
@@ -382,8 +395,7 @@ public final class ChainVerifier {
             return ifcSecurityBits(rsa.getModulus().bitLength());
         }
         if (key instanceof ECPublicKey ec) {
-            int order = ec.getParams().getOrder().bitLength();
-            return order >= 512 ? 256 : order >= 384 ? 192 : order >= 256 ? 128 : order >= 224 ? 112 : order >= 160 ? 80 : order / 2;
+            return ecSecurityBits(ec.getParams().getOrder().bitLength());
         }
         if (key instanceof EdECPublicKey ed) {
             return "Ed448".equalsIgnoreCase(ed.getParams().getName()) ? 224 : 128;
@@ -394,7 +406,39 @@ public final class ChainVerifier {
             int half = dsa.getParams().getQ().bitLength() / 2;
             return secbits == 0 || half < 80 ? 0 : Math.min(secbits, half);
         }
-        return 0;
+        int order = ecOrderBits(key);
+        if (order > 0) {
+            return ecSecurityBits(order);
+        }
+        return "1.3.101.113".equals(keyAlgorithmOid(key)) ? 224 : "1.3.101.112".equals(keyAlgorithmOid(key)) ? 128 : 0;
+    }
+
+    private static int ecSecurityBits(int order) {
+        return order >= 512 ? 256 : order >= 384 ? 192 : order >= 256 ? 128 : order >= 224 ? 112 : order >= 160 ? 80 : order / 2;
+    }
+
+    /** The group order's size of an EC key the JDK does not know (P-224, P-192, Brainpool, explicit parameters); 0 otherwise. */
+    private static int ecOrderBits(PublicKey key) {
+        try {
+            SubjectPublicKeyInfo info = SubjectPublicKeyInfo.getInstance(key.getEncoded());
+            if (!X9ObjectIdentifiers.id_ecPublicKey.equals(info.getAlgorithm().getAlgorithm())) {
+                return 0;
+            }
+            ASN1Encodable parameters = info.getAlgorithm().getParameters();
+            X9ECParameters curve = parameters instanceof ASN1ObjectIdentifier oid ? ECNamedCurveTable.getByOID(oid)
+                    : X9ECParameters.getInstance(parameters);
+            return curve == null ? 0 : curve.getN().bitLength();
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    private static String keyAlgorithmOid(PublicKey key) {
+        try {
+            return SubjectPublicKeyInfo.getInstance(key.getEncoded()).getAlgorithm().getAlgorithm().getId();
+        } catch (Exception e) {
+            return "";
+        }
     }
 
     /** OpenSSL 3's estimate for RSA and finite-field keys of {@code n} bits (SP 800-56B's formula, rounded to 8). */
@@ -455,7 +499,8 @@ public final class ChainVerifier {
         if (key instanceof DSAPublicKey dsa && dsa.getParams() != null) {
             return "DSA " + dsa.getParams().getP().bitLength() + " bits";
         }
-        return key.getAlgorithm() + " key";
+        int order = ecOrderBits(key);
+        return order > 0 ? "EC with a " + order + "-bit group order" : key.getAlgorithm() + " key";
     }
 
     // ------------------------------------------------------------------ CRLs

@@ -59,6 +59,8 @@ class OpensslVerifyDifferentialTest {
             case "ed25519" -> args.addAll(List.of("-algorithm", "ED25519"));
             case "p256" -> args.addAll(List.of("-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"));
             case "p384" -> args.addAll(List.of("-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-384"));
+            case "p224" -> args.addAll(List.of("-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-224"));
+            case "p192" -> args.addAll(List.of("-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-192"));
             default -> args.addAll(List.of("-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:" + algorithm.substring("rsa".length())));
         }
         openssl(args.toArray(String[]::new));
@@ -67,17 +69,20 @@ class OpensslVerifyDifferentialTest {
 
     /**
      * A certificate for {@code subject} with a new {@code algorithm} key and the extensions {@code ext} (openssl
-     * extension-file lines), signed by {@code issuer} (self-signed when null) with the extra x509 options {@code signing}.
+     * extension-file lines; null for none, a version 1 certificate), signed by {@code issuer} (self-signed when null) with the extra x509 options {@code signing}.
      */
     private Made make(String name, String subject, String algorithm, String ext, Made issuer, String... signing) throws Exception {
         Path key = key(name, algorithm);
         Path csr = dir.resolve(name + ".csr");
         Path cert = dir.resolve(name + ".pem");
         Path extFile = dir.resolve(name + ".ext");
-        Files.writeString(extFile, ext);
         openssl("req", "-new", "-key", key.toString(), "-subj", subject, "-out", csr.toString());
         List<String> args = new ArrayList<>(List.of("x509", "-req", "-in", csr.toString(), "-days", "30", "-out", cert.toString(),
-                "-set_serial", Long.toString(serials.incrementAndGet()), "-extfile", extFile.toString()));
+                "-set_serial", Long.toString(serials.incrementAndGet())));
+        if (ext != null) {
+            Files.writeString(extFile, ext);
+            args.addAll(List.of("-extfile", extFile.toString()));
+        }
         if (issuer == null) {
             args.addAll(List.of("-signkey", key.toString()));
         } else {
@@ -154,6 +159,22 @@ class OpensslVerifyDifferentialTest {
                     return Case.client(make("ncok-leaf", "/O=Acme/CN=app.example.com", "p256",
                             CLIENT_LEAF + "subjectAltName=DNS:app.example.com\n", root), root);
                 }),
+                check("a version 1 root without extensions", () -> {
+                    Made root = make("v1-root", "/CN=v1-root", "p256", null, null);
+                    return Case.client(clientLeaf("v1-leaf", "p256", root), root);
+                }),
+                check("a leaf that is itself a CA (openssl accepts it outside -x509_strict)", () -> {
+                    Made root = root("caleaf-root", "p256");
+                    return Case.client(make("caleaf-leaf", "/CN=caleaf", "p256", CA + "extendedKeyUsage=clientAuth\n", root), root);
+                }),
+                check("an unknown extension that is not critical", () -> {
+                    Made root = root("noncrit-root", "p256");
+                    return Case.client(make("noncrit-leaf", "/CN=noncrit", "p256", CLIENT_LEAF + "1.2.3.4.5=ASN1:NULL\n", root), root);
+                }),
+                check("an EC P-224 leaf (112-bit, the least security level 2 allows)", () -> {
+                    Made root = root("p224-root", "p256");
+                    return Case.client(clientLeaf("p224-leaf", "p224", root), root);
+                }),
                 check("--server: a server certificate", () -> {
                     Made root = root("srv-root", "p256");
                     return Case.server(make("srv-leaf", "/CN=db.example.com", "p256", SERVER_LEAF, root), root);
@@ -180,6 +201,24 @@ class OpensslVerifyDifferentialTest {
                 check("an RSA 1024 leaf", () -> {
                     Made root = root("r1024leaf-root", "rsa2048");
                     return Case.client(clientLeaf("r1024leaf-leaf", "rsa1024", root), root);
+                }),
+                check("an EC P-192 leaf", () -> {
+                    Made root = root("p192-root", "p256");
+                    return Case.client(clientLeaf("p192-leaf", "p192", root), root);
+                }),
+                check("a self-signed leaf that is not in the bundle", () -> {
+                    Made root = root("selfleaf-root", "p256");
+                    return Case.client(make("selfleaf-leaf", "/CN=selfleaf", "p256", CLIENT_LEAF, null), root);
+                }),
+                check("a chain that presents its own root instead of the trusted one", () -> {
+                    Made root = root("evil-trusted-root", "p256");
+                    Made evil = make("evil-root", "/CN=evil-root", "p256", CA, null);
+                    Made inter = make("evil-inter", "/CN=evil-inter", "p256", CA, evil);
+                    return Case.client(clientLeaf("evil-leaf", "p256", inter), root, inter, evil);
+                }),
+                check("a leaf whose Netscape certificate type is SSL server only", () -> {
+                    Made root = root("nsserver-root", "p256");
+                    return Case.client(make("nsserver-leaf", "/CN=nsserver", "p256", "nsCertType=server\n", root), root);
                 }),
                 check("an RSA 1950 leaf (104-bit security by openssl's estimate)", () -> {
                     Made root = root("r1950-root", "rsa2048");
@@ -309,13 +348,13 @@ class OpensslVerifyDifferentialTest {
             String opensslSays = openssl.out() + openssl.stderr();
             boolean opensslAccepts = openssl.exitCode() == 0;
 
-            List<X509Certificate> bundle = new ArrayList<>();
-            bundle.add(read(c.root().cert()));
+            List<X509Certificate> presented = new ArrayList<>();
             for (Made inter : c.intermediates()) {
-                bundle.add(read(inter.cert()));
+                presented.add(read(inter.cert()));
             }
             S2mtls s2mtls = S2mtls.builder(new InMemoryCredentialStore(UUID.randomUUID().toString())).build();
-            VerificationResult ours = s2mtls.verification().verify(read(c.leaf().cert()), bundle, !c.server());
+            VerificationResult ours = s2mtls.verification().verify(read(c.leaf().cert()), presented, List.of(read(c.root().cert())),
+                    !c.server(), List.of());
 
             assertEquals(opensslAccepts, ours.isOk(), name + ": openssl says " + opensslSays.strip() + "; we say " + ours.describe());
             if (!ours.isOk()) {
