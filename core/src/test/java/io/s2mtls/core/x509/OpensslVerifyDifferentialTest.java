@@ -104,214 +104,215 @@ class OpensslVerifyDifferentialTest {
     private Stream<DynamicTest> cases() {
         return Stream.of(
                 // ---- good chains: both accept
-                check("RSA 2048 root and leaf", () -> {
+                accepts("RSA 2048 root and leaf", () -> {
                     Made root = root("rsa-root", "rsa2048");
                     return Case.client(clientLeaf("rsa-leaf", "rsa2048", root), root);
                 }),
-                check("RSA 3072 root, EC P-256 intermediate, RSA 2048 leaf", () -> {
+                accepts("RSA 3072 root, EC P-256 intermediate, RSA 2048 leaf", () -> {
                     Made root = root("r3-root", "rsa3072");
                     Made inter = make("r3-inter", "/O=Diff/CN=r3-inter", "p256", CA, root);
                     return Case.client(clientLeaf("r3-leaf", "rsa2048", inter), root, inter);
                 }),
-                check("EC P-256 root and leaf", () -> {
+                accepts("EC P-256 root and leaf", () -> {
                     Made root = root("p256-root", "p256");
                     return Case.client(clientLeaf("p256-leaf", "p256", root), root);
                 }),
-                check("EC P-384 root, intermediate and leaf", () -> {
+                accepts("EC P-384 root, intermediate and leaf", () -> {
                     Made root = root("p384-root", "p384");
                     Made inter = make("p384-inter", "/O=Diff/CN=p384-inter", "p384", CA, root, "-sha384");
                     return Case.client(clientLeaf("p384-leaf", "p384", inter, "-sha384"), root, inter);
                 }),
-                check("Ed25519 root, intermediate and leaf", () -> {
+                accepts("Ed25519 root, intermediate and leaf", () -> {
                     Made root = root("ed-root", "ed25519");
                     Made inter = make("ed-inter", "/O=Diff/CN=ed-inter", "ed25519", CA, root);
                     return Case.client(clientLeaf("ed-leaf", "ed25519", inter), root, inter);
                 }),
-                check("RSA-PSS with SHA-256", () -> {
+                accepts("RSA-PSS with SHA-256", () -> {
                     Made root = root("pss256-root", "rsa2048");
                     return Case.client(clientLeaf("pss256-leaf", "rsa2048", root, "-sha256", "-sigopt", "rsa_padding_mode:pss"), root);
                 }),
-                check("a leaf without extensions", () -> {
+                accepts("a leaf without extensions", () -> {
                     Made root = root("plain-root", "p256");
                     return Case.client(make("plain-leaf", "/CN=plain", "p256", "", root), root);
                 }),
-                check("a root self-signed with SHA-1 (a trust anchor's own signature is not checked)", () -> {
+                accepts("a root self-signed with SHA-1 (a trust anchor's own signature is not checked)", () -> {
                     Made root = make("sha1root-root", "/CN=sha1root-root", "rsa2048", CA, null, "-sha1");
                     return Case.client(clientLeaf("sha1root-leaf", "p256", root), root);
                 }),
-                check("RSA 1990 bits (112-bit security by openssl's estimate)", () -> {
+                accepts("RSA 1990 bits (112-bit security by openssl's estimate)", () -> {
                     Made root = root("r1990-root", "rsa2048");
                     return Case.client(clientLeaf("r1990-leaf", "rsa1990", root), root);
                 }),
-                check("an intermediate with pathlen:0 signs the leaf", () -> {
+                accepts("an intermediate with pathlen:0 signs the leaf", () -> {
                     Made root = root("pl-ok-root", "p256");
                     Made inter = make("pl-ok-inter", "/CN=pl-ok-inter", "p256", "basicConstraints=critical,CA:TRUE,pathlen:0\n", root);
                     return Case.client(clientLeaf("pl-ok-leaf", "p256", inter), root, inter);
                 }),
-                check("a root with clientAuth and serverAuth EKU", () -> {
+                accepts("a root with clientAuth and serverAuth EKU", () -> {
                     Made root = make("ekuboth-root", "/CN=ekuboth-root", "p256", CA + "extendedKeyUsage=clientAuth,serverAuth\n", null);
                     return Case.client(clientLeaf("ekuboth-leaf", "p256", root), root);
                 }),
-                check("name constraints the leaf obeys", () -> {
+                accepts("name constraints the leaf obeys", () -> {
                     Made root = make("ncok-root", "/O=Acme/CN=ncok-root", "p256", CA
                             + "nameConstraints=critical,permitted;dirName:acme,permitted;DNS:example.com,excluded;DNS:bad.example.com\n"
                             + "[acme]\nO=Acme\n", null);
                     return Case.client(make("ncok-leaf", "/O=Acme/CN=app.example.com", "p256",
                             CLIENT_LEAF + "subjectAltName=DNS:app.example.com\n", root), root);
                 }),
-                check("a version 1 root without extensions", () -> {
+                accepts("a version 1 root without extensions", () -> {
                     Made root = make("v1-root", "/CN=v1-root", "p256", null, null);
                     return Case.client(clientLeaf("v1-leaf", "p256", root), root);
                 }),
-                check("a leaf that is itself a CA (openssl accepts it outside -x509_strict)", () -> {
+                accepts("a leaf that is itself a CA (openssl accepts it outside -x509_strict)", () -> {
                     Made root = root("caleaf-root", "p256");
-                    return Case.client(make("caleaf-leaf", "/CN=caleaf", "p256", CA + "extendedKeyUsage=clientAuth\n", root), root);
+                    return Case.client(make("caleaf-leaf", "/CN=caleaf", "p256",
+                            "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,digitalSignature,keyCertSign\nextendedKeyUsage=clientAuth\n", root), root);
                 }),
-                check("an unknown extension that is not critical", () -> {
+                accepts("an unknown extension that is not critical", () -> {
                     Made root = root("noncrit-root", "p256");
                     return Case.client(make("noncrit-leaf", "/CN=noncrit", "p256", CLIENT_LEAF + "1.2.3.4.5=ASN1:NULL\n", root), root);
                 }),
-                check("an EC P-224 leaf (112-bit, the least security level 2 allows)", () -> {
+                accepts("an EC P-224 leaf (112-bit, the least security level 2 allows)", () -> {
                     Made root = root("p224-root", "p256");
                     return Case.client(clientLeaf("p224-leaf", "p224", root), root);
                 }),
-                check("--server: a server certificate", () -> {
+                accepts("--server: a server certificate", () -> {
                     Made root = root("srv-root", "p256");
                     return Case.server(make("srv-leaf", "/CN=db.example.com", "p256", SERVER_LEAF, root), root);
                 }),
-                check("--server: a CA whose EKU is serverAuth only", () -> {
+                accepts("--server: a CA whose EKU is serverAuth only", () -> {
                     Made root = make("srvca-root", "/CN=srvca-root", "p256", CA + "extendedKeyUsage=serverAuth\n", null);
                     return Case.server(make("srvca-leaf", "/CN=db.example.com", "p256", SERVER_LEAF, root), root);
                 }),
 
                 // ---- bad chains: both refuse
-                check("an unknown critical extension in the leaf", () -> {
+                refuses("an unknown critical extension in the leaf", () -> {
                     Made root = root("critleaf-root", "p256");
                     return Case.client(make("critleaf-leaf", "/CN=critleaf", "p256", CLIENT_LEAF + "1.2.3.4.5=critical,ASN1:NULL\n", root), root);
                 }),
-                check("an unknown critical extension in the intermediate", () -> {
+                refuses("an unknown critical extension in the intermediate", () -> {
                     Made root = root("critinter-root", "p256");
                     Made inter = make("critinter-inter", "/CN=critinter-inter", "p256", CA + "1.2.3.4.5=critical,ASN1:UTF8String:x\n", root);
                     return Case.client(clientLeaf("critinter-leaf", "p256", inter), root, inter);
                 }),
-                check("an unknown critical extension in the root", () -> {
+                refuses("an unknown critical extension in the root", () -> {
                     Made root = make("critroot-root", "/CN=critroot-root", "p256", CA + "1.2.3.4.5=critical,ASN1:NULL\n", null);
                     return Case.client(clientLeaf("critroot-leaf", "p256", root), root);
                 }),
-                check("an RSA 1024 leaf", () -> {
+                refuses("an RSA 1024 leaf", () -> {
                     Made root = root("r1024leaf-root", "rsa2048");
                     return Case.client(clientLeaf("r1024leaf-leaf", "rsa1024", root), root);
                 }),
-                check("an EC P-192 leaf", () -> {
+                refuses("an EC P-192 leaf", () -> {
                     Made root = root("p192-root", "p256");
                     return Case.client(clientLeaf("p192-leaf", "p192", root), root);
                 }),
-                check("a self-signed leaf that is not in the bundle", () -> {
+                refuses("a self-signed leaf that is not in the bundle", () -> {
                     Made root = root("selfleaf-root", "p256");
                     return Case.client(make("selfleaf-leaf", "/CN=selfleaf", "p256", CLIENT_LEAF, null), root);
                 }),
-                check("a chain that presents its own root instead of the trusted one", () -> {
+                refuses("a chain that presents its own root instead of the trusted one", () -> {
                     Made root = root("evil-trusted-root", "p256");
                     Made evil = make("evil-root", "/CN=evil-root", "p256", CA, null);
                     Made inter = make("evil-inter", "/CN=evil-inter", "p256", CA, evil);
                     return Case.client(clientLeaf("evil-leaf", "p256", inter), root, inter, evil);
                 }),
-                check("a leaf whose Netscape certificate type is SSL server only", () -> {
+                refuses("a leaf whose Netscape certificate type is SSL server only", () -> {
                     Made root = root("nsserver-root", "p256");
                     return Case.client(make("nsserver-leaf", "/CN=nsserver", "p256", "nsCertType=server\n", root), root);
                 }),
-                check("an RSA 1950 leaf (104-bit security by openssl's estimate)", () -> {
+                refuses("an RSA 1950 leaf (104-bit security by openssl's estimate)", () -> {
                     Made root = root("r1950-root", "rsa2048");
                     return Case.client(clientLeaf("r1950-leaf", "rsa1950", root), root);
                 }),
-                check("an RSA 1024 intermediate", () -> {
+                refuses("an RSA 1024 intermediate", () -> {
                     Made root = root("r1024inter-root", "rsa2048");
                     Made inter = make("r1024inter-inter", "/CN=r1024inter-inter", "rsa1024", CA, root);
                     return Case.client(clientLeaf("r1024inter-leaf", "rsa2048", inter), root, inter);
                 }),
-                check("an RSA 1024 root", () -> {
+                refuses("an RSA 1024 root", () -> {
                     Made root = root("r1024root-root", "rsa1024");
                     return Case.client(clientLeaf("r1024root-leaf", "rsa2048", root), root);
                 }),
-                check("SHA-1 inside an RSA-PSS signature", () -> {
+                refuses("SHA-1 inside an RSA-PSS signature", () -> {
                     Made root = root("pss1-root", "rsa2048");
                     return Case.client(clientLeaf("pss1-leaf", "rsa2048", root, "-sha1", "-sigopt", "rsa_padding_mode:pss"), root);
                 }),
-                check("a leaf signed with SHA-1", () -> {
+                refuses("a leaf signed with SHA-1", () -> {
                     Made root = root("sha1leaf-root", "rsa2048");
                     return Case.client(clientLeaf("sha1leaf-leaf", "rsa2048", root, "-sha1"), root);
                 }),
-                check("a leaf signed with MD5", () -> {
+                refuses("a leaf signed with MD5", () -> {
                     Made root = root("md5leaf-root", "rsa2048");
                     return Case.client(clientLeaf("md5leaf-leaf", "rsa2048", root, "-md5"), root);
                 }),
-                check("an intermediate signed with SHA-1", () -> {
+                refuses("an intermediate signed with SHA-1", () -> {
                     Made root = root("sha1inter-root", "rsa2048");
                     Made inter = make("sha1inter-inter", "/CN=sha1inter-inter", "rsa2048", CA, root, "-sha1");
                     return Case.client(clientLeaf("sha1inter-leaf", "rsa2048", inter), root, inter);
                 }),
-                check("name constraints: the subject is outside the permitted directory name", () -> {
+                refuses("name constraints: the subject is outside the permitted directory name", () -> {
                     Made root = make("ncdn-root", "/O=Acme/CN=ncdn-root", "p256", CA + "nameConstraints=critical,permitted;dirName:acme\n[acme]\nO=Acme\n", null);
                     return Case.client(make("ncdn-leaf", "/O=Evil/CN=alice", "p256", CLIENT_LEAF, root), root);
                 }),
-                check("name constraints: a SAN outside the permitted DNS names", () -> {
+                refuses("name constraints: a SAN outside the permitted DNS names", () -> {
                     Made root = make("ncsan-root", "/CN=ncsan-root", "p256", CA + "nameConstraints=critical,permitted;DNS:example.com\n", null);
                     return Case.client(make("ncsan-leaf", "/CN=alice", "p256", CLIENT_LEAF + "subjectAltName=DNS:evil.org\n", root), root);
                 }),
-                check("name constraints: an excluded DNS name in an intermediate's constraints", () -> {
+                refuses("name constraints: an excluded DNS name in an intermediate's constraints", () -> {
                     Made root = root("ncex-root", "p256");
                     Made inter = make("ncex-inter", "/CN=ncex-inter", "p256", CA + "nameConstraints=critical,excluded;DNS:evil.org\n", root);
                     return Case.client(make("ncex-leaf", "/CN=alice", "p256", CLIENT_LEAF + "subjectAltName=DNS:db.evil.org\n", inter), root, inter);
                 }),
-                check("name constraints: a host name in the CN outside the permitted DNS names", () -> {
+                refuses("name constraints: a host name in the CN outside the permitted DNS names", () -> {
                     Made root = make("nccn-root", "/CN=nccn-root", "p256", CA + "nameConstraints=critical,permitted;DNS:example.com\n", null);
                     return Case.client(make("nccn-leaf", "/CN=db.evil.org", "p256", CLIENT_LEAF, root), root);
                 }),
-                check("name constraints: an excluded e-mail address in the subject", () -> {
+                refuses("name constraints: an excluded e-mail address in the subject", () -> {
                     Made root = make("ncmail-root", "/CN=ncmail-root", "p256", CA + "nameConstraints=critical,excluded;email:evil.org\n", null);
                     return Case.client(make("ncmail-leaf", "/CN=alice/emailAddress=alice@evil.org", "p256", CLIENT_LEAF, root), root);
                 }),
-                check("a root whose EKU excludes clientAuth", () -> {
+                refuses("a root whose EKU excludes clientAuth", () -> {
                     Made root = make("ekuroot-root", "/CN=ekuroot-root", "p256", CA + "extendedKeyUsage=serverAuth\n", null);
                     return Case.client(clientLeaf("ekuroot-leaf", "p256", root), root);
                 }),
-                check("an intermediate whose EKU excludes clientAuth", () -> {
+                refuses("an intermediate whose EKU excludes clientAuth", () -> {
                     Made root = root("ekuinter-root", "p256");
                     Made inter = make("ekuinter-inter", "/CN=ekuinter-inter", "p256", CA + "extendedKeyUsage=serverAuth,emailProtection\n", root);
                     return Case.client(clientLeaf("ekuinter-leaf", "p256", inter), root, inter);
                 }),
-                check("--server: a root whose EKU excludes serverAuth", () -> {
+                refuses("--server: a root whose EKU excludes serverAuth", () -> {
                     Made root = make("ekusrv-root", "/CN=ekusrv-root", "p256", CA + "extendedKeyUsage=clientAuth\n", null);
                     return Case.server(make("ekusrv-leaf", "/CN=db.example.com", "p256", SERVER_LEAF, root), root);
                 }),
-                check("--server: a client certificate", () -> {
+                refuses("--server: a client certificate", () -> {
                     Made root = root("srvcl-root", "p256");
                     return Case.server(clientLeaf("srvcl-leaf", "p256", root), root);
                 }),
-                check("a leaf with only anyExtendedKeyUsage", () -> {
+                refuses("a leaf with only anyExtendedKeyUsage", () -> {
                     Made root = root("anyeku-root", "p256");
                     return Case.client(make("anyeku-leaf", "/CN=anyeku", "p256", "extendedKeyUsage=anyExtendedKeyUsage\n", root), root);
                 }),
-                check("a leaf whose key usage is keyEncipherment only", () -> {
+                refuses("a leaf whose key usage is keyEncipherment only", () -> {
                     Made root = root("kuenc-root", "rsa2048");
                     return Case.client(make("kuenc-leaf", "/CN=kuenc", "rsa2048", "keyUsage=critical,keyEncipherment\nextendedKeyUsage=clientAuth\n", root), root);
                 }),
-                check("an intermediate whose key usage lacks keyCertSign", () -> {
+                refuses("an intermediate whose key usage lacks keyCertSign", () -> {
                     Made root = root("nocs-root", "p256");
                     Made inter = make("nocs-inter", "/CN=nocs-inter", "p256", "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,digitalSignature,cRLSign\n", root);
                     return Case.client(clientLeaf("nocs-leaf", "p256", inter), root, inter);
                 }),
-                check("an intermediate with CA:FALSE", () -> {
+                refuses("an intermediate with CA:FALSE", () -> {
                     Made root = root("noca-root", "p256");
                     Made inter = make("noca-inter", "/CN=noca-inter", "p256", "basicConstraints=critical,CA:FALSE\n", root);
                     return Case.client(clientLeaf("noca-leaf", "p256", inter), root, inter);
                 }),
-                check("an intermediate without basicConstraints", () -> {
+                refuses("an intermediate without basicConstraints", () -> {
                     Made root = root("nobc-root", "p256");
                     Made inter = make("nobc-inter", "/CN=nobc-inter", "p256", "keyUsage=critical,keyCertSign\n", root);
                     return Case.client(clientLeaf("nobc-leaf", "p256", inter), root, inter);
                 }),
-                check("a root with pathlen:0 above an intermediate", () -> {
+                refuses("a root with pathlen:0 above an intermediate", () -> {
                     Made root = make("pl0-root", "/CN=pl0-root", "p256", "basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=keyCertSign\n", null);
                     Made inter = make("pl0-inter", "/CN=pl0-inter", "p256", CA, root);
                     return Case.client(clientLeaf("pl0-leaf", "p256", inter), root, inter);
@@ -328,8 +329,17 @@ class OpensslVerifyDifferentialTest {
         Case make() throws Exception;
     }
 
-    private DynamicTest check(String name, CaseMaker maker) {
-        return DynamicTest.dynamicTest(name, () -> {
+    private DynamicTest accepts(String name, CaseMaker maker) {
+        return check(name, true, maker);
+    }
+
+    private DynamicTest refuses(String name, CaseMaker maker) {
+        return check(name, false, maker);
+    }
+
+    /** Both verdicts, which must agree; {@code expected} guards that the case was made as meant (openssl says so). */
+    private DynamicTest check(String name, boolean expected, CaseMaker maker) {
+        return DynamicTest.dynamicTest((expected ? "accepts: " : "refuses: ") + name, () -> {
             Case c = maker.make();
             String purpose = c.server() ? "sslserver" : "sslclient";
             List<String> command = new ArrayList<>(List.of(ExternalTool.require("openssl").toString(), "verify", "-auth_level", "2",
@@ -356,6 +366,7 @@ class OpensslVerifyDifferentialTest {
             VerificationResult ours = s2mtls.verification().verify(read(c.leaf().cert()), presented, List.of(read(c.root().cert())),
                     !c.server(), List.of());
 
+            assertEquals(expected, opensslAccepts, name + ": the case is not what it meant to be; openssl says " + opensslSays.strip());
             assertEquals(opensslAccepts, ours.isOk(), name + ": openssl says " + opensslSays.strip() + "; we say " + ours.describe());
             if (!ours.isOk()) {
                 String reason = ours.failure().orElseThrow().reason();
