@@ -382,7 +382,8 @@ public final class ChainVerifier {
                 int bits = signatureBits(x);
                 if (bits < MIN_SECURITY_BITS) {
                     return VerificationResult.failed(Failure.WEAK_SIGNATURE, name(x) + " is signed with " + signatureDescription(x)
-                            + "; SHA-1 and MD5 are refused at security level 2 (and by SingleStore 8.1+)");
+                            + (bits > 0 ? "; SHA-1 and MD5 are refused at security level 2 (and by SingleStore 8.1+)"
+                            : ", whose strength is unknown here; re-sign it with SHA-256 or stronger"));
                 }
             }
         }
