@@ -2,9 +2,12 @@ package io.s2mtls.core.usecase;
 
 import io.s2mtls.core.S2mtls;
 import io.s2mtls.core.dn.DistinguishedName;
+import io.s2mtls.core.error.ErrorKind;
+import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.pki.CaMaterial;
 import io.s2mtls.core.pki.CertificateProfile;
 import io.s2mtls.core.pki.KeySpec;
+import io.s2mtls.core.pki.VerificationResult;
 import io.s2mtls.core.pki.VerificationResult.Failure;
 import io.s2mtls.core.testing.ExternalTool;
 import io.s2mtls.core.testing.InMemoryCredentialStore;
@@ -17,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,6 +32,7 @@ import java.util.UUID;
 
 import static io.s2mtls.core.testing.ExternalTool.openssl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Each failure reason, checked beside openssl verify on the same files. */
@@ -85,7 +90,8 @@ class VerificationTest {
         assertEquals(Failure.EXPIRED, ours(cert, later));
         assertTrue(opensslVerdict(file, later, "sslclient").contains("certificate has expired"));
         Instant earlier = now.minus(Duration.ofHours(1));
-        assertEquals(Failure.NOT_YET_VALID, ours(cert, earlier));
+        // the CA was made at the same moment; openssl checks dates from the root down, and so do we
+        assertEquals(Failure.CA_NOT_YET_VALID, ours(cert, earlier));
         assertTrue(opensslVerdict(file, earlier, "sslclient").contains("certificate is not yet valid"));
     }
 
@@ -122,7 +128,7 @@ class VerificationTest {
     void aLeafSignedByANonCaIsRejected() throws Exception {
         KeyPair leafKeys = TestPki.ecKeyPair();
         KeyPair notCaKeys = TestPki.ecKeyPair();
-        X509Certificate notCa = TestPki.signed(notCaKeys, "CN=not a CA", TestPki.ecKeyPair(), "CN=whatever", false);
+        X509Certificate notCa = TestPki.selfSigned(notCaKeys, "CN=not a CA", false);
         X509Certificate leaf = TestPki.signed(leafKeys, "CN=leaf", notCaKeys, "CN=not a CA", false);
         S2mtls verifier = S2mtls.builder(new InMemoryCredentialStore(UUID.randomUUID().toString())).build();
         assertEquals(Optional.of(Failure.ISSUER_NOT_CA), verifier.verification().verify(leaf, List.of(notCa), true).failure());
@@ -137,7 +143,7 @@ class VerificationTest {
     void aServerCertificateCannotLogIn() throws Exception {
         X509Certificate server = s2mtls.issuance().issue(new IssueCommand(DistinguishedName.parse("/CN=db"), KeySpec.EC_P256, 30,
                 Optional.empty(), CertificateProfile.SERVER, List.of(), false, false)).certificate();
-        assertEquals(Failure.NO_CLIENT_AUTH, ours(server, now));
+        assertEquals(Failure.UNSUITABLE_PURPOSE, ours(server, now));
         assertTrue(opensslVerdict(write("server.pem", server), now, "sslclient").contains("unsuitable certificate purpose"));
     }
 
@@ -157,5 +163,81 @@ class VerificationTest {
         X509Certificate caCert = Pem.readCertificate(Files.readAllBytes(cert), cert.toString());
         S2mtls verifier = S2mtls.builder(new InMemoryCredentialStore(UUID.randomUUID().toString())).build();
         assertEquals(Optional.of(Failure.WEAK_SIGNATURE), verifier.verification().verify(leafCert, List.of(caCert), true).failure());
+    }
+
+    private String opensslCrlVerdict(Path cert, Path crl, Instant at) {
+        List<String> command = List.of(ExternalTool.require("openssl").toString(), "verify", "-auth_level", "2", "-purpose", "sslclient",
+                "-crl_check", "-CRLfile", crl.toString(), "-attime", Long.toString(at.getEpochSecond()), "-CAfile", caFile.toString(), cert.toString());
+        ExternalTool.Result result = ExternalTool.run(command);
+        return result.out() + result.stderr();
+    }
+
+    @Test
+    void aCertificateTheStoreRecordsAsRevokedIsRevoked() throws Exception {
+        IssuedCertificate issued = s2mtls.issuance().issue(IssueCommand.client(DistinguishedName.parse("/CN=gone")).withKey(KeySpec.EC_P256).withDays(30));
+        assertTrue(s2mtls.verification().verify(issued.certificate()).isOk());
+        LifecycleUseCase.Revocation revocation = s2mtls.lifecycle().revoke(issued.name(), "left the company");
+
+        VerificationResult ours = s2mtls.verification().verify(issued.certificate());
+        assertEquals(Optional.of(Failure.REVOKED), ours.failure());
+        assertTrue(ours.describe().startsWith("certificate revoked (the store records serial "), ours.describe());
+        // against a given bundle too; and without the store, the CRL it wrote refuses it as openssl does
+        VerificationResult withCa = s2mtls.verification().verifyWithStoreRevocations(issued.certificate(), List.of(), List.of(ca.certificate()), true, List.of());
+        assertEquals(Optional.of(Failure.REVOKED), withCa.failure());
+        Path crl = dir.resolve("crl.pem");
+        Files.writeString(crl, revocation.crlPem());
+        List<X509CRL> crls = s2mtls.verification().readCrls(Files.readAllBytes(crl), crl.toString(), List.of(ca.certificate()));
+        S2mtls noStore = S2mtls.builder(new InMemoryCredentialStore(UUID.randomUUID().toString())).clock(Clock.fixed(now, ZoneOffset.UTC)).build();
+        assertEquals(Optional.of(Failure.REVOKED), noStore.verification().verify(issued.certificate(), List.of(), List.of(ca.certificate()), true, crls).failure());
+        assertTrue(opensslCrlVerdict(write("gone.pem", issued.certificate()), crl, now).contains("certificate revoked"));
+
+        // a certificate the CRL does not list passes both
+        X509Certificate kept = client("kept");
+        assertTrue(noStore.verification().verify(kept, List.of(), List.of(ca.certificate()), true, crls).isOk());
+        assertTrue(opensslCrlVerdict(write("kept.pem", kept), crl, now).contains(": OK"));
+    }
+
+    @Test
+    void aCrlFromAnotherCaIsBadInputNamingTheFile() throws Exception {
+        X509Certificate cert = client("checked");
+        // an impostor CA with the very same name makes a CRL: its signature does not verify with our CA's key
+        S2mtls impostor = S2mtls.builder(new InMemoryCredentialStore(UUID.randomUUID().toString())).build();
+        impostor.authority().create(DistinguishedName.parse("/O=verify/CN=Verify CA"), KeySpec.EC_P256, 30, false);
+        Path forged = dir.resolve("forged-crl.pem");
+        Files.writeString(forged, impostor.lifecycle().crl());
+        S2mtlsException e = assertThrows(S2mtlsException.class,
+                () -> s2mtls.verification().readCrls(Files.readAllBytes(forged), forged.toString(), List.of(ca.certificate())));
+        assertEquals(ErrorKind.BAD_INPUT, e.kind());
+        assertTrue(e.getMessage().startsWith(forged + ": the CRL's signature does not verify"), e.getMessage());
+        assertTrue(!opensslCrlVerdict(write("checked.pem", cert), forged, now).contains(": OK"));
+
+        // a CRL from a CA that is not in the bundle at all
+        S2mtls other = S2mtls.builder(new InMemoryCredentialStore(UUID.randomUUID().toString())).build();
+        other.authority().create(DistinguishedName.parse("/CN=Other CA"), KeySpec.EC_P256, 30, false);
+        Path foreign = dir.resolve("foreign-crl.pem");
+        Files.writeString(foreign, other.lifecycle().crl());
+        e = assertThrows(S2mtlsException.class,
+                () -> s2mtls.verification().readCrls(Files.readAllBytes(foreign), foreign.toString(), List.of(ca.certificate())));
+        assertTrue(e.getMessage().contains("not a CA in the bundle"), e.getMessage());
+
+        Path garbage = dir.resolve("garbage.crl");
+        Files.writeString(garbage, "not a CRL at all\n");
+        e = assertThrows(S2mtlsException.class,
+                () -> s2mtls.verification().readCrls(Files.readAllBytes(garbage), garbage.toString(), List.of(ca.certificate())));
+        assertEquals(ErrorKind.BAD_INPUT, e.kind());
+        assertTrue(e.getMessage().startsWith(garbage + ": "), e.getMessage());
+    }
+
+    @Test
+    void anExpiredCrlIsBadInputAsOpensslRefusesIt() throws Exception {
+        X509Certificate cert = client("late");
+        Path crl = dir.resolve("old-crl.pem");
+        Files.writeString(crl, s2mtls.lifecycle().crl());
+        Instant later = now.plus(Duration.ofDays(8)); // the CRL is valid for 7 days, the certificate for 30
+        S2mtls laterOn = S2mtls.builder(new InMemoryCredentialStore(UUID.randomUUID().toString())).clock(Clock.fixed(later, ZoneOffset.UTC)).build();
+        S2mtlsException e = assertThrows(S2mtlsException.class,
+                () -> laterOn.verification().readCrls(Files.readAllBytes(crl), crl.toString(), List.of(ca.certificate())));
+        assertTrue(e.getMessage().startsWith(crl + ": the CRL has expired"), e.getMessage());
+        assertTrue(opensslCrlVerdict(write("late.pem", cert), crl, later).contains("CRL has expired"));
     }
 }
