@@ -237,5 +237,9 @@ class OpensslInputsCommandTest {
         Files.writeString(dir.resolve("root-only.pem"), Files.readString(dir.resolve("root.pem")));
         assertEquals(path("creds/leaf-cert.pem") + ": OK", openssl("verify", "-purpose", "sslclient", "-CAfile", path("root-only.pem"),
                 "-untrusted", path("bundle.pem"), path("creds/leaf-cert.pem")).out().strip());
+        // the server's ssl_ca_for_client_cert file holds the whole chain too
+        CommandLineTest.ok(cli.run("cert", "issue", "--server", "--subject", "/CN=db.example", "--san", "DNS:db.example", "--key", "ec:p256"));
+        CommandLineTest.ok(cli.run("server-config", "--credential", "db.example", "--dir", "server-ssl", "--write"));
+        assertEquals(bundle, Files.readString(dir.resolve("server-ssl/ca-cert.pem"), StandardCharsets.US_ASCII));
     }
 }
