@@ -92,6 +92,13 @@ class OpensslInputsCommandTest {
         Files.write(dir.resolve("bom.pem"), bom);
         readsLikeOpenssl("bom.pem", "RSA 2048");
 
+        // 'openssl x509 -text' writes several kilobytes of text before the PEM block
+        openssl("req", "-x509", "-newkey", "rsa:4096", "-nodes", "-keyout", path("k4096.pem"), "-out", path("c4096.pem"),
+                "-subj", "/O=Example Org/CN=with text", "-days", "30");
+        openssl("x509", "-in", path("c4096.pem"), "-text", "-out", path("text-then-cert.pem"));
+        assertTrue(Files.readString(dir.resolve("text-then-cert.pem")).indexOf("-----BEGIN") > 4096);
+        readsLikeOpenssl("text-then-cert.pem", "RSA 4096");
+
         openssl("x509", "-in", path("c.pem"), "-outform", "DER", "-out", path("c.der"));
         readsLikeOpenssl("c.der", "RSA 2048", "-inform", "DER");
     }

@@ -345,17 +345,9 @@ public final class Pem {
         }
     }
 
-    private static byte[] encoded(X509CertificateHolder holder, String source) {
-        try {
-            return holder.getEncoded();
-        } catch (IOException e) {
-            throw S2mtlsException.badInput(source + ": malformed certificate (" + reason(e) + ")", e);
-        }
-    }
-
+    /** PEM anywhere in the data, as openssl finds it (after 'openssl x509 -text' output, say); else DER. */
     private static boolean looksLikePem(byte[] data) {
-        String head = new String(data, 0, Math.min(data.length, 4096), StandardCharsets.ISO_8859_1);
-        return head.contains("-----BEGIN ");
+        return new String(data, StandardCharsets.ISO_8859_1).contains("-----BEGIN ");
     }
 
     private static String describe(String pemType) {
