@@ -86,10 +86,10 @@ public final class Pem {
         List<byte[]> certificates = new ArrayList<>();
         String firstOther = null;
         for (PemObject block : pemBlocks(data, source, "certificate")) {
-            switch (block.getType()) {
-                case "CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE" ->
-                        certificates.add(structure(firstElement(block.getContent(), source, "certificate"), source, "certificate"));
-                default -> firstOther = firstOther == null ? describe(block.getType()) : firstOther;
+            if (CERTIFICATE_TYPES.contains(block.getType())) {
+                certificates.add(structure(firstElement(block.getContent(), source, "certificate"), source, "certificate"));
+            } else if (firstOther == null) {
+                firstOther = describe(block.getType());
             }
         }
         if (certificates.isEmpty()) {
@@ -141,7 +141,7 @@ public final class Pem {
     private static final java.util.Set<String> CERTIFICATE_TYPES = java.util.Set.of("CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE");
     private static final java.util.Set<String> REQUEST_TYPES = java.util.Set.of("CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST");
 
-    /** A DER certificate is SEQUENCE { tbs SEQUENCE, algorithm SEQUENCE, BIT STRING }; a request has a SET-less info first. */
+    /** Whether DER that is not a certificate is a PKCS#10 request (both are SEQUENCE { info, algorithm, signature }). */
     private static boolean isRequest(byte[] der) {
         try {
             Certificate.getInstance(der);
