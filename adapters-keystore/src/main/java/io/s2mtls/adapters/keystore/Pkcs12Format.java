@@ -81,6 +81,7 @@ import java.util.Optional;
  *       document described on {@link StoreMetadata} (the inventory and the CA key reference).</li>
  * </ol>
  * Bags are told apart by their {@code friendlyName}: {@value #CA_NAME} for the CA,
+ * {@value #CA_CHAIN_NAME} for the certificates above an intermediate CA (in order, its issuer first, up to the root),
  * {@value #METADATA_NAME} for the JSON document, and the credential name otherwise (both fixed names
  * contain a space, which no credential name can). A key bag and its certificate bag share a
  * {@code localKeyId} (a per-file counter).
@@ -97,6 +98,7 @@ import java.util.Optional;
  */
 final class Pkcs12Format {
     static final String CA_NAME = "s2mtls CA";
+    static final String CA_CHAIN_NAME = "s2mtls CA chain";
     static final String METADATA_NAME = "s2mtls inventory";
     static final int PBKDF2_ITERATIONS = 100_000;
     static final int MAC_ITERATIONS = 200_000;
@@ -157,6 +159,7 @@ final class Pkcs12Format {
                 byte[] id = ca.privateKey().isPresent() ? localKeyId(++localKeyId) : null;
                 ca.privateKey().ifPresent(key -> keyBags.add(keyBag(key, CA_NAME, id, aesKey, encryptionSalt)));
                 certBags.add(certBag(ca.certificate(), CA_NAME, id));
+                ca.chain().forEach(above -> certBags.add(certBag(above, CA_CHAIN_NAME, null)));
             }
             for (Credential credential : snapshot.credentials().values()) {
                 byte[] id = credential.privateKey().isPresent() ? localKeyId(++localKeyId) : null;
@@ -439,7 +442,12 @@ final class Pkcs12Format {
         }
         Optional<CaMaterial> authority = Optional.empty();
         Map<String, Credential> credentials = new LinkedHashMap<>();
+        List<X509Certificate> chain = new java.util.ArrayList<>();
         for (NamedCertificate certificate : bags.certificates()) {
+            if (CA_CHAIN_NAME.equals(certificate.name()) && certificate.localKeyId() == null) {
+                chain.add(certificate.certificate());
+                continue;
+            }
             NamedKey key = certificate.localKeyId() == null ? null : keysById.remove(idText(certificate.localKeyId()));
             if (key != null && !key.name().equals(certificate.name())) {
                 throw new UnreadableException("the key and certificate with one localKeyId are named '" + key.name()
@@ -472,6 +480,12 @@ final class Pkcs12Format {
         }
         if (authority.isEmpty() && metadata.caKeyReferenceValue().isPresent()) {
             throw new UnreadableException("it has a CA key reference but no CA certificate");
+        }
+        if (!chain.isEmpty()) {
+            if (authority.isEmpty()) {
+                throw new UnreadableException("it has a CA chain but no CA certificate");
+            }
+            authority = Optional.of(authority.get().withChain(chain));
         }
         return new StoreSnapshot(authority, credentials, inventory, metadata.auditEvents(), metadata.managedUserRecords());
     }

@@ -47,6 +47,11 @@ final class StoreCodec {
             node.put("certificate", Pem.certificate(ca.certificate()));
             ca.privateKey().ifPresent(key -> node.put("private_key", Pem.privateKey(key)));
             ca.keyReference().ifPresent(reference -> node.put("key_reference", reference));
+            if (!ca.chain().isEmpty()) {
+                // the certificates above an intermediate CA, its issuer first, up to the root (one PEM each)
+                ArrayNode chain = node.putArray("chain");
+                ca.chain().forEach(above -> chain.add(Pem.certificate(above)));
+            }
         });
         ObjectNode credentials = data.putObject("credentials");
         snapshot.credentials().forEach((name, credential) -> {
@@ -89,6 +94,11 @@ final class StoreCodec {
                 authority = Optional.of(ca.hasNonNull("private_key")
                         ? CaMaterial.local(certificate, key(ca.get("private_key").asText()))
                         : CaMaterial.remote(certificate, required(ca, "key_reference")));
+                List<X509Certificate> chain = new ArrayList<>();
+                for (JsonNode above : ca.path("chain")) {
+                    chain.add(certificate(above.asText()));
+                }
+                authority = Optional.of(authority.get().withChain(chain));
             }
             Map<String, Credential> credentials = new LinkedHashMap<>();
             for (Map.Entry<String, JsonNode> field : data.path("credentials").properties()) {

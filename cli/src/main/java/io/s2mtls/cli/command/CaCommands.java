@@ -85,9 +85,13 @@ public final class CaCommands {
     @Command(name = "import", header = "Bring an existing CA (PEM files or PKCS#12) into the store.", description = {
             "Bring an existing CA into the store: a PEM certificate with its key (PKCS#1, SEC1, PKCS#8,",
             "encrypted PKCS#8), or a PKCS#12 file. The key must match the certificate, the certificate must",
-            "be a CA (basicConstraints CA:TRUE) and currently valid."},
+            "be a CA that can sign client certificates (basicConstraints CA:TRUE, keyCertSign when it has a",
+            "keyUsage, clientAuth or anyExtendedKeyUsage when it has an extendedKeyUsage), currently valid, with",
+            "an RSA (2048+ bits, exponent 65537), EC P-256/P-384/P-521 or Ed25519 key. An intermediate CA needs",
+            "--chain: the certificates above it up to and including the root, which 'ca export' then writes too."},
             footer = {"", "Examples:",
                     "  s2mtls ca import --cert ca-cert.pem --key ca-key.pem",
+                    "  s2mtls ca import --cert intermediate-cert.pem --key intermediate-key.pem --chain root-cert.pem",
                     "  s2mtls ca import --cert ca-cert.pem --key ca-key.enc.pem --key-password-file ca-key.pass",
                     "  S2MTLS_PKCS12_PASSWORD=... s2mtls ca import --pkcs12 ca.p12",
                     "  s2mtls ca import --cert ca-cert.pem --key vault-transit:s2mtls-ca --store vault:secret/s2mtls"})
@@ -117,6 +121,9 @@ public final class CaCommands {
         String keyPasswordFile;
         @Option(names = "--pkcs12-password-file", paramLabel = "FILE", description = "Password of the PKCS#12 file (else env " + PKCS12_PASSWORD_ENV + ", else a prompt).")
         String pkcs12PasswordFile;
+        @Option(names = "--chain", paramLabel = "FILE",
+                description = "For an intermediate CA: the certificates above it (PEM), up to and including the root.")
+        String chain;
         @Option(names = "--force", description = "Replace a CA the store already holds.")
         boolean force;
 
@@ -136,6 +143,8 @@ public final class CaCommands {
 
         @Override
         protected int run() {
+            Optional<AuthorityUseCase.ChainFile> chainFile = Optional.ofNullable(chain).map(console::path)
+                    .map(file -> new AuthorityUseCase.ChainFile(Files2.read(file, "--chain"), file.toString()));
             CaMaterial ca;
             if (source.pkcs12 != null) {
                 Path file = console.path(source.pkcs12);
@@ -143,18 +152,18 @@ public final class CaCommands {
                 char[] password = secrets.optional(Optional.ofNullable(pkcs12PasswordFile), "--pkcs12-password-file", PKCS12_PASSWORD_ENV)
                         .or(() -> console.terminal().map(t -> t.readPassword("PKCS#12 password for %s: ", file)))
                         .orElseThrow(() -> S2mtlsException.badInput("--pkcs12 " + file + ": no password; pass --pkcs12-password-file FILE or set " + PKCS12_PASSWORD_ENV));
-                ca = authority.get().importPkcs12(data, file.toString(), password, force);
+                ca = authority.get().importPkcs12(data, file.toString(), password, chainFile, force);
             } else {
                 Path certFile = console.path(source.pem.cert);
                 byte[] cert = Files2.read(certFile, "--cert");
                 if (isReference(source.pem.key, console, session)) {
                     session.remoteSigner(source.pem.key, false, "");
-                    ca = authority.get().importRemote(cert, certFile.toString(), source.pem.key, force);
+                    ca = authority.get().importRemote(cert, certFile.toString(), source.pem.key, chainFile, force);
                 } else {
                     Path keyFile = console.path(source.pem.key);
                     byte[] key = Files2.read(keyFile, "--key");
                     Optional<char[]> password = secrets.optional(Optional.ofNullable(keyPasswordFile), "--key-password-file", KEY_PASSWORD_ENV);
-                    ca = authority.get().importPem(cert, certFile.toString(), key, keyFile.toString(), password, force);
+                    ca = authority.get().importPem(cert, certFile.toString(), key, keyFile.toString(), password, chainFile, force);
                 }
             }
             Views.CaView view = Views.CaView.of(ca, session.storeUri());
@@ -195,7 +204,8 @@ public final class CaCommands {
 
     @Command(name = "export", description = {
             "Write the CA certificate (PEM), for the server's ssl_ca_for_client_cert and clients' --ssl-ca.",
-            "Only the certificate: the CA key never leaves the store."},
+            "An intermediate CA is followed by its chain, up to and including the root.",
+            "Only certificates: the CA key never leaves the store."},
             footer = {"", "Example:", "  s2mtls ca export --out ca-cert.pem"})
     public static final class Export extends BaseCommand {
         @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write ca-cert.pem.")
@@ -218,7 +228,8 @@ public final class CaCommands {
             Path file = console.path(out);
             Files2.refuseOverwrite(file, force);
             CaMaterial ca = authority.get().show();
-            Files2.writePublic(file, Pem.certificate(ca.certificate()), force);
+            // an intermediate CA is followed by its chain, up to and including the root
+            Files2.writePublic(file, ca.bundle().stream().map(Pem::certificate).collect(java.util.stream.Collectors.joining()), force);
             record Written(String file, String subject) {
             }
             Written written = new Written(file.toString(), io.s2mtls.core.x509.Certificates.subjectOf(ca.certificate()).oneline());

@@ -352,7 +352,7 @@ public final class CertCommands {
     @Command(name = "show", description = "Show a certificate: subject (as the server compares it), issuer, serial, dates, key, purpose.",
             footer = {"", "Example:", "  s2mtls cert show client-cert.pem"})
     public static final class Show extends BaseCommand {
-        @Parameters(paramLabel = "FILE", description = "A certificate (PEM or DER).")
+        @Parameters(paramLabel = "FILE", description = "A certificate (PEM, TRUSTED CERTIFICATE or DER), as openssl reads it.")
         String file;
         private final Console console;
 
@@ -365,8 +365,12 @@ public final class CertCommands {
         @Override
         protected int run() {
             Path path = console.path(file);
-            X509Certificate certificate = Pem.readCertificates(Files2.read(path, "certificate"), path.toString()).get(0);
-            Views.CertificateView view = Views.CertificateView.of(certificate);
+            // read from the ASN.1 structure alone, so a key s2mtls cannot use shows as "unsupported key (OID ...)"
+            io.s2mtls.core.x509.CertificateSummary summary = io.s2mtls.core.x509.CertificateSummary.read(Files2.read(path, "certificate"), path.toString());
+            Views.CertificateView view = new Views.CertificateView(summary.subject().oneline(), summary.issuer().oneline(),
+                    summary.serial().toString(16).toUpperCase(java.util.Locale.ROOT), summary.notBefore().toString(),
+                    summary.notAfter().toString(), summary.key(), summary.signatureAlgorithm(), summary.ca(),
+                    summary.extendedKeyUsage(), summary.subjectAltNames(), summary.sha256());
             printer.data(view, () -> view.print(printer));
             return OK;
         }

@@ -7,8 +7,6 @@ import io.s2mtls.cli.support.Printer;
 import io.s2mtls.core.dn.DistinguishedName;
 import io.s2mtls.core.dn.SubjectProblem;
 import io.s2mtls.core.error.S2mtlsException;
-import io.s2mtls.core.x509.CertificateRequests;
-import io.s2mtls.core.x509.Certificates;
 import io.s2mtls.core.x509.Pem;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,7 +25,7 @@ import java.util.List;
                 "  s2mtls subject client-cert.pem",
                 "  echo \"CREATE USER 's2user'@'%' REQUIRE SUBJECT $(s2mtls subject --sql client-cert.pem);\""})
 public final class SubjectCommand extends BaseCommand {
-    @Parameters(paramLabel = "FILE", description = "A certificate or CSR (PEM or DER).")
+    @Parameters(paramLabel = "FILE", description = "A certificate or CSR (PEM, TRUSTED CERTIFICATE or DER), as openssl reads it.")
     String file;
     @Option(names = "--sql", description = "Print the SQL string literal for REQUIRE SUBJECT.")
     boolean sql;
@@ -49,12 +47,8 @@ public final class SubjectCommand extends BaseCommand {
     protected int run() {
         Path path = console.path(file);
         byte[] data = Files2.read(path, "FILE");
-        DistinguishedName subject;
-        if (new String(data, 0, Math.min(data.length, 200), java.nio.charset.StandardCharsets.ISO_8859_1).contains("CERTIFICATE REQUEST")) {
-            subject = CertificateRequests.parse(data, path.toString()).subject();
-        } else {
-            subject = Certificates.subjectOf(Pem.readCertificates(data, path.toString()).get(0));
-        }
+        // read from the ASN.1 structure alone: the subject never depends on understanding the key
+        DistinguishedName subject = Pem.readSubject(data, path.toString());
         if (sql && openssl11) {
             throw S2mtlsException.badInput("--sql and --openssl11 cannot be combined");
         }

@@ -144,4 +144,13 @@ class BadInputCommandTest {
         refused("--key", "unknown key type", "cert", "issue", "--subject", "/CN=k", "--key", "rsa:1024");
         refused("--store", "no plugin serves the store scheme 'nosuch'", "--store", "nosuch:thing", "cert", "list");
     }
+
+    @Test
+    void signingUnderANameThatIsTaken() throws Exception {
+        CommandLineTest.ok(cli.run("csr", "create", "--subject", "/CN=other", "--key", "ec:p256", "--key-out", "o.key", "--out", "o.csr"));
+        refused("'existing'", "already in the store", "cert", "sign", "--csr", "o.csr", "--out", "o.pem", "--name", "existing");
+        assertFalse(Files.exists(dir.resolve("o.pem")), "nothing written");
+        CommandLineTest.ok(cli.run("cert", "sign", "--csr", "o.csr", "--out", "o.pem", "--name", "signed-once"));
+        refused("'signed-once'", "already in the store", "cert", "sign", "--csr", "o.csr", "--out", "o2.pem", "--name", "signed-once");
+    }
 }

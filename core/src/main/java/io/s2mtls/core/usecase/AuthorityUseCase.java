@@ -56,31 +56,67 @@ public final class AuthorityUseCase {
         return store(CaMaterial.remote(certificate, keyReference), replace, "ca.create");
     }
 
+    /** The certificates above an intermediate CA (PEM, any order, up to and including the root), and where they came from. */
+    public record ChainFile(byte[] data, String source) {
+        public ChainFile {
+            data = data.clone();
+        }
+    }
+
     /** Imports a CA from PEM files: the certificate, and its key (PKCS#1, SEC1, PKCS#8 or encrypted PKCS#8). */
     public CaMaterial importPem(byte[] certificatePem, String certificateSource, byte[] keyPem, String keySource,
                                 Optional<char[]> keyPassword, boolean replace) {
+        return importPem(certificatePem, certificateSource, keyPem, keySource, keyPassword, Optional.empty(), replace);
+    }
+
+    /** As {@link #importPem(byte[], String, byte[], String, Optional, boolean)}, with the chain of an intermediate CA. */
+    public CaMaterial importPem(byte[] certificatePem, String certificateSource, byte[] keyPem, String keySource,
+                                Optional<char[]> keyPassword, Optional<ChainFile> chain, boolean replace) {
         X509Certificate certificate = Pem.readCertificates(certificatePem, certificateSource).get(0);
         PrivateKey key = Pem.readPrivateKey(keyPem, keySource, keyPassword);
-        return importChecked(certificate, certificateSource, key, keySource, replace);
+        return importChecked(certificate, certificateSource, key, keySource, chainCandidates(List.of(), chain), chainSource(chain), replace);
     }
 
     /** Imports a CA from a PKCS#12 file holding exactly one key and its certificate. */
     public CaMaterial importPkcs12(byte[] pkcs12, String source, char[] password, boolean replace) {
+        return importPkcs12(pkcs12, source, password, Optional.empty(), replace);
+    }
+
+    /** As {@link #importPkcs12(byte[], String, char[], boolean)}; the chain may be in the file, in {@code chain}, or both. */
+    public CaMaterial importPkcs12(byte[] pkcs12, String source, char[] password, Optional<ChainFile> chain, boolean replace) {
         Pkcs12Files.KeyAndChain entry = Pkcs12Files.read(pkcs12, password, source);
-        return importChecked(entry.chain().get(0), source, entry.privateKey(), source, replace);
+        List<X509Certificate> inFile = entry.chain().subList(1, entry.chain().size());
+        return importChecked(entry.chain().get(0), source, entry.privateKey(), source, chainCandidates(inFile, chain),
+                chain.map(ChainFile::source).map(file -> file + " (with the chain in " + source + ")").orElse(source), replace);
     }
 
     /** Imports the certificate of a CA whose key stays with a remote signer; checks that they match. */
     public CaMaterial importRemote(byte[] certificatePem, String certificateSource, String keyReference, boolean replace) {
+        return importRemote(certificatePem, certificateSource, keyReference, Optional.empty(), replace);
+    }
+
+    /** As {@link #importRemote(byte[], String, String, boolean)}, with the chain of an intermediate CA. */
+    public CaMaterial importRemote(byte[] certificatePem, String certificateSource, String keyReference,
+                                   Optional<ChainFile> chain, boolean replace) {
         X509Certificate certificate = Pem.readCertificates(certificatePem, certificateSource).get(0);
-        checkCaCertificate(certificate, certificateSource);
+        List<X509Certificate> above = checkCaCertificate(certificate, certificateSource, chainCandidates(List.of(), chain), chainSource(chain));
         RemoteSigner signer = environment.remoteSigners().apply(keyReference);
         if (!Certificates.sameKey(signer.publicKey(), certificate.getPublicKey())) {
             throw S2mtlsException.badInput(certificateSource + ": the certificate's public key is not the key of "
                     + keyReference + "; import the certificate that belongs to that key");
         }
         refuseExisting(replace);
-        return store(CaMaterial.remote(certificate, keyReference), replace, "ca.import");
+        return store(CaMaterial.remote(certificate, keyReference).withChain(above), replace, "ca.import");
+    }
+
+    private static List<X509Certificate> chainCandidates(List<X509Certificate> inFile, Optional<ChainFile> chain) {
+        List<X509Certificate> candidates = new java.util.ArrayList<>(inFile);
+        chain.ifPresent(file -> candidates.addAll(Pem.readCertificates(file.data(), file.source())));
+        return candidates;
+    }
+
+    private static String chainSource(Optional<ChainFile> chain) {
+        return chain.map(ChainFile::source).orElse("--chain");
     }
 
     /** The store's CA, or a bad-input error telling the operator to create one. */
@@ -89,19 +125,35 @@ public final class AuthorityUseCase {
     }
 
     private CaMaterial importChecked(X509Certificate certificate, String certificateSource, PrivateKey key,
-                                     String keySource, boolean replace) {
-        checkCaCertificate(certificate, certificateSource);
+                                     String keySource, List<X509Certificate> chainCandidates, String chainSource, boolean replace) {
+        List<X509Certificate> above = checkCaCertificate(certificate, certificateSource, chainCandidates, chainSource);
         if (!KeyPairs.matches(key, certificate.getPublicKey())) {
             throw S2mtlsException.badInput(keySource + ": this private key does not belong to the certificate in "
                     + certificateSource + "; give the CA's own key");
         }
         refuseExisting(replace);
-        return store(CaMaterial.local(certificate, key), replace, "ca.import");
+        return store(CaMaterial.local(certificate, key).withChain(above), replace, "ca.import");
     }
 
-    private void checkCaCertificate(X509Certificate certificate, String source) {
-        if (!Certificates.isCa(certificate)) {
-            throw S2mtlsException.badInput(source + ": the certificate is not a CA (basicConstraints CA:TRUE missing)");
+    /**
+     * Refuses a CA that cannot sign client certificates the server accepts (not a CA, no keyCertSign, an extended
+     * key usage without clientAuth, a weak key, outside its validity, or an intermediate without its chain), and
+     * returns its chain, checked the same way, issuer first.
+     */
+    private List<X509Certificate> checkCaCertificate(X509Certificate certificate, String source,
+                                                     List<X509Certificate> chainCandidates, String chainSource) {
+        checkOneCa(certificate, source);
+        List<X509Certificate> chain = Certificates.chainOf(certificate, chainCandidates, source, chainSource);
+        for (X509Certificate above : chain) {
+            checkOneCa(above, chainSource + " ('" + Certificates.subjectOf(above).oneline() + "')");
+        }
+        return chain;
+    }
+
+    private void checkOneCa(X509Certificate certificate, String source) {
+        String problem = Certificates.caProblem(certificate);
+        if (problem != null) {
+            throw S2mtlsException.badInput(source + ": " + problem);
         }
         KeyPairs.requireStrong(certificate.getPublicKey(), source);
         Validity.requireCurrent(certificate, environment.clock().instant(), source + ": the CA certificate");

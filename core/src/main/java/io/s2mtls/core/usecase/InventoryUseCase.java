@@ -41,10 +41,20 @@ public final class InventoryUseCase {
         Credential credential = snapshot.credential(name).orElseThrow(() -> S2mtlsException.badInput(
                 "no credential named '" + name + "' in " + environment.store().describe()
                         + (snapshot.credentials().isEmpty() ? "" : "; known: " + String.join(", ", snapshot.credentials().keySet().stream().sorted().limit(20).toList()))));
-        return new CredentialExport(credential, snapshot.requireAuthority().certificate());
+        return new CredentialExport(credential, snapshot.requireAuthority().certificate(), snapshot.requireAuthority().bundle());
     }
 
-    /** A credential and the CA certificate that verifies it. */
-    public record CredentialExport(Credential credential, X509Certificate caCertificate) {
+    /**
+     * A credential and the CA certificate that verifies it; {@code caBundle} is that certificate followed by the
+     * chain of an intermediate CA, up to and including the root (what the server's ssl_ca_for_client_cert needs).
+     */
+    public record CredentialExport(Credential credential, X509Certificate caCertificate, List<X509Certificate> caBundle) {
+        public CredentialExport {
+            caBundle = List.copyOf(caBundle);
+        }
+
+        public CredentialExport(Credential credential, X509Certificate caCertificate) {
+            this(credential, caCertificate, List.of(caCertificate));
+        }
     }
 }

@@ -121,7 +121,21 @@ public final class IssuanceUseCase {
             request.name().ifPresent(CredentialName::check);
             parsed.add(csr);
         }
-        Issuer issuer = issuer(environment.store().read());
+        StoreSnapshot snapshot = environment.store().read();
+        Issuer issuer = issuer(snapshot);
+        Set<String> names = new HashSet<>();
+        for (SignRequest request : requests) {
+            if (request.name().isEmpty()) {
+                continue;
+            }
+            String name = request.name().get();
+            boolean taken = snapshot.credential(name).isPresent()
+                    || snapshot.inventory().stream().anyMatch(entry -> entry.name().equals(name));
+            if (taken || !names.add(name)) {
+                throw S2mtlsException.badInput("--name: a credential named '" + name + "' "
+                        + (taken ? "is already in the store" : "would be signed for two CSRs") + "; choose another name");
+            }
+        }
         List<Integer> indexes = new ArrayList<>();
         for (int i = 0; i < parsed.size(); i++) {
             indexes.add(i);

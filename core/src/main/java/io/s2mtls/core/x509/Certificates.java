@@ -139,6 +139,98 @@ public final class Certificates {
         return certificate.getBasicConstraints() >= 0;
     }
 
+    private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
+    private static final String ANY_EXTENDED_KEY_USAGE = "2.5.29.37.0";
+
+    /**
+     * Why {@code certificate} cannot act as a CA that signs client certificates, as openssl judges it, or
+     * null when it can: basicConstraints CA:TRUE, keyCertSign in keyUsage (when there is a keyUsage), and
+     * clientAuth or anyExtendedKeyUsage in extendedKeyUsage (when there is one).
+     */
+    public static String caProblem(X509Certificate certificate) {
+        if (!isCa(certificate)) {
+            return "the certificate is not a CA (basicConstraints CA:TRUE missing)";
+        }
+        boolean[] keyUsage = certificate.getKeyUsage();
+        if (keyUsage != null && (keyUsage.length <= 5 || !keyUsage[5])) {
+            return "the CA certificate's keyUsage lacks keyCertSign, so it cannot sign certificates";
+        }
+        try {
+            java.util.List<String> purposes = certificate.getExtendedKeyUsage();
+            if (purposes != null && !purposes.contains(CLIENT_AUTH) && !purposes.contains(ANY_EXTENDED_KEY_USAGE)) {
+                return "the CA certificate's extendedKeyUsage (" + String.join(", ", purposes.stream().map(Certificates::purposeName).toList())
+                        + ") excludes clientAuth, so openssl and the server refuse the client certificates it signs";
+            }
+        } catch (java.security.cert.CertificateParsingException e) {
+            return "the CA certificate's extendedKeyUsage is unreadable (" + Pem.reason(e) + ")";
+        }
+        return null;
+    }
+
+    /** serverAuth, clientAuth, ... for the common purposes; the OID otherwise. */
+    public static String purposeName(String oid) {
+        return switch (oid) {
+            case "1.3.6.1.5.5.7.3.1" -> "serverAuth";
+            case CLIENT_AUTH -> "clientAuth";
+            case "1.3.6.1.5.5.7.3.3" -> "codeSigning";
+            case "1.3.6.1.5.5.7.3.4" -> "emailProtection";
+            case "1.3.6.1.5.5.7.3.8" -> "timeStamping";
+            case "1.3.6.1.5.5.7.3.9" -> "OCSPSigning";
+            case ANY_EXTENDED_KEY_USAGE -> "anyExtendedKeyUsage";
+            default -> oid;
+        };
+    }
+
+    /** True when the certificate's issuer is its subject (a root, or a self-issued CA). */
+    public static boolean selfIssued(X509Certificate certificate) {
+        return Arrays.equals(certificate.getIssuerX500Principal().getEncoded(), certificate.getSubjectX500Principal().getEncoded());
+    }
+
+    /**
+     * The chain above {@code ca}, its issuer first, up to and including the root, built from {@code candidates}
+     * (in any order; {@code ca} itself may be among them). Each link must match by name and by signature, and every
+     * candidate must be used. An intermediate without candidates, a missing link, or an extra certificate is
+     * refused with one line naming {@code caSource} or {@code chainSource}.
+     */
+    public static java.util.List<X509Certificate> chainOf(X509Certificate ca, java.util.List<X509Certificate> candidates,
+                                                          String caSource, String chainSource) {
+        java.util.List<X509Certificate> remaining = new java.util.ArrayList<>(candidates.stream().filter(c -> !c.equals(ca)).toList());
+        java.util.List<X509Certificate> chain = new java.util.ArrayList<>();
+        X509Certificate current = ca;
+        while (!selfIssued(current)) {
+            X509Certificate child = current;
+            X509Certificate issuer = remaining.stream()
+                    .filter(c -> Arrays.equals(c.getSubjectX500Principal().getEncoded(), child.getIssuerX500Principal().getEncoded()))
+                    .filter(c -> signedBy(child, c))
+                    .findFirst().orElse(null);
+            if (issuer == null) {
+                if (candidates.stream().allMatch(ca::equals)) {
+                    throw S2mtlsException.badInput(caSource + ": the CA is an intermediate (issued by '" + issuerOf(ca).oneline()
+                            + "'); give the certificates above it, up to and including the root, with --chain FILE");
+                }
+                throw S2mtlsException.badInput(chainSource + ": does not hold the issuer of '" + subjectOf(child).oneline() + "' ('"
+                        + issuerOf(child).oneline() + "') with a signature that verifies; give the intermediates up to and including the root");
+            }
+            chain.add(issuer);
+            remaining.remove(issuer);
+            current = issuer;
+        }
+        if (!remaining.isEmpty()) {
+            throw S2mtlsException.badInput(chainSource + ": holds '" + subjectOf(remaining.get(0)).oneline()
+                    + "', which is not in the chain of '" + subjectOf(ca).oneline() + "'; give only the certificates above the CA, up to and including the root");
+        }
+        return java.util.List.copyOf(chain);
+    }
+
+    private static boolean signedBy(X509Certificate certificate, X509Certificate issuer) {
+        try {
+            certificate.verify(issuer.getPublicKey());
+            return true;
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Whether the public keys are the same key. */
     public static boolean sameKey(PublicKey a, PublicKey b) {
         return Arrays.equals(a.getEncoded(), b.getEncoded());

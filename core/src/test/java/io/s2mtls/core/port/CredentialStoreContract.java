@@ -92,6 +92,31 @@ public abstract class CredentialStoreContract {
     }
 
     @Test
+    void anIntermediateAuthorityKeepsItsChainInOrder() throws Exception {
+        java.security.KeyPair rootKeys = TestPki.ecKeyPair();
+        java.security.KeyPair middleKeys = TestPki.ecKeyPair();
+        X509Certificate root = TestPki.selfSigned(rootKeys, "CN=Contract Root", true);
+        X509Certificate middle = TestPki.signed(middleKeys, "CN=Contract Middle", rootKeys, "CN=Contract Root", true);
+        X509Certificate issuing = TestPki.signed(caKeys, "CN=Contract Issuing", middleKeys, "CN=Contract Middle", true);
+        try (CredentialStore store = openStore()) {
+            store.update(current -> current.withAuthority(CaMaterial.local(issuing, caKeys.getPrivate()).withChain(List.of(middle, root))));
+        }
+        try (CredentialStore reopened = openStore()) {
+            CaMaterial ca = reopened.read().requireAuthority();
+            assertArrayEquals(issuing.getEncoded(), ca.certificate().getEncoded());
+            assertEquals(List.of(middle, root), ca.chain());
+            assertEquals(List.of(issuing, middle, root), ca.bundle());
+            assertTrue(ca.privateKey().isPresent());
+        }
+        try (CredentialStore store = openStore()) {
+            store.update(current -> current.withAuthority(CaMaterial.remote(issuing, "vault-transit:ca").withChain(List.of(middle, root))));
+        }
+        try (CredentialStore reopened = openStore()) {
+            assertEquals(List.of(middle, root), reopened.read().requireAuthority().chain());
+        }
+    }
+
+    @Test
     void remoteAuthorityKeepsOnlyTheReference() throws Exception {
         try (CredentialStore store = openStore()) {
             store.update(current -> current.withAuthority(CaMaterial.remote(caCert, "vault-transit:ca")));

@@ -93,7 +93,7 @@ public final class ServerConfigCommand extends DatabaseCommand {
             Files2.createDirectory(target);
             Files2.writeSecret(Path.of(files.key()), Pem.privateKey(key), force);
             Files2.writePublic(Path.of(files.certificate()), Pem.certificate(certificate), force);
-            Files2.writePublic(Path.of(files.clientCa()), Pem.certificate(export.caCertificate()), force);
+            Files2.writePublic(Path.of(files.clientCa()), export.caBundle().stream().map(Pem::certificate).collect(java.util.stream.Collectors.joining()), force);
         }
         ConfigView view = switch (flavor) {
             case singlestore -> singleStore(files);
