@@ -63,6 +63,7 @@ public final class CaCommands {
 
         @Override
         protected int run() {
+            session.allowStoreCreation();
             DistinguishedName dn = DistinguishedName.parse(subject);
             CaMaterial ca;
             if (key.contains(":") && !key.startsWith("rsa:") && !key.startsWith("ec:")) {
@@ -136,6 +137,7 @@ public final class CaCommands {
 
         @Override
         protected int run() {
+            session.allowStoreCreation();
             CaMaterial ca;
             if (source.pkcs12 != null) {
                 Path file = console.path(source.pkcs12);
