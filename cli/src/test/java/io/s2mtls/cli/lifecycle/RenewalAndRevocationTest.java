@@ -202,7 +202,8 @@ class RenewalAndRevocationTest {
         refused("renewer", "old/renewer-cert.pem", "old/renewer-key.pem");
         Run doctor = run("doctor", "--user", "renewer", "--cert", "old/renewer-cert.pem", "--key", "old/renewer-key.pem");
         assertEquals(1, doctor.exit(), doctor.toString());
-        assertTrue(doctor.out().contains("Result: step 9 failed") && doctor.out().contains("the account is locked"), doctor.out());
+        assertTrue(doctor.out().contains("Result: step 3 failed") && doctor.out().contains("revoked: the store's inventory records serial")
+                && doctor.out().contains("issue a new credential"), doctor.out());
 
         ExternalTool.Result crl = ExternalTool.openssl("crl", "-in", dir.resolve("crl.pem").toString(), "-noout", "-text");
         assertTrue(crl.out().contains("Serial Number"), crl.out());

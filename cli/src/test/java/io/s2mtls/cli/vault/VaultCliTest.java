@@ -338,6 +338,20 @@ class VaultCliTest {
         assertTrue(vault.kvData("secret", "s2mtls/typo").isEmpty(), "nothing written to Vault");
     }
 
+    @Test
+    void aVaultAnswerThatIsNotVaultsJsonIsExitThree() {
+        VaultDouble vault = http();
+        CliRunner cli = cli(vault);
+        ok(cli, "ca", "create", "--subject", "/CN=Garbled CA", "--key", "ec:p256", "--store", STORE);
+        vault.garble("GET secret/data/s2mtls/prod", 200, "text/html", "<html>maintenance</html>");
+        Run list = run(cli, "cert", "list", "--expiring-within", "30d", "--store", STORE);
+        external(list, "not Vault's JSON");
+        assertFalse(list.out().contains("Nothing expires"), list.out());
+        vault.ungarble();
+        vault.garble("POST secret/data/s2mtls/prod", 200, "application/json", "{}");
+        external(run(cli, "cert", "issue", "--subject", "/CN=x", "--key", "ec:p256", "--store", STORE), "not known whether the change was stored");
+    }
+
     // ---- options ----
 
     @Test
