@@ -338,9 +338,10 @@ public final class Doctor {
         return CheckResult.pass(DoctorStep.USER_EXISTS, "the server has " + user.account(), details);
     }
 
-    /** Whether a {@code SHOW CREATE USER} text says the account is locked. */
+    /** Whether a {@code SHOW CREATE USER} text says the account is locked (outside its quoted names and subjects). */
     static boolean locked(String definition) {
-        return definition.toUpperCase(Locale.ROOT).matches("(?s).*\\bACCOUNT\\s+LOCK\\b.*");
+        String unquoted = definition.replaceAll("'(?:[^'\\\\]|\\\\.|'')*'", "''").replaceAll("`(?:[^`]|``)*`", "``");
+        return unquoted.toUpperCase(Locale.ROOT).matches("(?s).*\\bACCOUNT\\s+LOCK\\b.*");
     }
 
     private static String lockedFix(UserAccount account) {
