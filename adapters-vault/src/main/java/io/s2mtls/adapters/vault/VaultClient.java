@@ -49,6 +49,11 @@ final class VaultClient {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     private static final String REDACTED = "<redacted>";
+    /**
+     * The most of one answer that is read: far above any store Vault keeps (its storage refuses entries above
+     * {@code max_entry_size}, 1 MiB by default), and far below what would exhaust the heap.
+     */
+    static final long MAX_BODY_BYTES = 32L << 20;
 
     private final VaultSettings settings;
     private final ObjectMapper json = new ObjectMapper();
@@ -119,6 +124,35 @@ final class VaultClient {
         }
         refuseCommonFailures(response, purpose);
         return response;
+    }
+
+    /**
+     * The {@code data} of a KV v2 read answered with 200: it must hold {@code data.data} (an object, or null for a
+     * deleted version) and {@code data.metadata} with a numeric {@code version}; anything else is not Vault's answer.
+     */
+    JsonNode kvRead(Response response, String path, String purpose) {
+        JsonNode data = response.data();
+        JsonNode content = data.path("data");
+        if (!data.isObject() || !(content.isObject() || content.isNull()) || !data.path("metadata").path("version").canConvertToLong()
+                || !data.path("metadata").path("version").isIntegralNumber()) {
+            throw failure(purpose, "the answer to reading " + path + " is not a KV version 2 secret (it lacks data.data and"
+                    + " data.metadata.version); nothing was read. Is VAULT_ADDR Vault itself, and " + path + " on a KV v2 mount?", null);
+        }
+        return data;
+    }
+
+    /**
+     * The version a KV v2 write answered with 200 created: {@code data.version}, above {@code casVersion}. Without
+     * it the write is not taken as committed: it may or may not be stored.
+     */
+    long kvWritten(Response response, String path, long casVersion, String purpose) {
+        JsonNode version = response.data().path("version");
+        if (!version.isIntegralNumber() || version.asLong() <= casVersion) {
+            throw failure(purpose, "Vault answered the write of " + path + " with 200 but without the new version (data.version)"
+                    + " a KV v2 write returns, so it is not known whether the change was stored; check with 'vault kv metadata get "
+                    + path.replaceFirst("/data/", "/") + "' before running the command again", null);
+        }
+        return version.asLong();
     }
 
     /** An EXTERNAL error for an answer the caller did not expect. */
@@ -282,8 +316,12 @@ final class VaultClient {
         }
         HttpResponse<byte[]> response;
         try {
-            response = http(purpose).send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            response = http(purpose).send(request.build(), info -> new BoundedBody(MAX_BODY_BYTES));
         } catch (IOException e) {
+            if (has(e, BodyTooLarge.class)) {
+                throw failure(purpose, "the answer to " + method + " " + path + " is larger than " + (MAX_BODY_BYTES >> 20)
+                        + " MiB, which no Vault answer is; is VAULT_ADDR Vault itself?", e);
+            }
             throw failure(purpose, transportCause(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -297,7 +335,79 @@ final class VaultClient {
                 parsed = MissingNode.getInstance();
             }
         }
-        return new Response(response.statusCode(), parsed == null ? MissingNode.getInstance() : parsed);
+        int status = response.statusCode();
+        if (status >= 200 && status < 300 && status != 204 && (parsed == null || !parsed.isObject())) {
+            // a proxy's page, a captive portal, another service at VAULT_ADDR: never read as an empty answer
+            String type = response.headers().firstValue("Content-Type").orElse("no Content-Type");
+            throw failure(purpose, "Vault answered " + method + " " + path + " with HTTP " + status + " and a body that is not"
+                    + " Vault's JSON (" + type + ", " + response.body().length + " bytes" + preview(response.body())
+                    + "); is VAULT_ADDR Vault itself and not a proxy or web page?", null);
+        }
+        return new Response(status, parsed == null ? MissingNode.getInstance() : parsed);
+    }
+
+    /** The first printable characters of a body, for a message. */
+    private static String preview(byte[] body) {
+        String text = new String(body, 0, Math.min(body.length, 40), StandardCharsets.UTF_8).replaceAll("[^\\x20-\\x7e]", " ").strip();
+        return text.isEmpty() ? "" : ", starting '" + text + "'";
+    }
+
+    /** Refuses a response body longer than the limit, without holding more than the limit. */
+    private static final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
+        private final long limit;
+        private final java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
+        private final java.util.concurrent.CompletableFuture<byte[]> result = new java.util.concurrent.CompletableFuture<>();
+        private java.util.concurrent.Flow.Subscription subscription;
+
+        BoundedBody(long limit) {
+            this.limit = limit;
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<byte[]> getBody() {
+            return result;
+        }
+
+        @Override
+        public void onSubscribe(java.util.concurrent.Flow.Subscription newSubscription) {
+            subscription = newSubscription;
+            newSubscription.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<java.nio.ByteBuffer> items) {
+            if (result.isDone()) {
+                return;
+            }
+            for (java.nio.ByteBuffer item : items) {
+                if (buffer.size() + (long) item.remaining() > limit) {
+                    subscription.cancel();
+                    buffer.reset();
+                    result.completeExceptionally(new BodyTooLarge());
+                    return;
+                }
+                byte[] bytes = new byte[item.remaining()];
+                item.get(bytes);
+                buffer.write(bytes, 0, bytes.length);
+            }
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            result.completeExceptionally(throwable);
+        }
+
+        @Override
+        public void onComplete() {
+            result.complete(buffer.toByteArray());
+        }
+    }
+
+    /** A response body over {@link #MAX_BODY_BYTES}. */
+    private static final class BodyTooLarge extends IOException {
+        BodyTooLarge() {
+            super("response body too large");
+        }
     }
 
     private URI uri(String path, String purpose) {

@@ -99,6 +99,7 @@ final class VaultCredentialStore implements CredentialStore {
             body.putObject("options").put("cas", current.version());
             VaultClient.Response response = client().call("POST", dataPath(), body, purpose);
             if (response.status() == 200) {
+                client().kvWritten(response, dataPath(), current.version(), purpose);
                 return next;
             }
             if (response.status() == 204) {
@@ -127,7 +128,7 @@ final class VaultCredentialStore implements CredentialStore {
 
     private Versioned readCurrent(String purpose) {
         VaultClient.Response response = client().call("GET", dataPath(), null, purpose);
-        JsonNode data = response.data();
+        JsonNode data = response.status() == 200 ? client().kvRead(response, dataPath(), purpose) : response.data();
         if (response.status() == 200 && data.path("data").isObject()) {
             try {
                 return new Versioned(codec().decode(data.get("data")), data.path("metadata").path("version").asLong());

@@ -162,4 +162,71 @@ class VaultErrorsTest {
         assertFalse(message.contains("hvs.secret-token-text"), message);
         assertTrue(message.contains("<redacted>"), message);
     }
+
+    // ---- answers that are not Vault's JSON ----
+
+    private CredentialStore rootStore() {
+        return open("vault:secret/s2mtls/prod", vault.address(), vault.rootToken());
+    }
+
+    private static io.s2mtls.core.port.StoreChange anEvent() {
+        return current -> current.withAudit(List.of(new io.s2mtls.core.pki.AuditEvent(java.time.Instant.now(), "tester", "test.event",
+                java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.of("garbage test"))));
+    }
+
+    @Test
+    void aReadAnsweredWithAWebPageIsExternalNotAnEmptyStore() {
+        try (CredentialStore store = rootStore()) {
+            store.update(anEvent());
+        }
+        vault.garble("GET secret/data/s2mtls/prod", 200, "text/html", "<html><body>Welcome to the proxy</body></html>");
+        try (CredentialStore store = rootStore()) {
+            external(store::read, vault.rootToken(), "secret/data/s2mtls/prod", "not Vault's JSON", "text/html", "<html>");
+        }
+    }
+
+    @Test
+    void aReadAnsweredWithJsonWithoutTheSecretIsExternal() {
+        for (String body : List.of("{}", "{\"data\":{}}", "{\"data\":{\"data\":{}}}", "{\"data\":{\"data\":\"x\",\"metadata\":{\"version\":1}}}",
+                "[1,2]", "null")) {
+            vault.ungarble();
+            vault.garble("GET secret/data/s2mtls/prod", 200, "application/json", body);
+            try (CredentialStore store = rootStore()) {
+                external(store::read, vault.rootToken(), "secret/data/s2mtls/prod");
+            }
+        }
+    }
+
+    @Test
+    void aHugeAnswerIsExternalAndNotHeldInMemory() {
+        byte[] chunk = new byte[1 << 20];
+        java.util.Arrays.fill(chunk, (byte) ' ');
+        vault.garbleHuge("GET secret/data/s2mtls/prod", 200, "application/json", chunk, 40);
+        try (CredentialStore store = rootStore()) {
+            external(store::read, vault.rootToken(), "larger than 32 MiB");
+        }
+    }
+
+    @Test
+    void aWriteWithoutTheNewVersionIsNotTakenAsCommitted() {
+        for (String body : List.of("<html>OK</html>", "{}", "{\"data\":{}}", "{\"data\":{\"version\":\"two\"}}")) {
+            vault.ungarble();
+            vault.garble("POST secret/data/s2mtls/prod", 200, body.startsWith("<") ? "text/html" : "application/json", body);
+            try (CredentialStore store = rootStore()) {
+                external(() -> store.update(anEvent()), vault.rootToken(), "secret/data/s2mtls/prod");
+            }
+        }
+        vault.ungarble();
+        try (CredentialStore store = rootStore()) {
+            assertEquals(4, store.read().audit().size(), "the double did store each write; none was reported as done");
+        }
+    }
+
+    @Test
+    void aTokenCheckAnsweredWithAWebPageIsExternal() {
+        vault.garble("GET auth/token/lookup-self", 200, "text/html", "<html>login</html>");
+        try (CredentialStore store = rootStore()) {
+            external(store::read, vault.rootToken(), "not Vault's JSON");
+        }
+    }
 }

@@ -63,6 +63,7 @@ public final class CaCommands {
 
         @Override
         protected int run() {
+            session.allowStoreCreation();
             DistinguishedName dn = DistinguishedName.parse(subject);
             CaMaterial ca;
             if (key.contains(":") && !key.startsWith("rsa:") && !key.startsWith("ec:")) {
@@ -143,6 +144,7 @@ public final class CaCommands {
 
         @Override
         protected int run() {
+            session.allowStoreCreation();
             Optional<AuthorityUseCase.ChainFile> chainFile = Optional.ofNullable(chain).map(console::path)
                     .map(file -> new AuthorityUseCase.ChainFile(Files2.read(file, "--chain"), file.toString()));
             CaMaterial ca;

@@ -96,19 +96,28 @@ final class LifecycleCommands {
         }
     }
 
-    @Command(name = "revoke", header = "Revoke a certificate: inventory, CRL, and optionally the database user.", sortOptions = false, description = {
-            "Revoke a certificate: mark it revoked in the inventory and write the CA's CRL (PEM) for servers that read one. "
+    @Command(name = "revoke", header = "Revoke a credential's certificates: inventory, CRL, and optionally the database user.", sortOptions = false, description = {
+            "Revoke a credential: mark every unexpired certificate issued under NAME revoked in the inventory (the current one "
+                    + "and those a renewal superseded, which still log in until they expire), or only one with --serial, and write "
+                    + "the CA's CRL (PEM) for servers that read one. "
                     + "SingleStore documents no CRL for client certificates, so revoking at the database is explicit: "
                     + "--lock-user locks the account (ALTER USER ... ACCOUNT LOCK) or --drop-user drops it, and then every "
-                    + "open session of that account is ended (KILL CONNECTION). The output says exactly which of these "
-                    + "happened, or that the database was not changed. Each database change is added to the audit trail "
+                    + "open session of that account is ended (KILL CONNECTION). Without an account, they act on every account "
+                    + "the store records as logging in with NAME (created by a policy, or with 'user create --from-cert' on its "
+                    + "subject); an account the store records for another credential is refused. The output says exactly which "
+                    + "of these happened, or that the database was not changed. Each database change is added to the audit trail "
                     + "(user.lock, user.drop). The database options are those of the user commands."},
             footer = {"", "Examples:", "  s2mtls cert revoke app_reader --reason 'left the company' --crl-out crl.pem",
+                    "  s2mtls cert revoke app_reader --serial 5F3A...   # only that certificate",
+                    "  s2mtls cert revoke app_reader --lock-user --jdbc-url jdbc:singlestore://db:3306/ --admin-user admin",
                     "  s2mtls cert revoke app_reader --lock-user app_reader --jdbc-url jdbc:singlestore://db:3306/ --admin-user admin",
                     "  s2mtls cert revoke 5F3A... --drop-user 'batch@10.0.%%'"})
     static final class Revoke extends BaseCommand {
-        @Parameters(paramLabel = "NAME|SERIAL", description = "The credential name (its current certificate) or a serial (hex).")
+        @Parameters(arity = "0..1", paramLabel = "NAME|SERIAL",
+                description = "The credential name (all its unexpired certificates) or one serial (hex).")
         String reference;
+        @Option(names = "--serial", paramLabel = "SERIAL", description = "Revoke only this certificate (hex, as 'cert list' prints it).")
+        String serial;
         @Option(names = "--reason", defaultValue = "", paramLabel = "TEXT", description = "Why, for the audit trail.")
         String reason;
         @Option(names = "--crl-out", paramLabel = "FILE", description = "Write the updated CRL here (overwrites).")
@@ -117,11 +126,13 @@ final class LifecycleCommands {
         DatabaseAction action;
 
         static final class DatabaseAction {
-            @Option(names = "--lock-user", paramLabel = "USER[@HOST]",
-                    description = "Also lock this database account (host default %%) and end its open sessions.")
+            @Option(names = "--lock-user", paramLabel = "USER[@HOST]", arity = "0..1", fallbackValue = "",
+                    description = "Also lock this database account (host default %%) and end its open sessions; without a value,"
+                            + " every account the store records for the credential.")
             String lock;
-            @Option(names = "--drop-user", paramLabel = "USER[@HOST]",
-                    description = "Also drop this database account (host default %%) and end its open sessions.")
+            @Option(names = "--drop-user", paramLabel = "USER[@HOST]", arity = "0..1", fallbackValue = "",
+                    description = "Also drop this database account (host default %%) and end its open sessions; without a value,"
+                            + " every account the store records for the credential.")
             String drop;
         }
 
@@ -145,8 +156,8 @@ final class LifecycleCommands {
             this.session = session;
         }
 
-        record Revoked(String name, String serial, String subject, String crl, String database, String account,
-                       List<String> sql, List<Long> killedSessions) {
+        record Revoked(String name, String serial, String subject, List<String> serials, String crl, String database, String account,
+                       List<String> accounts, List<String> sql, List<Long> killedSessions) {
         }
 
         /** {@code app}, {@code app@%}, {@code 'app'@'10.0.%'}. */
@@ -162,18 +173,47 @@ final class LifecycleCommands {
                     ? part.substring(1, part.length() - 1) : part;
         }
 
+        /** The accounts to lock or drop: the one given, checked against the store's record, or those the store records. */
+        private List<io.s2mtls.core.user.UserAccount> accounts(boolean drop, List<io.s2mtls.core.pki.InventoryEntry> targets) {
+            if (action == null) {
+                return List.of();
+            }
+            String option = drop ? "--drop-user" : "--lock-user";
+            String given = drop ? action.drop : action.lock;
+            String name = targets.get(0).name();
+            List<io.s2mtls.core.user.UserAccount> recorded = lifecycle.get().recordedAccounts(name, targets);
+            if (given.isBlank()) {
+                if (recorded.isEmpty()) {
+                    throw S2mtlsException.badInput(option + ": the store records no database account that logs in with '" + name
+                            + "'; name the account: " + option + " USER[@HOST] (nothing was revoked)");
+                }
+                return recorded;
+            }
+            io.s2mtls.core.user.UserAccount account = account(given);
+            Optional<String> elsewhere = lifecycle.get().boundElsewhere(account, name, targets);
+            if (elsewhere.isPresent()) {
+                throw S2mtlsException.badInput(option + ": " + elsewhere.get() + "; nothing was revoked or changed. Give the account"
+                        + " that uses '" + name + "'" + (recorded.isEmpty() ? "" : " (the store records "
+                        + String.join(", ", recorded.stream().map(Object::toString).toList()) + ")") + ", or " + option
+                        + " without a value for the accounts the store records");
+            }
+            return List.of(account);
+        }
+
         @Override
         protected int run() {
             boolean drop = action != null && action.drop != null;
-            Optional<io.s2mtls.core.user.UserAccount> account = action == null ? Optional.empty()
-                    : Optional.of(account(drop ? action.drop : action.lock));
+            // what is revoked, and which accounts change, are settled before anything changes
+            List<io.s2mtls.core.pki.InventoryEntry> targets = lifecycle.get().revocationTargets(reference, Optional.ofNullable(serial));
+            List<io.s2mtls.core.user.UserAccount> accounts = accounts(drop, targets);
             // the administrative connection first: a wrong password must not leave the certificate revoked but the user open
-            Optional<io.s2mtls.core.user.UserDirectory> directory = account.map(a -> databases.openDirectory(connection, admin));
+            Optional<io.s2mtls.core.user.UserDirectory> directory = accounts.isEmpty() ? Optional.empty()
+                    : Optional.of(databases.openDirectory(connection, admin));
             try {
                 // refusals the database plugin makes before sending anything (the admin's own account) come before the revocation
-                directory.ifPresent(d -> d.plannedSql(drop ? new io.s2mtls.core.user.UserCommand.DropUser(account.get(), false)
-                        : new io.s2mtls.core.user.UserCommand.SetAccountLock(account.get(), true)));
-                LifecycleUseCase.Revocation revocation = lifecycle.get().revoke(reference, reason);
+                directory.ifPresent(d -> accounts.forEach(a -> d.plannedSql(drop ? new io.s2mtls.core.user.UserCommand.DropUser(a, false)
+                        : new io.s2mtls.core.user.UserCommand.SetAccountLock(a, true))));
+                LifecycleUseCase.Revocation revocation = lifecycle.get().revoke(reference, Optional.ofNullable(serial), reason);
                 String crlFile = null;
                 if (crlOut != null) {
                     Path path = console.path(crlOut);
@@ -182,18 +222,24 @@ final class LifecycleCommands {
                 }
                 List<String> sql = new ArrayList<>();
                 List<Long> killed = new ArrayList<>();
-                String database = "database not changed";
-                if (directory.isPresent()) {
-                    database = changeDatabase(directory.get(), account.get(), drop, revocation, sql, killed);
+                List<String> done = new ArrayList<>();
+                for (io.s2mtls.core.user.UserAccount account : accounts) {
+                    done.add(changeDatabase(directory.orElseThrow(), account, drop, revocation, sql, killed, done));
                 }
-                Revoked view = new Revoked(revocation.entry().name(), revocation.entry().serialHex(), revocation.entry().subject(),
-                        crlFile, database, account.map(Object::toString).orElse(null), sql, killed);
-                String said = database;
+                String database = done.isEmpty() ? "database not changed" : String.join("; ", done);
+                io.s2mtls.core.pki.InventoryEntry first = revocation.entry();
+                Revoked view = new Revoked(first.name(), first.serialHex(), first.subject(),
+                        revocation.entries().stream().map(io.s2mtls.core.pki.InventoryEntry::serialHex).toList(), crlFile, database,
+                        accounts.isEmpty() ? null : accounts.get(0).toString(), accounts.stream().map(Object::toString).toList(), sql, killed);
                 printer.data(view, () -> {
-                    printer.line("Revoked " + view.name() + " (serial " + view.serial() + ") " + view.subject());
+                    for (io.s2mtls.core.pki.InventoryEntry target : targets) {
+                        printer.line("Revoked " + target.name() + " (serial " + target.serialHex()
+                                + (target.status() == io.s2mtls.core.pki.CertificateStatus.SUPERSEDED ? ", superseded by a renewal" : "")
+                                + ") " + target.subject());
+                    }
                     printer.line(view.crl() == null ? "CRL: not written (pass --crl-out FILE, or run 's2mtls ca crl --out FILE')" : "CRL: " + view.crl());
-                    printer.line(directory.isPresent() ? "Database: " + said : "Database: not changed (pass --lock-user USER[@HOST] or"
-                            + " --drop-user USER[@HOST] to lock or drop the account and kill its sessions; SingleStore does not check"
+                    printer.line(directory.isPresent() ? "Database: " + database : "Database: not changed (pass --lock-user [USER[@HOST]] or"
+                            + " --drop-user [USER[@HOST]] to lock or drop the account and kill its sessions; SingleStore does not check"
                             + " CRLs for client certificates, so the account still logs in)");
                 });
                 return OK;
@@ -203,8 +249,10 @@ final class LifecycleCommands {
         }
 
         private String changeDatabase(io.s2mtls.core.user.UserDirectory directory, io.s2mtls.core.user.UserAccount account, boolean drop,
-                                      LifecycleUseCase.Revocation revocation, List<String> sql, List<Long> killed) {
+                                      LifecycleUseCase.Revocation revocation, List<String> allSql, List<Long> allKilled, List<String> before) {
             String done = "";
+            List<String> sql = new ArrayList<>();
+            List<Long> killed = new ArrayList<>();
             try {
                 sql.addAll(drop ? directory.drop(account) : directory.lock(account));
                 done = (drop ? "dropped " : "locked ") + account + " (" + sql.get(0) + ")";
@@ -214,10 +262,17 @@ final class LifecycleCommands {
                         : "; killed " + sessions.size() + " open session(s) with KILL CONNECTION: " + killed;
             } catch (io.s2mtls.core.error.S2mtlsException e) {
                 audit(account, drop, revocation, sql, killed, "failed: " + e.getMessage());
+                List<String> happened = new ArrayList<>(before);
+                if (!done.isEmpty()) {
+                    happened.add(done);
+                }
                 throw new io.s2mtls.core.error.S2mtlsException(e.kind(), "the certificate is revoked and the CRL written, but "
-                        + (done.isEmpty() ? "the database was not changed" : "only this happened: " + done) + ": " + e.getMessage(), e);
+                        + (happened.isEmpty() ? "the database was not changed" : "only this happened: " + String.join("; ", happened))
+                        + ": " + e.getMessage(), e);
             }
             audit(account, drop, revocation, sql, killed, "");
+            allSql.addAll(sql);
+            allKilled.addAll(killed);
             return done;
         }
 

@@ -83,6 +83,7 @@ public final class QuickstartCommand extends BaseCommand {
 
     @Override
     protected int run() {
+        session.allowStoreCreation();
         Path directory = console.path(dir);
         Files2.createDirectory(directory);
         if (options.store().isEmpty() && console.env(Session.STORE_ENV).isEmpty()) {

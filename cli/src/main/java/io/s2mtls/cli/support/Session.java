@@ -3,13 +3,18 @@ package io.s2mtls.cli.support;
 import io.s2mtls.core.S2mtls;
 import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.port.CredentialStore;
+import io.s2mtls.core.port.StoreChange;
+import io.s2mtls.core.port.StoreSnapshot;
 import io.s2mtls.core.spi.CredentialStoreProvider;
 import io.s2mtls.core.spi.PluginRegistry;
 import io.s2mtls.core.spi.RemoteSigner;
 import io.s2mtls.core.spi.StoreLocation;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -28,6 +33,7 @@ public final class Session implements AutoCloseable {
     private CredentialStore store;
     private S2mtls core;
     private final Map<String, RemoteSigner> signers = new HashMap<>();
+    private boolean mayCreateStore;
 
     public Session(Console console, GlobalOptions options, Secrets secrets) {
         this.console = console;
@@ -40,6 +46,52 @@ public final class Session implements AutoCloseable {
             plugins = PluginLoader.load(console, options);
         }
         return plugins;
+    }
+
+    /**
+     * Lets this command create the store when it does not exist yet: only commands that make a CA
+     * (ca create, ca import, quickstart) call it. Every other command that reads or writes a store that
+     * does not exist fails with exit 2 naming the store, so monitoring in the wrong directory never
+     * reports "nothing expires" and no command leaves an empty store behind.
+     */
+    public synchronized void allowStoreCreation() {
+        mayCreateStore = true;
+    }
+
+    private synchronized boolean mayCreateStore() {
+        return mayCreateStore;
+    }
+
+    /** The PKCS12 file the store URI names, resolved against the working directory; empty for other schemes. */
+    private Optional<Path> pkcs12File() {
+        StoreLocation location = StoreLocation.parse(storeUri());
+        return "pkcs12".equals(location.scheme()) && !location.path().isBlank()
+                ? Optional.of(console.path(location.path())) : Optional.empty();
+    }
+
+    private S2mtlsException missingStore(String what) {
+        boolean chosen = options.store().isPresent() || console.env(STORE_ENV).isPresent();
+        return S2mtlsException.badInput("the store " + storeUri() + " does not exist (" + what + ")"
+                + (chosen ? "" : ", and neither --store nor " + STORE_ENV + " names another")
+                + "; point at your store with --store SCHEME:PATH or " + STORE_ENV + " (e.g. --store pkcs12:/path/to/s2mtls.p12),"
+                + " or create one with 's2mtls ca create', 's2mtls ca import' or 's2mtls quickstart'");
+    }
+
+    /** Fails when the store is a PKCS12 file that is not there and this command may not create it. */
+    private void requireStoreFile() {
+        if (mayCreateStore()) {
+            return;
+        }
+        Optional<Path> file = pkcs12File();
+        if (file.isPresent() && !Files.exists(file.get())) {
+            throw missingStore("no file " + file.get());
+        }
+    }
+
+    /** Whether a store holds nothing at all: what stores other than PKCS12 files read when there is none. */
+    private static boolean holdsNothing(StoreSnapshot snapshot) {
+        return snapshot.authority().isEmpty() && snapshot.credentials().isEmpty() && snapshot.inventory().isEmpty()
+                && snapshot.audit().isEmpty() && snapshot.managedUsers().isEmpty();
     }
 
     public String storeUri() {
@@ -90,13 +142,27 @@ public final class Session implements AutoCloseable {
         }
 
         @Override
-        public io.s2mtls.core.port.StoreSnapshot read() {
-            return delegate().read();
+        public StoreSnapshot read() {
+            requireStoreFile();
+            StoreSnapshot snapshot = delegate().read();
+            if (!mayCreateStore() && holdsNothing(snapshot)) {
+                throw missingStore("nothing is stored there: no CA, no certificates, no records");
+            }
+            return snapshot;
         }
 
         @Override
-        public io.s2mtls.core.port.StoreSnapshot update(io.s2mtls.core.port.StoreChange change) {
-            return delegate().update(change);
+        public StoreSnapshot update(StoreChange change) {
+            requireStoreFile();
+            if (mayCreateStore()) {
+                return delegate().update(change);
+            }
+            return delegate().update(current -> {
+                if (holdsNothing(current)) {
+                    throw missingStore("nothing is stored there: no CA, no certificates, no records");
+                }
+                return change.applyTo(current);
+            });
         }
 
         @Override

@@ -16,6 +16,7 @@ import java.util.List;
 import static io.s2mtls.cli.command.CommandLineTest.ok;
 import static io.s2mtls.core.testing.ExternalTool.openssl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -92,6 +93,77 @@ class LifecycleCommandTest {
         assertTrue(openssl("crl", "-in", dir.resolve("crl2.pem").toString(), "-noout", "-text").out().contains("Revoked Certificates"));
     }
 
+    private String serialOf(String cert) {
+        return openssl("x509", "-in", dir.resolve(cert).toString(), "-noout", "-serial").out().strip().replaceFirst("^serial=", "");
+    }
+
+    private ExternalTool.Result verifyWithCrl(String crl, String cert) {
+        return ExternalTool.run(List.of(ExternalTool.require("openssl").toString(), "verify", "-crl_check", "-CRLfile",
+                dir.resolve(crl).toString(), "-CAfile", dir.resolve("v1/ca-cert.pem").toString(), dir.resolve(cert).toString()));
+    }
+
+    private void refusedAsRevoked(String crl, String cert) {
+        ExternalTool.Result result = verifyWithCrl(crl, cert);
+        assertTrue(result.exitCode() != 0 && (result.out() + result.stderr()).contains("certificate revoked"),
+                cert + ": " + result.out() + result.stderr());
+    }
+
+    private static String crlSerials(String crlText) {
+        return crlText.replace(":", "").toUpperCase(java.util.Locale.ROOT);
+    }
+
+    @Test
+    void revokingANameRevokesTheRenewedAndTheSupersededCertificatesAndTheCrlListsThemAll() throws Exception {
+        ok(cli.run("cert", "issue", "--subject", "/O=Life/CN=rotated", "--key", "ec:p256", "--name", "app", "--out-dir", "v1"));
+        ok(cli.run("cert", "renew", "app", "--out-dir", "v2"));
+        ok(cli.run("cert", "renew", "app", "--out-dir", "v3"));
+        ok(cli.run("cert", "issue", "--subject", "/O=Life/CN=bystander", "--key", "ec:p256", "--out-dir", "v1"));
+        List<String> serials = List.of(serialOf("v1/app-cert.pem"), serialOf("v2/app-cert.pem"), serialOf("v3/app-cert.pem"));
+
+        Run revoked = ok(cli.run("cert", "revoke", "app", "--crl-out", "crl.pem"));
+        String text = crlSerials(openssl("crl", "-in", dir.resolve("crl.pem").toString(), "-noout", "-text").out());
+        for (String serial : serials) {
+            assertTrue(text.contains(serial), serial + " is in the CRL:\n" + text);
+        }
+        assertFalse(text.contains(serialOf("v1/bystander-cert.pem")), text);
+        for (String cert : List.of("v1/app-cert.pem", "v2/app-cert.pem", "v3/app-cert.pem")) {
+            refusedAsRevoked("crl.pem", cert);
+        }
+        assertEquals(0, verifyWithCrl("crl.pem", "v1/bystander-cert.pem").exitCode());
+        assertEquals(3, revoked.out().lines().filter(l -> l.startsWith("Revoked app (serial ")).count(), revoked.out());
+        assertEquals(2, revoked.out().lines().filter(l -> l.contains("superseded by a renewal")).count(), revoked.out());
+        // 'ca crl' writes the same list
+        ok(cli.run("ca", "crl", "--out", "crl2.pem"));
+        String again = crlSerials(openssl("crl", "-in", dir.resolve("crl2.pem").toString(), "-noout", "-text").out());
+        serials.forEach(s -> assertTrue(again.contains(s), s + " in " + again));
+        JsonNode list = JSON.readTree(ok(cli.run("cert", "list", "--output", "json")).out());
+        for (JsonNode entry : list) {
+            assertEquals(entry.get("name").asText().equals("app") ? "revoked" : "valid", entry.get("status").asText(), entry.toString());
+        }
+        Run twice = cli.run("cert", "revoke", "app");
+        assertEquals(2, twice.exit(), twice.toString());
+        assertTrue(twice.err().contains("'app' is already revoked"), twice.err());
+    }
+
+    @Test
+    void revokeSerialNarrowsToOneCertificate() throws Exception {
+        ok(cli.run("cert", "issue", "--subject", "/O=Life/CN=narrow", "--key", "ec:p256", "--name", "app", "--out-dir", "v1"));
+        ok(cli.run("cert", "renew", "app", "--out-dir", "v2"));
+        String old = serialOf("v1/app-cert.pem");
+        Run revoke = ok(cli.run("cert", "revoke", "app", "--serial", old, "--crl-out", "crl.pem"));
+        assertTrue(revoke.out().contains("serial " + old.replaceFirst("^0+", "") + ", superseded by a renewal"), revoke.out());
+        refusedAsRevoked("crl.pem", "v1/app-cert.pem");
+        assertEquals(0, verifyWithCrl("crl.pem", "v2/app-cert.pem").exitCode(), "the current certificate stays valid");
+        Run wrongName = cli.run("cert", "revoke", "other", "--serial", serialOf("v2/app-cert.pem"));
+        assertEquals(2, wrongName.exit(), wrongName.toString());
+        assertTrue(wrongName.err().contains("belongs to 'app'"), wrongName.err());
+        // the name then revokes what is left: the current certificate
+        JsonNode rest = JSON.readTree(ok(cli.run("cert", "revoke", "app", "--crl-out", "crl.pem", "--output", "json")).out());
+        assertEquals(1, rest.get("serials").size(), rest.toPrettyString());
+        refusedAsRevoked("crl.pem", "v2/app-cert.pem");
+        refusedAsRevoked("crl.pem", "v1/app-cert.pem");
+    }
+
     @Test
     void theAuditTrailRecordsEveryChange() throws Exception {
         ok(cli.run("cert", "issue", "--subject", "/CN=audited", "--key", "ec:p256"));
@@ -107,12 +179,13 @@ class LifecycleCommandTest {
                 throw new AssertionError(l, e);
             }
         }).toList();
-        assertEquals(List.of("ca.create", "cert.issue", "cert.renew", "cert.revoke", "cert.sign"), actions);
+        // revoking the name revokes the renewed certificate and the one it superseded: one event each
+        assertEquals(List.of("ca.create", "cert.issue", "cert.renew", "cert.revoke", "cert.revoke", "cert.sign"), actions);
         for (String line : lines) {
             JsonNode event = JSON.readTree(line);
             assertEquals("alice-ops", event.get("actor").asText());
             assertTrue(event.has("time") && event.has("serial") && event.has("subject"), line);
         }
-        assertEquals(1, ok(cli.run("audit", "--action", "cert.revoke")).out().strip().split("\n").length);
+        assertEquals(2, ok(cli.run("audit", "--action", "cert.revoke")).out().strip().split("\n").length);
     }
 }

@@ -202,7 +202,8 @@ class RenewalAndRevocationTest {
         refused("renewer", "old/renewer-cert.pem", "old/renewer-key.pem");
         Run doctor = run("doctor", "--user", "renewer", "--cert", "old/renewer-cert.pem", "--key", "old/renewer-key.pem");
         assertEquals(1, doctor.exit(), doctor.toString());
-        assertTrue(doctor.out().contains("Result: step 9 failed") && doctor.out().contains("the account is locked"), doctor.out());
+        assertTrue(doctor.out().contains("Result: step 3 failed") && doctor.out().contains("revoked: the store's inventory records serial")
+                && doctor.out().contains("issue a new credential"), doctor.out());
 
         ExternalTool.Result crl = ExternalTool.openssl("crl", "-in", dir.resolve("crl.pem").toString(), "-noout", "-text");
         assertTrue(crl.out().contains("Serial Number"), crl.out());
@@ -250,5 +251,53 @@ class RenewalAndRevocationTest {
         Run ghost = run("cert", "revoke", "ghost", "--lock-user", "ghost");
         assertEquals(3, ghost.exit(), ghost.toString());
         assertTrue(ghost.err().contains("the certificate is revoked and the CRL written, but the database was not changed"), ghost.err());
+    }
+
+    boolean locked(String user) throws Exception {
+        return showCreateUser(user).contains("ACCOUNT LOCK");
+    }
+
+    @Test
+    void lockUserWithoutAnAccountLocksWhatTheStoreRecordsAndRefusesAnAccountOfAnotherCredential() throws Exception {
+        ok(run("cert", "issue", "--subject", "/O=s2mtls lifecycle tests/CN=recorded", "--key", "ec:p256", "--out-dir", "rec1"));
+        ok(run("user", "create", "recorded", "--from-cert", "rec1/recorded-cert.pem"));
+        ok(run("cert", "renew", "recorded", "--out-dir", "rec2"));
+        ok(run("cert", "issue", "--subject", "/O=s2mtls lifecycle tests/CN=bystander", "--key", "ec:p256", "--out-dir", "rec1"));
+        ok(run("user", "create", "bystander", "--from-cert", "rec1/bystander-cert.pem"));
+        logsIn("bystander", "rec1/bystander-cert.pem", "rec1/bystander-key.pem");
+
+        // the store records that bystander requires another subject: refused, nothing revoked, nothing locked
+        Run wrong = run("cert", "revoke", "recorded", "--lock-user", "bystander");
+        assertEquals(2, wrong.exit(), wrong.toString());
+        assertTrue(wrong.err().contains("--lock-user: the store records that 'bystander'@'%' requires the subject")
+                && wrong.err().contains("nothing was revoked"), wrong.err());
+        assertFalse(locked("bystander"));
+        logsIn("recorded", "rec1/recorded-cert.pem", "rec1/recorded-key.pem");
+        for (JsonNode entry : JSON.readTree(ok(run("cert", "list", "--output", "json")).out())) {
+            assertEquals("recorded".equals(entry.get("name").asText()) ? "valid|superseded" : "", "recorded".equals(entry.get("name").asText())
+                    ? "valid|superseded".contains(entry.get("status").asText()) ? "valid|superseded" : entry.get("status").asText() : "", entry.toString());
+        }
+
+        // no account given: the one the store records for the credential is locked; both certificates are revoked
+        Run revoked = ok(run("cert", "revoke", "recorded", "--lock-user", "--crl-out", "rec-crl.pem"));
+        assertTrue(revoked.out().contains("Database: locked 'recorded'@'%' (ALTER USER 'recorded'@'%' ACCOUNT LOCK)"), revoked.out());
+        assertEquals(2, revoked.out().lines().filter(l -> l.startsWith("Revoked recorded (serial ")).count(), revoked.out());
+        assertTrue(locked("recorded"));
+        assertFalse(locked("bystander"));
+        refused("recorded", "rec1/recorded-cert.pem", "rec1/recorded-key.pem");
+        refused("recorded", "rec2/recorded-cert.pem", "rec2/recorded-key.pem");
+
+        // no record and no account: exit 2 saying what to pass, and nothing is revoked
+        ok(run("cert", "issue", "--subject", "/O=s2mtls lifecycle tests/CN=unrecorded", "--key", "ec:p256"));
+        Run none = run("cert", "revoke", "unrecorded", "--drop-user");
+        assertEquals(2, none.exit(), none.toString());
+        assertTrue(none.err().contains("--drop-user: the store records no database account that logs in with 'unrecorded';"
+                + " name the account: --drop-user USER[@HOST]"), none.err());
+        JsonNode list = JSON.readTree(ok(run("cert", "list", "--output", "json")).out());
+        for (JsonNode entry : list) {
+            if (entry.get("name").asText().equals("unrecorded")) {
+                assertEquals("valid", entry.get("status").asText(), entry.toString());
+            }
+        }
     }
 }

@@ -324,6 +324,34 @@ class VaultCliTest {
         assertTrue(run.err().contains("nosuch/s2mtls/prod"), run.err());
     }
 
+    @Test
+    void aVaultPathWithNoStoreIsExitTwoForReadsAndWritesAndNothingIsWritten() {
+        VaultDouble vault = http();
+        String none = "vault:secret/s2mtls/typo";
+        Run list = run(cli(vault), "cert", "list", "--expiring-within", "30d", "--store", none);
+        assertEquals(2, list.exit(), list.toString());
+        assertTrue(list.err().contains("the store " + none + " does not exist") && list.err().contains("S2MTLS_STORE"), list.err());
+        assertFalse(list.out().contains("Nothing expires"), list.out());
+        Run issue = run(cli(vault), "cert", "issue", "--subject", "/CN=x", "--key", "ec:p256", "--store", none);
+        assertEquals(2, issue.exit(), issue.toString());
+        assertTrue(issue.err().contains("does not exist"), issue.err());
+        assertTrue(vault.kvData("secret", "s2mtls/typo").isEmpty(), "nothing written to Vault");
+    }
+
+    @Test
+    void aVaultAnswerThatIsNotVaultsJsonIsExitThree() {
+        VaultDouble vault = http();
+        CliRunner cli = cli(vault);
+        ok(cli, "ca", "create", "--subject", "/CN=Garbled CA", "--key", "ec:p256", "--store", STORE);
+        vault.garble("GET secret/data/s2mtls/prod", 200, "text/html", "<html>maintenance</html>");
+        Run list = run(cli, "cert", "list", "--expiring-within", "30d", "--store", STORE);
+        external(list, "not Vault's JSON");
+        assertFalse(list.out().contains("Nothing expires"), list.out());
+        vault.ungarble();
+        vault.garble("POST secret/data/s2mtls/prod", 200, "application/json", "{}");
+        external(run(cli, "cert", "issue", "--subject", "/CN=x", "--key", "ec:p256", "--store", STORE), "not known whether the change was stored");
+    }
+
     // ---- options ----
 
     @Test
@@ -341,7 +369,7 @@ class VaultCliTest {
         // and without either, the root namespace has no store yet
         Run outside = run(cli.without("VAULT_NAMESPACE"), "ca", "show", "--store", STORE);
         assertEquals(2, outside.exit(), outside.toString());
-        assertTrue(outside.err().contains("no CA yet"), outside.err());
+        assertTrue(outside.err().contains("the store vault:secret/s2mtls/prod does not exist (nothing is stored there"), outside.err());
     }
 
     @Test

@@ -4,6 +4,8 @@ import io.s2mtls.core.dn.DistinguishedName;
 import io.s2mtls.core.dn.SubjectProblem;
 import io.s2mtls.core.doctor.CheckResult.Status;
 import io.s2mtls.core.error.S2mtlsException;
+import io.s2mtls.core.pki.CertificateStatus;
+import io.s2mtls.core.pki.InventoryEntry;
 import io.s2mtls.core.pki.ManagedUser;
 import io.s2mtls.core.user.DatabaseTarget.ClientCertificate;
 import io.s2mtls.core.user.DatabaseUser;
@@ -118,7 +120,7 @@ public final class Doctor {
                             + " change together: export them again with 's2mtls cert export NAME --out-dir DIR'", List.of()));
         }
 
-        checks.add(validity(leaf, now));
+        checks.add(revocation(leaf, request.inventory()).orElseGet(() -> validity(leaf, now)));
         checks.add(signatureAlgorithm(chain));
         checks.add(clientAuth(leaf));
         checks.add(chainCheck(leaf, chain.subList(1, chain.size()), request.trust(), request.trustNotes(), now));
@@ -142,6 +144,35 @@ public final class Doctor {
         checks.add(existence);
         checks.add(login(request.account(), leaf, chain, key, checks, shown, server));
         return new DoctorReport(request.account(), checks);
+    }
+
+    /** A failing step 3 when the store's inventory records {@code leaf} (same serial and fingerprint) as revoked. */
+    private Optional<CheckResult> revocation(X509Certificate leaf, List<InventoryEntry> inventory) {
+        String fingerprint;
+        try {
+            fingerprint = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(leaf.getEncoded()));
+        } catch (java.security.GeneralSecurityException e) {
+            return Optional.empty();
+        }
+        Optional<InventoryEntry> entry = inventory.stream().filter(e -> e.serial().equals(leaf.getSerialNumber()))
+                .filter(e -> e.sha256Fingerprint().equalsIgnoreCase(fingerprint)).findFirst();
+        if (entry.isEmpty() || entry.get().status() != CertificateStatus.REVOKED) {
+            return Optional.empty();
+        }
+        InventoryEntry revoked = entry.get();
+        Optional<InventoryEntry> usable = inventory.stream().filter(e -> e.name().equals(revoked.name()))
+                .filter(e -> e.status() == CertificateStatus.VALID && e.notAfter().isAfter(clock.instant()))
+                .max(java.util.Comparator.comparing(InventoryEntry::recordedAt));
+        String fix = usable.isPresent()
+                ? "present the credential's current certificate (serial " + usable.get().serialHex() + ", not revoked): 's2mtls cert"
+                + " export " + revoked.name() + " --out-dir DIR'"
+                : "issue a new credential: 's2mtls cert issue --subject \"" + revoked.subject() + "\" --name " + revoked.name()
+                + " --force --out-dir DIR' (the same subject, so REQUIRE SUBJECT still matches; 'cert renew' renews only a"
+                + " credential that is not revoked); if 'cert revoke --lock-user' locked the account, unlock it afterwards with"
+                + " ALTER USER ... ACCOUNT UNLOCK";
+        return Optional.of(CheckResult.fail(DoctorStep.VALIDITY, "revoked: the store's inventory records serial " + revoked.serialHex()
+                + " (" + revoked.name() + ") as revoked; servers that check the CRL refuse it, and it must not be used", fix,
+                List.of("revoked certificates stay revoked: see 's2mtls audit --action cert.revoke'")));
     }
 
     private CheckResult validity(X509Certificate leaf, Instant now) {
@@ -299,7 +330,24 @@ public final class Doctor {
     private CheckResult existsCheck(DatabaseUser user) {
         List<String> details = new ArrayList<>(user.grants());
         details.addAll(user.warnings());
+        if (user.definition().map(Doctor::locked).orElse(false)) {
+            details.add(0, "server: " + user.definition().get());
+            return CheckResult.fail(DoctorStep.USER_EXISTS, "the server has " + user.account() + ", but the account is locked"
+                    + " (ACCOUNT LOCK): the server refuses every login (error 4151)", lockedFix(user.account()), details);
+        }
         return CheckResult.pass(DoctorStep.USER_EXISTS, "the server has " + user.account(), details);
+    }
+
+    /** Whether a {@code SHOW CREATE USER} text says the account is locked (outside its quoted names and subjects). */
+    static boolean locked(String definition) {
+        String unquoted = definition.replaceAll("'(?:[^'\\\\]|\\\\.|'')*'", "''").replaceAll("`(?:[^`]|``)*`", "``");
+        return unquoted.toUpperCase(Locale.ROOT).matches("(?s).*\\bACCOUNT\\s+LOCK\\b.*");
+    }
+
+    private static String lockedFix(UserAccount account) {
+        return "the account is locked (ALTER USER ... ACCOUNT LOCK, e.g. by 's2mtls cert revoke --lock-user'): if its certificate"
+                + " was revoked, issue a new credential first (step 3 says whether this one is); then unlock it with"
+                + " ALTER USER " + account + " ACCOUNT UNLOCK";
     }
 
     private CheckResult missingAccount(UserAccount account, DoctorServer server, DistinguishedName subject) {
@@ -411,12 +459,11 @@ public final class Doctor {
                     + (report.tlsVersion().isEmpty() ? "(no TLS)" : report.tlsVersion()), details);
         } catch (S2mtlsException e) {
             String message = e.getMessage();
-            boolean locked = message.toLowerCase(Locale.ROOT).contains("locked")
-                    || shown.flatMap(DatabaseUser::definition).map(d -> d.contains("ACCOUNT LOCK")).orElse(false);
+            boolean locked = message.toLowerCase(Locale.ROOT).contains("account is locked") || message.contains("4151")
+                    || shown.flatMap(DatabaseUser::definition).map(Doctor::locked).orElse(false);
             String fix;
             if (locked) {
-                fix = "the account is locked (ALTER USER ... ACCOUNT LOCK, e.g. by 'cert revoke --lock-user'): unlock it with"
-                        + " ALTER USER " + account + " ACCOUNT UNLOCK if that is intended";
+                fix = lockedFix(account);
             } else if (message.contains("unreachable")) {
                 fix = "check --jdbc-url, that the server runs, and the network path to it";
             } else if (message.contains("TLS handshake failed")) {

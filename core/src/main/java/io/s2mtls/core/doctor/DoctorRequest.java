@@ -1,5 +1,6 @@
 package io.s2mtls.core.doctor;
 
+import io.s2mtls.core.pki.InventoryEntry;
 import io.s2mtls.core.pki.ManagedUser;
 import io.s2mtls.core.user.UserAccount;
 
@@ -16,14 +17,22 @@ import static java.util.Objects.requireNonNull;
  * @param trust      CA bundles for step 6, most authoritative first (see {@link TrustBundle})
  * @param trustNotes facts about bundles that could not be used, e.g. a server bundle not readable here
  * @param recorded   what the store recorded for the account, used when the server does not expose the requirement
+ * @param inventory  the store's inventory, to tell whether the presented certificate was revoked (empty without a store)
  */
 public record DoctorRequest(UserAccount account, PresentedCredential credential, List<TrustBundle> trust, List<String> trustNotes,
-                            Optional<ManagedUser> recorded) {
+                            Optional<ManagedUser> recorded, List<InventoryEntry> inventory) {
     public DoctorRequest {
         requireNonNull(account, "account is null");
         requireNonNull(credential, "credential is null");
         trust = List.copyOf(requireNonNull(trust, "trust is null"));
         trustNotes = List.copyOf(requireNonNull(trustNotes, "trustNotes is null"));
         requireNonNull(recorded, "recorded is null");
+        inventory = List.copyOf(requireNonNull(inventory, "inventory is null"));
+    }
+
+    /** A request without the store's inventory: revocation is not checked. */
+    public DoctorRequest(UserAccount account, PresentedCredential credential, List<TrustBundle> trust, List<String> trustNotes,
+                         Optional<ManagedUser> recorded) {
+        this(account, credential, trust, trustNotes, recorded, List.of());
     }
 }

@@ -4,7 +4,7 @@ package io.s2mtls.core.doctor;
 public enum DoctorStep {
     PARSE(1, "certificate file parses"),
     KEY_MATCH(2, "private key matches the certificate"),
-    VALIDITY(3, "validity dates"),
+    VALIDITY(3, "validity dates and revocation"),
     SIGNATURE_ALGORITHM(4, "signature algorithm strength"),
     CLIENT_AUTH(5, "clientAuth extended key usage"),
     CHAIN(6, "chain to the client CA"),

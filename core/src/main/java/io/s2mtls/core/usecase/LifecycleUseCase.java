@@ -135,30 +135,149 @@ public final class LifecycleUseCase {
     }
 
     /**
-     * Marks a certificate revoked and returns the new CRL (PEM). The database is not touched here:
-     * SingleStore reads no CRL for client certificates, so callers lock or drop the user as well.
+     * Revokes {@code nameOrSerial} (see {@link #revoke(String, Optional, String)}) without narrowing to one serial.
      */
     public Revocation revoke(String nameOrSerial, String reason) {
-        StoreSnapshot snapshot = environment.store().read();
-        InventoryEntry target = resolve(snapshot, nameOrSerial);
-        if (target.status() == CertificateStatus.REVOKED) {
-            throw S2mtlsException.badInput(target.name() + " (serial " + target.serialHex() + ") is already revoked");
-        }
-        Instant now = environment.clock().instant();
-        AuditEvent event = AuditEvent.certificate(now, environment.actor(), "cert.revoke", target,
-                Optional.of(reason.isBlank() ? "unspecified" : reason));
-        StoreSnapshot after = environment.store().update(current -> {
-            InventoryEntry latest = current.entry(target.serial()).orElseThrow();
-            if (latest.status() == CertificateStatus.REVOKED) {
-                throw S2mtlsException.badInput(target.name() + " (serial " + target.serialHex() + ") is already revoked");
-            }
-            return current.withEntry(latest.withStatus(CertificateStatus.REVOKED)).withAudit(List.of(event));
-        });
-        return new Revocation(after.entry(target.serial()).orElseThrow(), crl(after));
+        return revoke(nameOrSerial, Optional.empty(), reason);
     }
 
-    /** A revoked entry and the CRL that lists it. */
-    public record Revocation(InventoryEntry entry, String crlPem) {
+    /**
+     * Marks certificates revoked and returns them with the new CRL (PEM). A credential name revokes every
+     * unexpired certificate ever issued under that name that is not revoked yet: the current one and those
+     * a renewal superseded (they still log in until they expire). A serial, given as the reference or as
+     * {@code serial}, revokes only that certificate. The database is not touched here: SingleStore reads no
+     * CRL for client certificates, so callers lock or drop the user as well.
+     */
+    public Revocation revoke(String nameOrSerial, Optional<String> serial, String reason) {
+        StoreSnapshot snapshot = environment.store().read();
+        Instant now = environment.clock().instant();
+        List<InventoryEntry> targets = revocationTargets(snapshot, nameOrSerial, serial, now);
+        String why = reason.isBlank() ? "unspecified" : reason;
+        List<AuditEvent> events = targets.stream().map(t -> AuditEvent.certificate(now, environment.actor(), "cert.revoke", t,
+                Optional.of(why))).toList();
+        StoreSnapshot after = environment.store().update(current -> {
+            StoreSnapshot next = current;
+            for (InventoryEntry target : targets) {
+                InventoryEntry latest = current.entry(target.serial()).orElseThrow(() -> S2mtlsException.badInput(
+                        "serial " + target.serialHex() + " vanished from the store while revoking; run the revocation again"));
+                if (latest.status() == CertificateStatus.REVOKED) {
+                    throw S2mtlsException.badInput(target.name() + " (serial " + target.serialHex() + ") was revoked by someone else"
+                            + " meanwhile; nothing was changed, run the revocation again");
+                }
+                next = next.withEntry(latest.withStatus(CertificateStatus.REVOKED));
+            }
+            return next.withAudit(events);
+        });
+        List<InventoryEntry> revoked = targets.stream().map(t -> after.entry(t.serial()).orElseThrow()).toList();
+        return new Revocation(revoked, crl(after));
+    }
+
+    /**
+     * What {@link #revoke(String, Optional, String)} would revoke, most recent first, without changing anything;
+     * a bad-input error when there is nothing to revoke.
+     */
+    public List<InventoryEntry> revocationTargets(String nameOrSerial, Optional<String> serial) {
+        return revocationTargets(environment.store().read(), nameOrSerial, serial, environment.clock().instant());
+    }
+
+    static List<InventoryEntry> revocationTargets(StoreSnapshot snapshot, String nameOrSerial, Optional<String> serial, Instant now) {
+        if (serial.isPresent()) {
+            InventoryEntry entry = bySerial(snapshot, serial.get()).orElseThrow(() -> S2mtlsException.badInput(
+                    "--serial: '" + serial.get() + "' is not a serial in the store's inventory; see 's2mtls cert list'"));
+            if (nameOrSerial != null && !nameOrSerial.isBlank() && !entry.name().equals(nameOrSerial)
+                    && !(nameOrSerial.replace(":", "").trim().matches("[0-9A-Fa-f]{1,64}")
+                    && bySerial(snapshot, nameOrSerial).map(e -> e.serial().equals(entry.serial())).orElse(false))) {
+                throw S2mtlsException.badInput("--serial: serial " + entry.serialHex() + " belongs to '" + entry.name() + "', not to '"
+                        + nameOrSerial + "'; give the name it was issued under, or only --serial");
+            }
+            return List.of(notRevoked(entry));
+        }
+        if (nameOrSerial == null || nameOrSerial.isBlank()) {
+            throw S2mtlsException.badInput("name what to revoke: a credential NAME, or --serial SERIAL");
+        }
+        boolean isName = snapshot.credential(nameOrSerial).isPresent()
+                || snapshot.inventory().stream().anyMatch(e -> e.name().equals(nameOrSerial));
+        if (!isName) {
+            return List.of(notRevoked(resolve(snapshot, nameOrSerial)));
+        }
+        List<InventoryEntry> all = snapshot.inventory().stream().filter(e -> e.name().equals(nameOrSerial))
+                .sorted(Comparator.comparing(InventoryEntry::recordedAt).reversed()).toList();
+        List<InventoryEntry> open = all.stream().filter(e -> e.status() != CertificateStatus.REVOKED)
+                .filter(e -> e.notAfter().isAfter(now)).toList();
+        if (open.isEmpty()) {
+            boolean anyUnexpired = all.stream().anyMatch(e -> e.notAfter().isAfter(now));
+            throw S2mtlsException.badInput("'" + nameOrSerial + "' is already " + (anyUnexpired ? "revoked" : "expired")
+                    + ": none of its " + all.size() + " certificate(s) in the inventory is unexpired and not revoked; see 's2mtls cert list'");
+        }
+        return open;
+    }
+
+    private static Optional<InventoryEntry> bySerial(StoreSnapshot snapshot, String text) {
+        String hex = text.replace(":", "").trim();
+        if (!hex.matches("[0-9A-Fa-f]{1,64}")) {
+            throw S2mtlsException.badInput("--serial: '" + text + "' is not a serial in hex (as 's2mtls cert list' prints it)");
+        }
+        return snapshot.entry(new BigInteger(hex, 16));
+    }
+
+    private static InventoryEntry notRevoked(InventoryEntry entry) {
+        if (entry.status() == CertificateStatus.REVOKED) {
+            throw S2mtlsException.badInput(entry.name() + " (serial " + entry.serialHex() + ") is already revoked");
+        }
+        return entry;
+    }
+
+    /**
+     * The database accounts the store records as logging in with credential {@code name}: managed-user
+     * records that name the credential, and records without one whose REQUIRE SUBJECT is the subject of
+     * one of {@code certificates}.
+     */
+    public List<UserAccount> recordedAccounts(String name, List<InventoryEntry> certificates) {
+        StoreSnapshot snapshot = environment.store().read();
+        Set<String> subjects = new java.util.HashSet<>();
+        certificates.forEach(c -> subjects.add(c.subject()));
+        return snapshot.managedUsers().values().stream()
+                .filter(u -> u.credential().map(name::equals)
+                        .orElse(u.requirement().equalsIgnoreCase("SUBJECT") && u.subject().map(subjects::contains).orElse(false)))
+                .map(u -> new UserAccount(u.name(), u.host()))
+                .toList();
+    }
+
+    /**
+     * Why the store says {@code account} does not log in with credential {@code name} (another recorded
+     * credential, or a REQUIRE SUBJECT none of {@code certificates} has), or empty when it agrees or has no record.
+     */
+    public Optional<String> boundElsewhere(UserAccount account, String name, List<InventoryEntry> certificates) {
+        ManagedUser record = environment.store().read().managedUsers().get(ManagedUsers.key(account));
+        if (record == null) {
+            return Optional.empty();
+        }
+        if (record.credential().isPresent()) {
+            return record.credential().get().equals(name) ? Optional.empty()
+                    : Optional.of("the store records that " + account + " logs in with credential '" + record.credential().get()
+                    + "', not '" + name + "'");
+        }
+        if (record.requirement().equalsIgnoreCase("SUBJECT") && record.subject().isPresent()
+                && certificates.stream().noneMatch(c -> c.subject().equals(record.subject().get()))) {
+            return Optional.of("the store records that " + account + " requires the subject '" + record.subject().get()
+                    + "', which no revoked certificate of '" + name + "' has");
+        }
+        return Optional.empty();
+    }
+
+    /** The revoked entries (most recent first) and the CRL that lists them. */
+    public record Revocation(List<InventoryEntry> entries, String crlPem) {
+        public Revocation {
+            entries = List.copyOf(entries);
+            if (entries.isEmpty()) {
+                throw new IllegalArgumentException("a revocation revokes at least one certificate");
+            }
+        }
+
+        /** The most recent certificate revoked. */
+        public InventoryEntry entry() {
+            return entries.get(0);
+        }
     }
 
     /** The CRL (PEM) listing every revoked certificate of the store's CA. */

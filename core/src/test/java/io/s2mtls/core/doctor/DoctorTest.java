@@ -30,7 +30,7 @@ class DoctorTest {
     private static final UserAccount APP = UserAccount.anyHost("app");
 
     /** A SingleStore-like server: no requirement read back; logins as scripted. */
-    static final class FakeServer implements DoctorServer {
+    static class FakeServer implements DoctorServer {
         final List<String> logins = new ArrayList<>();
         boolean exists = true;
 
@@ -109,5 +109,57 @@ class DoctorTest {
         FakeServer none = new FakeServer();
         none.exists = false;
         assertEquals(DoctorStep.USER_EXISTS, diagnose(now, APP, Optional.empty(), none).firstFailure().orElseThrow().step());
+    }
+
+    private static io.s2mtls.core.pki.InventoryEntry entry(X509Certificate certificate, String name, io.s2mtls.core.pki.CertificateStatus status,
+                                                           Instant recordedAt) throws Exception {
+        return new io.s2mtls.core.pki.InventoryEntry(certificate.getSerialNumber(), name, "/O=Org/CN=app", certificate.getNotBefore().toInstant(),
+                certificate.getNotAfter().toInstant(), java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(certificate.getEncoded())), io.s2mtls.core.pki.CertificateProfile.CLIENT, status, recordedAt);
+    }
+
+    private static DoctorReport withInventory(Instant now, List<io.s2mtls.core.pki.InventoryEntry> inventory, FakeServer server) {
+        DoctorRequest request = new DoctorRequest(APP, new PresentedCredential.Loaded("credential app", LEAF, List.of(), Optional.of(KEYS.getPrivate())),
+                List.of(new TrustBundle("the store's CA", TrustBundle.Origin.STORE, List.of(CA))), List.of(), Optional.empty(), inventory);
+        return new Doctor(Clock.fixed(now, ZoneOffset.UTC)).diagnose(request, server);
+    }
+
+    @Test
+    void aCertificateTheInventoryRecordsAsRevokedFailsStepThreeWithoutALogin() throws Exception {
+        Instant now = LEAF.getNotBefore().toInstant().plusSeconds(3600);
+        FakeServer server = new FakeServer();
+        assertTrue(withInventory(now, List.of(entry(LEAF, "app", io.s2mtls.core.pki.CertificateStatus.VALID, now)), server).loginWorks());
+        DoctorReport revoked = withInventory(now, List.of(entry(LEAF, "app", io.s2mtls.core.pki.CertificateStatus.REVOKED, now)), server);
+        CheckResult step3 = revoked.firstFailure().orElseThrow();
+        assertEquals(DoctorStep.VALIDITY, step3.step());
+        assertTrue(step3.summary().startsWith("revoked:"), step3.summary());
+        assertTrue(step3.fix().orElseThrow().contains("issue a new credential: 's2mtls cert issue --subject \"/O=Org/CN=app\" --name app --force"),
+                step3.fix().toString());
+        assertEquals(1, server.logins.size(), "no login with the revoked certificate");
+        // the same serial with another fingerprint (another store's certificate) is not this one
+        X509Certificate other = TestPki.signed(TestPki.ecKeyPair(), "CN=other", CA_KEYS, "CN=Doctor Unit CA", false);
+        io.s2mtls.core.pki.InventoryEntry foreign = entry(other, "app", io.s2mtls.core.pki.CertificateStatus.REVOKED, now);
+        io.s2mtls.core.pki.InventoryEntry sameSerial = new io.s2mtls.core.pki.InventoryEntry(LEAF.getSerialNumber(), "app", foreign.subject(),
+                foreign.notBefore(), foreign.notAfter(), foreign.sha256Fingerprint(), foreign.profile(), foreign.status(), now);
+        assertTrue(withInventory(now, List.of(sameSerial), new FakeServer()).loginWorks());
+    }
+
+    @Test
+    void aLockedAccountFailsStepEightWithTheUnlockStatement() {
+        Instant now = LEAF.getNotBefore().toInstant().plusSeconds(3600);
+        FakeServer locked = new FakeServer() {
+            @Override
+            public Optional<DatabaseUser> show(UserAccount account) {
+                return Optional.of(new DatabaseUser(account, Optional.empty(), List.of(),
+                        Optional.of("CREATE USER `app`@`%` REQUIRE X509 ACCOUNT LOCK"), List.of()));
+            }
+        };
+        DoctorReport report = diagnose(now, APP, Optional.empty(), locked);
+        CheckResult step8 = report.firstFailure().orElseThrow();
+        assertEquals(DoctorStep.USER_EXISTS, step8.step());
+        assertTrue(step8.fix().orElseThrow().contains("ALTER USER 'app'@'%' ACCOUNT UNLOCK"), step8.fix().toString());
+        assertTrue(locked.logins.isEmpty());
+        assertTrue(Doctor.locked("CREATE USER 'a'@'%' ACCOUNT LOCK PASSWORD EXPIRE NEVER"));
+        assertTrue(!Doctor.locked("CREATE USER 'a'@'%' ACCOUNT UNLOCK") && !Doctor.locked("CREATE USER 'account lock'@'%'"));
     }
 }

@@ -90,6 +90,11 @@ public final class VaultDouble implements AutoCloseable {
     private final String rootToken;
     private volatile boolean sealed;
     private volatile Duration clockOffset = Duration.ZERO;
+    private final List<Garbled> garbled = Collections.synchronizedList(new ArrayList<>());
+
+    /** An answer that replaces Vault's for matching requests: {@code chunk} written {@code repeats} times. */
+    private record Garbled(String request, int status, String contentType, byte[] chunk, long repeats) {
+    }
 
     private VaultDouble(HttpServer server, String scheme) {
         this.server = server;
@@ -147,6 +152,25 @@ public final class VaultDouble implements AutoCloseable {
 
     public void seal(boolean sealed) {
         this.sealed = sealed;
+    }
+
+    /**
+     * Makes the double misbehave like a proxy or a wrong server in front of Vault: every request whose
+     * {@code "METHOD path"} (e.g. {@code "GET secret/data/s2mtls/prod"}, {@code "POST secret/data/"}) starts with
+     * {@code request} is still handled (so a write is applied) but answered with {@code status} and {@code body}.
+     */
+    public void garble(String request, int status, String contentType, String body) {
+        garbled.add(new Garbled(request, status, contentType, body.getBytes(StandardCharsets.UTF_8), 1));
+    }
+
+    /** As {@link #garble(String, int, String, String)}, with a body of {@code chunk} repeated (streamed, never held whole). */
+    public void garbleHuge(String request, int status, String contentType, byte[] chunk, long repeats) {
+        garbled.add(new Garbled(request, status, contentType, chunk.clone(), repeats));
+    }
+
+    /** Answers truthfully again. */
+    public void ungarble() {
+        garbled.clear();
     }
 
     /** Moves the double's clock forward, e.g. to let tokens expire. */
@@ -322,6 +346,25 @@ public final class VaultDouble implements AutoCloseable {
                 answer = errors(400, e.getMessage());
             } catch (RuntimeException e) {
                 answer = errors(500, "internal error: " + e);
+            }
+            String request = exchange.getRequestMethod().toUpperCase(Locale.ROOT).replace("PUT", "POST") + " "
+                    + URLDecoder.decode(exchange.getRequestURI().getRawPath().replaceFirst("^/v1/", ""), StandardCharsets.UTF_8);
+            Optional<Garbled> instead;
+            synchronized (garbled) {
+                instead = garbled.stream().filter(g -> request.startsWith(g.request())).findFirst();
+            }
+            if (instead.isPresent()) {
+                Garbled g = instead.get();
+                exchange.getResponseHeaders().set("Content-Type", g.contentType());
+                exchange.sendResponseHeaders(g.status(), g.repeats() == 1 ? g.chunk().length : 0);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    for (long i = 0; i < g.repeats(); i++) {
+                        out.write(g.chunk());
+                    }
+                } catch (IOException clientWentAway) {
+                    // a client that stops reading a huge body closes the connection: expected
+                }
+                return;
             }
             if (answer.body() == null) {
                 exchange.sendResponseHeaders(answer.status(), -1);

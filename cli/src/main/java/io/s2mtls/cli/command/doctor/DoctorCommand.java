@@ -42,10 +42,11 @@ import java.util.concurrent.Callable;
 @Command(name = "doctor", header = "Why can't this user log in? Nine checks in order, each with its fix.", sortOptions = false, description = {
         "Why can't this user log in? Runs the troubleshooting steps in order and prints each as PASS, FAIL or SKIP "
                 + "with the fix: 1 the certificate file parses; 2 the key matches it; 3 validity dates (clock skew "
-                + "noted); 4 signature algorithm strength (no SHA-1/MD5); 5 clientAuth extended key usage; 6 the chain "
+                + "noted) and revocation (a certificate the store's inventory records as revoked); 4 signature algorithm strength (no SHA-1/MD5); 5 clientAuth extended key usage; 6 the chain "
                 + "to the client CA (the server's own bundle when its file is readable here, else --ca and the store's "
                 + "CA); 7 the subject against the account's REQUIRE SUBJECT (read back from the server, else the store's "
-                + "record), with the first differing byte and the likely cause; 8 the account exists for that host; "
+                + "record), with the first differing byte and the likely cause; 8 the account exists for that host "
+                + "and is not locked; "
                 + "9 a live TLS handshake and login. Steps that cannot run after a failure are skipped. Exit 0 when the "
                 + "login works, 1 with the failing step otherwise. Steps 7 and 8 need the administrative login of the "
                 + "user commands; without it they rely on the store or are skipped."},
@@ -136,7 +137,8 @@ public final class DoctorCommand implements Callable<Integer> {
             Optional<ManagedUser> recorded = store.flatMap(s -> Optional.ofNullable(s.managedUsers().get(account.name() + "@" + account.host())));
             CliDoctorServer server = new CliDoctorServer(databases, connection, serverCas, directory, adminUnavailable, where(url));
             DoctorReport report = new Doctor(Clock.systemUTC()).diagnose(
-                    new DoctorRequest(account, credential, trust, trustNotes, recorded), server);
+                    new DoctorRequest(account, credential, trust, trustNotes, recorded,
+                            store.map(StoreSnapshot::inventory).orElse(List.of())), server);
             print(report, credential.source());
             return report.loginWorks() ? LOGIN_WORKS : PROBLEM_FOUND;
         } finally {
