@@ -101,7 +101,7 @@ final class FakeDirectory implements UserDirectory {
         List<String> grants = new ArrayList<>();
         grants.add("GRANT USAGE ON *.* TO `" + account.name() + "`@`" + account.host() + "`");
         for (String grant : found.grants()) {
-            grants.add("GRANT " + PrivilegeGrant.parse(grant) + " TO `" + account.name() + "`@`" + account.host() + "`");
+            grants.add("GRANT " + PrivilegeGrant.parse(grant, io.s2mtls.core.user.GrantRules.SERVER) + " TO `" + account.name() + "`@`" + account.host() + "`");
         }
         return Optional.of(new DatabaseUser(account, exposesRequirement ? Optional.of(found.requirement()) : Optional.empty(),
                 grants, Optional.empty(), List.of()));

@@ -52,8 +52,8 @@ class PlannerGrantsTest {
 
     private List<Plan.UserAction> changes(List<String> shownGrants, String... policyGrants) {
         PolicyUser user = new PolicyUser(account, PolicyUser.Requirement.X509, DistinguishedName.parse("/CN=app"),
-                java.util.Arrays.stream(policyGrants).map(g -> PrivilegeGrant.parse(g, ADMIN)).toList(), "app");
-        Policy policy = new Policy(PolicyDefaults.standard(), List.of(user));
+                java.util.Arrays.stream(policyGrants).map(g -> PrivilegeGrant.parse(g, ADMIN)).toList(), "app", true);
+        Policy policy = new Policy("grants-test", PolicyDefaults.standard(), List.of(user));
         List<String> lines = new ArrayList<>(List.of("GRANT USAGE ON *.* TO `app`@`%` REQUIRE X509"));
         lines.addAll(shownGrants);
         DatabaseUser shown = new DatabaseUser(account, Optional.of(TlsRequirement.x509()), lines, Optional.empty(), List.of());
