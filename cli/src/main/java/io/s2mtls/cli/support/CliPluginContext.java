@@ -38,10 +38,6 @@ public final class CliPluginContext implements PluginContext {
 
     @Override
     public Optional<String> readSecretFile(String path) {
-        try {
-            return Optional.of(Files.readString(console.path(path), StandardCharsets.UTF_8).strip());
-        } catch (IOException e) {
-            throw S2mtlsException.badInput(path + ": cannot read secret file (" + e.getClass().getSimpleName() + ")", e);
-        }
+        return Optional.of(new String(Files2.read(console.path(path), "secret file", Files2.MAX_SECRET_BYTES), StandardCharsets.UTF_8).strip());
     }
 }
