@@ -48,6 +48,10 @@ class ClientP12PasswordTest {
 
     /** The file opens with {@code password} and not with the store password, and has the store's strength. */
     static void ownPasswordAndStrength(Path p12, String password) {
+        ownPasswordAndStrength(p12, password, PASSWORD);
+    }
+
+    static void ownPasswordAndStrength(Path p12, String password, String storePassword) {
         ExternalTool.Result opened = info(p12, password);
         String all = opened.out() + opened.stderr();
         assertEquals(0, opened.exitCode(), all);
@@ -62,7 +66,7 @@ class ClientP12PasswordTest {
         }
         assertEquals(3, counts.size(), all);
         assertTrue(counts.stream().allMatch(n -> n >= 100_000), "iterations " + counts);
-        ExternalTool.Result withStorePassword = info(p12, PASSWORD);
+        ExternalTool.Result withStorePassword = info(p12, storePassword);
         assertNotEquals(0, withStorePassword.exitCode(), "the store password opens " + p12);
         assertEquals("rw-------", mode(p12));
     }
