@@ -175,8 +175,6 @@ public final class CertCommands {
                 for (IssueCommand command : commands) {
                     CredentialFiles.checkWritable(directory, command.effectiveName(), true, force, ca, p12);
                 }
-            } else if (p12PasswordFile != null) {
-                throw S2mtlsException.badInput("--p12-password-file goes with --out-dir DIR, where NAME.p12 is written");
             }
             int threads = parallelism != null ? parallelism : Math.min(MAX_PARALLELISM, Runtime.getRuntime().availableProcessors());
             ProgressBar progress = new ProgressBar(console, commands.size());

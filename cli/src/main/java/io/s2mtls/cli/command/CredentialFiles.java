@@ -80,6 +80,28 @@ final class CredentialFiles {
     }
 
     /**
+     * For commands that learn the credentials' names only after storing (renew): fails before anything
+     * is stored when the directory cannot be written, or any credential file in it (NAME-key.pem,
+     * NAME-cert.pem, NAME.p12, NAME.p12.pass, ca-cert.pem) is a symbolic link or not a regular file.
+     */
+    static void checkDirectoryForRewrite(Path directory) {
+        Files2.checkOutputDirectory(directory, "--out-dir");
+        if (!Files.isDirectory(directory)) {
+            return;
+        }
+        try (Stream<Path> entries = Files.list(directory)) {
+            for (Path entry : (Iterable<Path>) entries::iterator) {
+                String file = entry.getFileName().toString();
+                if (file.endsWith("-key.pem") || file.endsWith("-cert.pem") || file.endsWith(".p12") || file.endsWith(P12_PASSWORD_SUFFIX)) {
+                    Files2.refuseOverwrite(entry, true);
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw S2mtlsException.badInput("--out-dir " + directory + ": cannot list (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
      * Writes the files. {@code p12Password} empty: NAME.p12 gets a random password of its own, written
      * to NAME.p12.pass. When a write fails, the files this call created are removed again.
      */

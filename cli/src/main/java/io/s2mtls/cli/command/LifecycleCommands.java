@@ -71,7 +71,7 @@ final class LifecycleCommands {
             Optional<KeySpec> keySpec = Optional.ofNullable(key).map(KeySpec::parse);
             Optional<char[]> p12 = outDir == null ? Optional.empty() : CertCommands.p12Password(secrets, p12PasswordFile);
             if (outDir != null) {
-                Files2.checkOutputDirectory(console.path(outDir), "--out-dir");
+                CredentialFiles.checkDirectoryForRewrite(console.path(outDir));
             }
             int threads = Runtime.getRuntime().availableProcessors();
             CertCommands.ProgressBar progress = new CertCommands.ProgressBar(console, Math.max(1, references.size()));

@@ -73,6 +73,23 @@ class NoTraceTest {
     }
 
     @Test
+    void renewAndExportCheckTheOutDirFirst() throws Exception {
+        ok(cli.run("cert", "issue", "--subject", "/CN=olga", "--key", "ec:p256"));
+        Files.writeString(dir.resolve("afile"), "x");
+        refused("afile", "cert", "renew", "olga", "--out-dir", "afile");
+        refused("afile", "cert", "renew", "olga", "--out-dir", "afile/sub");
+        refused("afile", "cert", "export", "olga", "--out-dir", "afile/sub");
+        Path elsewhere = dir.resolve("elsewhere.txt");
+        Files.writeString(elsewhere, "do not touch");
+        Files.createDirectory(dir.resolve("renewed"));
+        Files.createSymbolicLink(dir.resolve("renewed/olga-key.pem"), elsewhere);
+        refused("olga-key.pem", "cert", "renew", "olga", "--out-dir", "renewed");
+        assertEquals("do not touch", Files.readString(elsewhere));
+        Files.delete(dir.resolve("renewed/olga-key.pem"));
+        ok(cli.run("cert", "renew", "olga", "--out-dir", "renewed"));
+    }
+
+    @Test
     void anOutDirThatCannotBeWritten() throws Exception {
         Assumptions.assumeFalse("root".equals(System.getProperty("user.name")), "root writes everywhere");
         Path readOnly = Files.createDirectory(dir.resolve("ro"));
