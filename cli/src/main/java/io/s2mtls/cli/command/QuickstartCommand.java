@@ -58,19 +58,17 @@ public final class QuickstartCommand extends BaseCommand {
     private final Console console;
     private final GlobalOptions options;
     private final Session session;
-    private final Secrets secrets;
     private final Provider<AuthorityUseCase> authority;
     private final Provider<IssuanceUseCase> issuance;
     private final Provider<VerificationUseCase> verification;
 
     @Inject
-    QuickstartCommand(Printer printer, Console console, GlobalOptions options, Session session, Secrets secrets, Provider<AuthorityUseCase> authority,
+    QuickstartCommand(Printer printer, Console console, GlobalOptions options, Session session, Provider<AuthorityUseCase> authority,
                       Provider<IssuanceUseCase> issuance, Provider<VerificationUseCase> verification) {
         super(printer);
         this.console = console;
         this.options = options;
         this.session = session;
-        this.secrets = secrets;
         this.authority = authority;
         this.issuance = issuance;
         this.verification = verification;

@@ -1,11 +1,8 @@
 package io.s2mtls.cli.support;
 
-import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.spi.PluginContext;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.Map;
 import java.util.Optional;
 
