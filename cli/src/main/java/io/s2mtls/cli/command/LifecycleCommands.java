@@ -81,10 +81,12 @@ final class LifecycleCommands {
             progress.finish();
             if (outDir != null && !renewals.isEmpty()) {
                 Path directory = console.path(outDir);
+                List<CredentialFiles.Written> written = new ArrayList<>();
                 for (LifecycleUseCase.Renewal renewal : renewals) {
-                    CredentialFiles.write(directory, renewal.renewed().name(), renewal.renewed().certificate(), renewal.renewed().privateKey(),
-                            renewal.renewed().caCertificate(), p12, true);
+                    written.add(CredentialFiles.write(directory, renewal.renewed().name(), renewal.renewed().certificate(), renewal.renewed().privateKey(),
+                            renewal.renewed().caCertificate(), p12, true));
                 }
+                CertCommands.noteP12Passwords(printer, written);
             }
             List<Renewed> views = renewals.stream().map(r -> new Renewed(r.renewed().name(), r.replaced().serialHex(),
                     r.renewed().entry().serialHex(), r.renewed().entry().subject(), r.renewed().entry().notAfter().toString())).toList();
