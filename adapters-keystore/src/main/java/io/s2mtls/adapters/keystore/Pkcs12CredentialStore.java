@@ -139,6 +139,10 @@ final class Pkcs12CredentialStore implements CredentialStore {
 
     private byte[] readIfPresent(Path file) {
         try {
+            if (Files.exists(file) && !Files.isRegularFile(file) && !Files.isDirectory(file)) {
+                // a device or a FIFO: never opened (a FIFO would block, /dev/zero never ends)
+                throw S2mtlsException.badInput(description + ": " + file + " is not a regular file (a device, FIFO or socket)");
+            }
             long size = Files.size(file);
             if (size > MAX_FILE_BYTES) {
                 throw S2mtlsException.badInput(description + ": not a readable PKCS12 store (it is " + size

@@ -100,8 +100,8 @@ final class Pkcs12Format {
     static final String CA_NAME = "s2mtls CA";
     static final String CA_CHAIN_NAME = "s2mtls CA chain";
     static final String METADATA_NAME = "s2mtls inventory";
-    static final int PBKDF2_ITERATIONS = 100_000;
-    static final int MAC_ITERATIONS = 200_000;
+    static final int PBKDF2_ITERATIONS = io.s2mtls.core.x509.Pkcs12Files.PBKDF2_ITERATIONS;
+    static final int MAC_ITERATIONS = io.s2mtls.core.x509.Pkcs12Files.MAC_ITERATIONS;
     private static final int SALT_BYTES = 16;
     private static final int AES_KEY_BYTES = 32;
     private static final int MAX_ITERATIONS = 10_000_000;

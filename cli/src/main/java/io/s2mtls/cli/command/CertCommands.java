@@ -42,16 +42,30 @@ import java.util.Optional;
                 LifecycleCommands.Renew.class, LifecycleCommands.Revoke.class})
 public final class CertCommands {
 
-    /** The password that protects a written .p12: --p12-password-file, else the store password. */
-    static Optional<char[]> p12Password(Secrets secrets, String file, Printer printer) {
-        if (file != null) {
-            return Optional.of(secrets.readFile(file, "--p12-password-file"));
+    /** The most threads a bulk issuance takes. */
+    static final int MAX_PARALLELISM = 256;
+
+    /**
+     * The password that protects every written NAME.p12: --p12-password-file, else S2MTLS_P12_PASSWORD,
+     * else empty, and each file gets a random password of its own in NAME.p12.pass. Never the store password.
+     */
+    static Optional<char[]> p12Password(Secrets secrets, String file) {
+        return secrets.p12Password(Optional.ofNullable(file));
+    }
+
+    /** Tells where a NAME.p12's password is, or that the given one protects it. */
+    static void noteP12Passwords(Printer printer, List<CredentialFiles.Written> written) {
+        List<CredentialFiles.Written> withP12 = written.stream().filter(w -> w.pkcs12() != null).toList();
+        if (withP12.isEmpty()) {
+            return;
         }
-        try {
-            return Optional.of(secrets.storePassword());
-        } catch (S2mtlsException e) {
-            printer.note("No .p12 written: pass --p12-password-file FILE to protect one.");
-            return Optional.empty();
+        if (withP12.get(0).pkcs12PasswordFile() == null) {
+            printer.note(withP12.size() == 1 ? withP12.get(0).pkcs12() + " is protected by the password you gave (--p12-password-file or "
+                    + Secrets.P12_PASSWORD_ENV + ")." : "The .p12 files are protected by the password you gave (--p12-password-file or "
+                    + Secrets.P12_PASSWORD_ENV + ").");
+        } else {
+            printer.note(withP12.size() == 1 ? withP12.get(0).pkcs12() + " is protected by its own password, in " + withP12.get(0).pkcs12PasswordFile()
+                    + " (mode 0600; the JDBC keyStorePassword)." : "Each NAME.p12 is protected by its own password, in NAME.p12.pass beside it (mode 0600).");
         }
     }
 
@@ -59,7 +73,9 @@ public final class CertCommands {
             "Issue a client credential: a new key and a certificate signed by the store's CA, recorded in the",
             "store under NAME (default: the subject's CN made file-safe). The subject is used byte for byte,",
             "so 's2mtls subject NAME-cert.pem' prints exactly what REQUIRE SUBJECT must say.",
-            "With --out-dir it also writes NAME-key.pem (0600), NAME-cert.pem, NAME.p12 and ca-cert.pem.",
+            "With --out-dir it also writes NAME-key.pem (0600), NAME-cert.pem, NAME.p12 (0600) and ca-cert.pem.",
+            "NAME.p12 never carries the store password: it takes --p12-password-file (or S2MTLS_P12_PASSWORD),",
+            "else a random password of its own, written to NAME.p12.pass (0600).",
             "With --subjects-file it issues one credential per line, on all cores."},
             footer = {"", "Examples:",
                     "  s2mtls cert issue --subject '/C=US/O=ExampleOrg/OU=Client/CN=client.example.com' --out-dir creds",
@@ -85,7 +101,7 @@ public final class CertCommands {
         String name;
         @Option(names = "--out-dir", paramLabel = "DIR", description = "Also write the credential's files here.")
         String outDir;
-        @Option(names = "--p12-password-file", paramLabel = "FILE", description = "Protect NAME.p12 with this password instead of the store password.")
+        @Option(names = "--p12-password-file", paramLabel = "FILE", description = "Protect NAME.p12 with this password (default: S2MTLS_P12_PASSWORD, else a random one in NAME.p12.pass).")
         String p12PasswordFile;
         @Option(names = "--server", description = "Issue a server certificate (serverAuth) instead of a client one.")
         boolean server;
@@ -95,7 +111,7 @@ public final class CertCommands {
         boolean force;
         @Option(names = "--allow-unsafe-subject", description = "Issue even a subject a server cannot tell apart from another (a backslash in a value) or an empty one.")
         boolean allowUnsafeSubject;
-        @Option(names = "--parallelism", paramLabel = "N", description = "Threads for bulk issuance (default: the number of cores).")
+        @Option(names = "--parallelism", paramLabel = "N", description = "Threads for bulk issuance, 1-" + MAX_PARALLELISM + " (default: the number of cores).")
         Integer parallelism;
 
         private final Provider<IssuanceUseCase> issuance;
@@ -120,6 +136,9 @@ public final class CertCommands {
             if (san != null && !server) {
                 throw S2mtlsException.badInput("--san goes with --server");
             }
+            if (parallelism != null && (parallelism < 1 || parallelism > MAX_PARALLELISM)) {
+                throw S2mtlsException.badInput("--parallelism " + parallelism + ": give a number of threads from 1 to " + MAX_PARALLELISM);
+            }
             List<IssueCommand> commands = new ArrayList<>();
             if (subjects.subjectsFile != null) {
                 if (outDir == null) {
@@ -129,7 +148,7 @@ public final class CertCommands {
                     throw S2mtlsException.badInput("--name goes with --subject; with --subjects-file each credential is named after its CN");
                 }
                 Path file = console.path(subjects.subjectsFile);
-                String[] lines = new String(Files2.read(file, "--subjects-file"), StandardCharsets.UTF_8).split("\n", -1);
+                String[] lines = new String(Files2.read(file, "--subjects-file", Files2.MAX_LIST_BYTES), StandardCharsets.UTF_8).split("\n", -1);
                 for (int i = 0; i < lines.length; i++) {
                     String line = lines[i].strip();
                     if (line.isEmpty() || line.startsWith("#")) {
@@ -151,13 +170,13 @@ public final class CertCommands {
             Path directory = outDir == null ? null : console.path(outDir);
             Optional<char[]> p12 = Optional.empty();
             if (directory != null) {
+                p12 = p12Password(secrets, p12PasswordFile);
                 X509Certificate ca = authority.get().show().certificate();
                 for (IssueCommand command : commands) {
-                    CredentialFiles.checkWritable(directory, command.effectiveName(), true, force, ca);
+                    CredentialFiles.checkWritable(directory, command.effectiveName(), true, force, ca, p12);
                 }
-                p12 = p12Password(secrets, p12PasswordFile, printer);
             }
-            int threads = parallelism != null ? Math.max(1, parallelism) : Runtime.getRuntime().availableProcessors();
+            int threads = parallelism != null ? parallelism : Math.min(MAX_PARALLELISM, Runtime.getRuntime().availableProcessors());
             ProgressBar progress = new ProgressBar(console, commands.size());
             List<IssuedCertificate> issued = issuance.get().issueAll(commands, threads, progress::update);
             progress.finish();
@@ -179,6 +198,7 @@ public final class CertCommands {
                     printer.line("Files in " + directory + (issued.size() == 1 ? ": " + String.join(", ", written.get(0).fileNames()) : ""));
                 }
             });
+            noteP12Passwords(printer, written);
             return OK;
         }
 
@@ -412,15 +432,16 @@ public final class CertCommands {
     }
 
     @Command(name = "export", header = "Write a stored credential's key, certificate, .p12 and CA files.", description = {
-            "Write a stored credential's files: NAME-key.pem (0600), NAME-cert.pem, NAME.p12 and ca-cert.pem.",
-            "NAME.p12 is protected by the store password unless --p12-password-file is given."},
+            "Write a stored credential's files: NAME-key.pem (0600), NAME-cert.pem, NAME.p12 (0600) and ca-cert.pem.",
+            "NAME.p12 never carries the store password: it takes --p12-password-file (or S2MTLS_P12_PASSWORD),",
+            "else a random password of its own, written to NAME.p12.pass (0600)."},
             footer = {"", "Example:", "  s2mtls cert export app_reader --out-dir creds"})
     public static final class Export extends BaseCommand {
         @Parameters(paramLabel = "NAME", description = "The credential's name in the store.")
         String name;
         @Option(names = "--out-dir", required = true, paramLabel = "DIR", description = "Where to write the files.")
         String outDir;
-        @Option(names = "--p12-password-file", paramLabel = "FILE", description = "Protect NAME.p12 with this password.")
+        @Option(names = "--p12-password-file", paramLabel = "FILE", description = "Protect NAME.p12 with this password (default: S2MTLS_P12_PASSWORD, else a random one in NAME.p12.pass).")
         String p12PasswordFile;
         @Option(names = "--force", description = "Overwrite existing files.")
         boolean force;
@@ -442,11 +463,12 @@ public final class CertCommands {
             InventoryUseCase.CredentialExport export = inventory.get().export(name);
             Path directory = console.path(outDir);
             boolean withKey = export.credential().privateKey().isPresent();
-            CredentialFiles.checkWritable(directory, name, withKey, force, export.caCertificate());
-            Optional<char[]> p12 = withKey ? p12Password(secrets, p12PasswordFile, printer) : Optional.empty();
+            Optional<char[]> p12 = withKey ? p12Password(secrets, p12PasswordFile) : Optional.empty();
+            CredentialFiles.checkWritable(directory, name, withKey, force, export.caCertificate(), p12);
             CredentialFiles.Written written = CredentialFiles.write(directory, name, export.credential().certificate(),
                     export.credential().privateKey(), export.caCertificate(), p12, force);
-            printer.data(written, () -> printer.line("Wrote " + name + " to " + directory));
+            printer.data(written, () -> printer.line("Wrote " + name + " to " + directory + ": " + String.join(", ", written.fileNames())));
+            noteP12Passwords(printer, List.of(written));
             return OK;
         }
     }

@@ -5,32 +5,49 @@ import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.x509.Pem;
 import io.s2mtls.core.x509.Pkcs12Files;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.PrivateKey;
+import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The files of one credential in a directory: {@code NAME-key.pem} (0600), {@code NAME-cert.pem},
- * {@code NAME.p12} (the keystore form the JDBC driver takes) and {@code ca-cert.pem}.
+ * {@code NAME.p12} (0600, the keystore form the JDBC driver takes), {@code NAME.p12.pass} (0600, the
+ * p12's own random password, unless the person chose one) and {@code ca-cert.pem}.
+ *
+ * <p>A NAME.p12 never carries the store password: it is protected by --p12-password-file (or
+ * S2MTLS_P12_PASSWORD), else by a fresh random password written beside it.
  */
 final class CredentialFiles {
+    static final String P12_PASSWORD_SUFFIX = ".p12.pass";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private CredentialFiles() {
     }
 
-    record Written(String name, String key, String certificate, String pkcs12, String caCertificate) {
-        /** The names of the files actually written (no .p12 without a password), in the order above. */
+    record Written(String name, String key, String certificate, String pkcs12, String pkcs12PasswordFile, String caCertificate) {
+        /** The names of the files actually written, in the order above. */
         List<String> fileNames() {
-            return java.util.stream.Stream.of(key, certificate, pkcs12, caCertificate).filter(java.util.Objects::nonNull)
+            return Stream.of(key, certificate, pkcs12, pkcs12PasswordFile, caCertificate).filter(Objects::nonNull)
                     .map(file -> Path.of(file).getFileName().toString()).toList();
         }
     }
 
-    static List<Path> paths(Path directory, String name, boolean withKey) {
+    /**
+     * The outputs of one credential. {@code randomP12Password}: NAME.p12.pass is written too (no
+     * password was given).
+     */
+    static List<Path> paths(Path directory, String name, boolean withKey, boolean randomP12Password) {
         List<Path> paths = new ArrayList<>();
         if (withKey) {
             paths.add(directory.resolve(name + "-key.pem"));
@@ -38,47 +55,120 @@ final class CredentialFiles {
         paths.add(directory.resolve(name + "-cert.pem"));
         if (withKey) {
             paths.add(directory.resolve(name + ".p12"));
+            if (randomP12Password) {
+                paths.add(directory.resolve(name + P12_PASSWORD_SUFFIX));
+            }
         }
         return paths;
     }
 
-    /** Fails before anything is issued when an output exists and --force was not given. */
-    static void checkWritable(Path directory, String name, boolean withKey, boolean force, X509Certificate caCertificate) {
-        for (Path path : paths(directory, name, withKey)) {
+    /**
+     * Fails before anything is issued or stored when the directory cannot be written, an output is a
+     * symbolic link or not a regular file, or exists and --force was not given.
+     */
+    static void checkWritable(Path directory, String name, boolean withKey, boolean force, X509Certificate caCertificate,
+                              Optional<char[]> p12Password) {
+        Files2.checkOutputDirectory(directory, "--out-dir");
+        for (Path path : paths(directory, name, withKey, p12Password.isEmpty())) {
             Files2.refuseOverwrite(path, force);
         }
         Path ca = directory.resolve("ca-cert.pem");
-        if (!force && Files.exists(ca) && !sameContent(ca, Pem.certificate(caCertificate))) {
+        Files2.refuseOverwrite(ca, true);
+        if (!force && Files.exists(ca, LinkOption.NOFOLLOW_LINKS) && !sameContent(ca, Pem.certificate(caCertificate))) {
             throw S2mtlsException.badInput(ca + ": already exists with a different CA certificate; pass --force to overwrite it");
         }
     }
 
+    /**
+     * For commands that learn the credentials' names only after storing (renew): fails before anything
+     * is stored when the directory cannot be written, or any credential file in it (NAME-key.pem,
+     * NAME-cert.pem, NAME.p12, NAME.p12.pass, ca-cert.pem) is a symbolic link or not a regular file.
+     */
+    static void checkDirectoryForRewrite(Path directory) {
+        Files2.checkOutputDirectory(directory, "--out-dir");
+        if (!Files.isDirectory(directory)) {
+            return;
+        }
+        try (Stream<Path> entries = Files.list(directory)) {
+            for (Path entry : (Iterable<Path>) entries::iterator) {
+                String file = entry.getFileName().toString();
+                if (file.endsWith("-key.pem") || file.endsWith("-cert.pem") || file.endsWith(".p12") || file.endsWith(P12_PASSWORD_SUFFIX)) {
+                    Files2.refuseOverwrite(entry, true);
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw S2mtlsException.badInput("--out-dir " + directory + ": cannot list (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * Writes the files. {@code p12Password} empty: NAME.p12 gets a random password of its own, written
+     * to NAME.p12.pass. When a write fails, the files this call created are removed again.
+     */
     static Written write(Path directory, String name, X509Certificate certificate, Optional<PrivateKey> key,
                          X509Certificate caCertificate, Optional<char[]> p12Password, boolean force) {
         Files2.createDirectory(directory);
         Path keyFile = directory.resolve(name + "-key.pem");
         Path certFile = directory.resolve(name + "-cert.pem");
         Path p12File = directory.resolve(name + ".p12");
+        Path passFile = directory.resolve(name + P12_PASSWORD_SUFFIX);
         Path caFile = directory.resolve("ca-cert.pem");
-        if (key.isPresent()) {
-            Files2.writeSecret(keyFile, Pem.privateKey(key.get()), force);
-        }
-        Files2.writePublic(certFile, Pem.certificate(certificate), force);
-        if (key.isPresent() && p12Password.isPresent()) {
-            Files2.write(p12File, Pkcs12Files.write(name, key.get(), List.of(certificate, caCertificate), p12Password.get()), true, force);
-        }
-        String caPem = Pem.certificate(caCertificate);
-        if (!Files.exists(caFile) || !sameContent(caFile, caPem)) {
-            Files2.writePublic(caFile, caPem, true);
+        List<Path> created = new ArrayList<>();
+        char[] password = null;
+        try {
+            if (key.isPresent()) {
+                write(keyFile, Pem.privateKey(key.get()).getBytes(StandardCharsets.US_ASCII), true, force, created);
+            }
+            write(certFile, Pem.certificate(certificate).getBytes(StandardCharsets.UTF_8), false, force, created);
+            if (key.isPresent()) {
+                password = p12Password.map(char[]::clone).orElseGet(CredentialFiles::randomPassword);
+                if (p12Password.isEmpty()) {
+                    write(passFile, (new String(password) + "\n").getBytes(StandardCharsets.US_ASCII), true, force, created);
+                } else if (force) {
+                    Files2.deleteQuietly(passFile); // a random password of an earlier file no longer opens the new one
+                }
+                write(p12File, Pkcs12Files.write(name, key.get(), List.of(certificate, caCertificate), password), true, force, created);
+            }
+            String caPem = Pem.certificate(caCertificate);
+            if (!Files.exists(caFile, LinkOption.NOFOLLOW_LINKS) || !sameContent(caFile, caPem)) {
+                write(caFile, caPem.getBytes(StandardCharsets.UTF_8), false, true, created);
+            }
+        } catch (RuntimeException e) {
+            created.forEach(Files2::deleteQuietly);
+            throw e;
+        } finally {
+            if (password != null) {
+                Arrays.fill(password, '\0');
+            }
         }
         return new Written(name, key.isPresent() ? keyFile.toString() : null, certFile.toString(),
-                key.isPresent() && p12Password.isPresent() ? p12File.toString() : null, caFile.toString());
+                key.isPresent() ? p12File.toString() : null, key.isPresent() && p12Password.isEmpty() ? passFile.toString() : null,
+                caFile.toString());
+    }
+
+    private static void write(Path path, byte[] content, boolean secret, boolean force, List<Path> created) {
+        boolean existed = Files.exists(path, LinkOption.NOFOLLOW_LINKS);
+        Files2.write(path, content, secret, force);
+        if (!existed) {
+            created.add(path);
+        }
+    }
+
+    /** 24 random bytes, base64url: 32 characters that survive a shell, a URL and a properties file. */
+    static char[] randomPassword() {
+        byte[] random = new byte[24];
+        RANDOM.nextBytes(random);
+        try {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(random).toCharArray();
+        } finally {
+            Arrays.fill(random, (byte) 0);
+        }
     }
 
     private static boolean sameContent(Path file, String text) {
         try {
-            return Arrays.equals(Files.readAllBytes(file), text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        } catch (java.io.IOException e) {
+            return Arrays.equals(Files2.read(file, "", Files2.MAX_INPUT_BYTES), text.getBytes(StandardCharsets.UTF_8));
+        } catch (S2mtlsException e) {
             return false;
         }
     }

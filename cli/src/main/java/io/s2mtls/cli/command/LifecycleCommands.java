@@ -45,7 +45,7 @@ final class LifecycleCommands {
         Integer days;
         @Option(names = "--out-dir", paramLabel = "DIR", description = "Also write the renewed credentials' files here (overwriting the old ones).")
         String outDir;
-        @Option(names = "--p12-password-file", paramLabel = "FILE", description = "Protect NAME.p12 with this password instead of the store password.")
+        @Option(names = "--p12-password-file", paramLabel = "FILE", description = "Protect NAME.p12 with this password (default: S2MTLS_P12_PASSWORD, else a random one in NAME.p12.pass).")
         String p12PasswordFile;
 
         private final Provider<LifecycleUseCase> lifecycle;
@@ -69,6 +69,10 @@ final class LifecycleCommands {
                 throw S2mtlsException.badInput(due ? "give either NAME|SERIAL or --due, not both" : "name what to renew (NAME or SERIAL), or pass --due");
             }
             Optional<KeySpec> keySpec = Optional.ofNullable(key).map(KeySpec::parse);
+            Optional<char[]> p12 = outDir == null ? Optional.empty() : CertCommands.p12Password(secrets, p12PasswordFile);
+            if (outDir != null) {
+                CredentialFiles.checkDirectoryForRewrite(console.path(outDir));
+            }
             int threads = Runtime.getRuntime().availableProcessors();
             CertCommands.ProgressBar progress = new CertCommands.ProgressBar(console, Math.max(1, references.size()));
             List<LifecycleUseCase.Renewal> renewals = due
@@ -77,11 +81,12 @@ final class LifecycleCommands {
             progress.finish();
             if (outDir != null && !renewals.isEmpty()) {
                 Path directory = console.path(outDir);
-                Optional<char[]> p12 = CertCommands.p12Password(secrets, p12PasswordFile, printer);
+                List<CredentialFiles.Written> written = new ArrayList<>();
                 for (LifecycleUseCase.Renewal renewal : renewals) {
-                    CredentialFiles.write(directory, renewal.renewed().name(), renewal.renewed().certificate(), renewal.renewed().privateKey(),
-                            renewal.renewed().caCertificate(), p12, true);
+                    written.add(CredentialFiles.write(directory, renewal.renewed().name(), renewal.renewed().certificate(), renewal.renewed().privateKey(),
+                            renewal.renewed().caCertificate(), p12, true));
                 }
+                CertCommands.noteP12Passwords(printer, written);
             }
             List<Renewed> views = renewals.stream().map(r -> new Renewed(r.renewed().name(), r.replaced().serialHex(),
                     r.renewed().entry().serialHex(), r.renewed().entry().subject(), r.renewed().entry().notAfter().toString())).toList();

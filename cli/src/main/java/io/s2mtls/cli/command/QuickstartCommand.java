@@ -58,26 +58,24 @@ public final class QuickstartCommand extends BaseCommand {
     private final Console console;
     private final GlobalOptions options;
     private final Session session;
-    private final Secrets secrets;
     private final Provider<AuthorityUseCase> authority;
     private final Provider<IssuanceUseCase> issuance;
     private final Provider<VerificationUseCase> verification;
 
     @Inject
-    QuickstartCommand(Printer printer, Console console, GlobalOptions options, Session session, Secrets secrets, Provider<AuthorityUseCase> authority,
+    QuickstartCommand(Printer printer, Console console, GlobalOptions options, Session session, Provider<AuthorityUseCase> authority,
                       Provider<IssuanceUseCase> issuance, Provider<VerificationUseCase> verification) {
         super(printer);
         this.console = console;
         this.options = options;
         this.session = session;
-        this.secrets = secrets;
         this.authority = authority;
         this.issuance = issuance;
         this.verification = verification;
     }
 
     record Result(String directory, String store, String passwordFile, String caCertificate, String clientCertificate,
-                  String clientKey, String clientPkcs12, String subject, String verify, String serverConfig,
+                  String clientKey, String clientPkcs12, String clientPkcs12PasswordFile, String subject, String verify, String serverConfig,
                   String createUserX509, String createUserSubject, String singlestoreCommand, String jdbcUrl) {
     }
 
@@ -104,17 +102,18 @@ public final class QuickstartCommand extends BaseCommand {
             Files2.writeSecret(file, Base64.getUrlEncoder().withoutPadding().encodeToString(random) + "\n", force);
             options.storePasswordFile(file.toString());
             passwordFile = file.toString();
-            printer.note("Generated a store password in " + file + " (mode 0600). Keep it: the store and the .p12 files need it.");
+            printer.note("Generated a store password in " + file + " (mode 0600). Keep it: the store needs it.");
         }
         DistinguishedName caName = DistinguishedName.parse(caSubject);
         DistinguishedName clientName = DistinguishedName.parse(subject);
         String name = "client";
         CaMaterial ca = authority.get().create(caName, AuthorityUseCase.DEFAULT_KEY, AuthorityUseCase.DEFAULT_DAYS, force);
-        CredentialFiles.checkWritable(directory, name, true, force, ca.certificate());
+        CredentialFiles.checkWritable(directory, name, true, force, ca.certificate(), Optional.empty());
         IssuedCertificate issued = issuance.get().issue(IssueCommand.client(clientName).withKey(KeySpec.parse(key)).withName(name)
                 .withReplace(force));
+        // the client's .p12 has a random password of its own (client.p12.pass), never the store password
         CredentialFiles.Written files = CredentialFiles.write(directory, name, issued.certificate(), issued.privateKey(),
-                ca.certificate(), Optional.of(secrets.storePassword()), force);
+                ca.certificate(), Optional.empty(), force);
         VerificationResult check = verification.get().verify(issued.certificate(), List.of(ca.certificate()), true);
         if (!check.isOk()) {
             throw S2mtlsException.internal("the certificate just issued does not verify: " + check.describe(), null);
@@ -122,18 +121,20 @@ public final class QuickstartCommand extends BaseCommand {
         DistinguishedName issuedSubject = io.s2mtls.core.x509.Certificates.subjectOf(issued.certificate());
         String userLiteral = "'" + user.replace("\\", "\\\\").replace("'", "\\'") + "'@'%'";
         Result result = new Result(directory.toString(), session.storeUri(), passwordFile, files.caCertificate(), files.certificate(),
-                files.key(), files.pkcs12(), issuedSubject.oneline(), files.certificate() + ": " + check.describe(),
+                files.key(), files.pkcs12(), files.pkcs12PasswordFile(), issuedSubject.oneline(), files.certificate() + ": " + check.describe(),
                 "ssl_ca_for_client_cert = " + files.caCertificate(),
                 "CREATE USER " + userLiteral + " REQUIRE X509;",
                 "CREATE USER " + userLiteral + " REQUIRE SUBJECT " + issuedSubject.sqlLiteral() + ";",
                 "singlestore -u " + user + " -h " + host + " --ssl-mode=VERIFY_CA --ssl-ca=" + files.caCertificate()
                         + " --ssl-cert=" + files.certificate() + " --ssl-key=" + files.key(),
                 "jdbc:singlestore://" + host + ":3306/?user=" + user + "&sslMode=verify-ca&serverSslCert=" + files.caCertificate()
-                        + "&keyStore=file://" + files.pkcs12() + "&keyStoreType=PKCS12&keyStorePassword=<the store password>");
+                        + "&keyStore=file://" + files.pkcs12() + "&keyStoreType=PKCS12&keyStorePassword=<the password in "
+                        + files.pkcs12PasswordFile() + ">");
         printer.data(result, () -> {
             printer.line("CA:          " + caName.oneline() + " (RSA 4096, 3650 days) in " + result.store());
             printer.line("Client:      " + result.subject());
-            printer.line("Files:       " + String.join(", ", files.key(), files.certificate(), files.pkcs12(), files.caCertificate()));
+            printer.line("Files:       " + String.join(", ", files.key(), files.certificate(), files.pkcs12(), files.pkcs12PasswordFile(),
+                    files.caCertificate()));
             printer.line("Verify:      " + result.verify());
             printer.line("");
             printer.line("# 1. Server (memsql.cnf on every aggregator; restart or SSL_RELOAD afterwards):");
@@ -146,6 +147,7 @@ public final class QuickstartCommand extends BaseCommand {
             printer.line("");
             printer.line("# 3. Connect (--ssl-ca is the CA of the SERVER's certificate; here we assume it is this CA):");
             printer.line(result.singlestoreCommand());
+            printer.line("# " + files.pkcs12() + " opens with its own password, in " + files.pkcs12PasswordFile() + " (not the store password):");
             printer.line(result.jdbcUrl());
         });
         return OK;

@@ -1,11 +1,8 @@
 package io.s2mtls.cli.support;
 
-import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.spi.PluginContext;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.Map;
 import java.util.Optional;
 
@@ -38,10 +35,6 @@ public final class CliPluginContext implements PluginContext {
 
     @Override
     public Optional<String> readSecretFile(String path) {
-        try {
-            return Optional.of(Files.readString(console.path(path), StandardCharsets.UTF_8).strip());
-        } catch (IOException e) {
-            throw S2mtlsException.badInput(path + ": cannot read secret file (" + e.getClass().getSimpleName() + ")", e);
-        }
+        return Optional.of(new String(Files2.read(console.path(path), "secret file", Files2.MAX_SECRET_BYTES), StandardCharsets.UTF_8).strip());
     }
 }

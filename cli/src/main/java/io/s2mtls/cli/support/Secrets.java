@@ -2,10 +2,13 @@ package io.s2mtls.cli.support;
 
 import io.s2mtls.core.error.S2mtlsException;
 
-import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -14,6 +17,8 @@ import java.util.Optional;
  */
 public final class Secrets {
     public static final String STORE_PASSWORD_ENV = "S2MTLS_STORE_PASSWORD";
+    /** The password of the NAME.p12 files a command writes, when --p12-password-file is not given. */
+    public static final String P12_PASSWORD_ENV = "S2MTLS_P12_PASSWORD";
     private final Console console;
     private final GlobalOptions options;
     private char[] storePassword;
@@ -42,6 +47,19 @@ public final class Secrets {
         return console.env(env).map(String::toCharArray);
     }
 
+    /**
+     * The password for the NAME.p12 files a command writes: --p12-password-file, else
+     * S2MTLS_P12_PASSWORD, else empty (each file then gets a random password of its own). Never the
+     * store password.
+     */
+    public Optional<char[]> p12Password(Optional<String> file) {
+        Optional<char[]> password = optional(file, "--p12-password-file", P12_PASSWORD_ENV);
+        if (password.isPresent() && password.get().length == 0) {
+            throw S2mtlsException.badInput(P12_PASSWORD_ENV + " is set but empty; unset it for a random password per file");
+        }
+        return password;
+    }
+
     private char[] resolve(Optional<String> file, String option, String env, String prompt) {
         if (file.isPresent()) {
             return readFile(file.get(), option);
@@ -60,20 +78,31 @@ public final class Secrets {
                 + ", or run on a terminal to be prompted");
     }
 
-    /** Reads a password file; one trailing newline is not part of the password. */
+    /**
+     * Reads a password file ({@value Files2#MAX_SECRET_BYTES} bytes at most, UTF-8, not a device or a
+     * FIFO); one trailing newline is not part of the password.
+     */
     public char[] readFile(String file, String option) {
         Path path = console.path(file);
+        byte[] bytes = Files2.read(path, option, Files2.MAX_SECRET_BYTES);
         try {
-            String text = Files.readString(path, StandardCharsets.UTF_8);
-            if (text.endsWith("\n")) {
-                text = text.substring(0, text.length() - (text.endsWith("\r\n") ? 2 : 1));
+            CharBuffer chars = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
+            int length = chars.remaining();
+            if (length > 0 && chars.get(length - 1) == '\n') {
+                length -= length > 1 && chars.get(length - 2) == '\r' ? 2 : 1;
             }
-            if (text.isEmpty()) {
+            if (length == 0) {
                 throw S2mtlsException.badInput(option + " " + file + ": the file is empty");
             }
-            return text.toCharArray();
-        } catch (IOException e) {
-            throw S2mtlsException.badInput(option + " " + file + ": cannot read (" + e.getClass().getSimpleName() + ")", e);
+            char[] password = new char[length];
+            chars.get(password);
+            Arrays.fill(chars.array(), '\0');
+            return password;
+        } catch (CharacterCodingException e) {
+            throw S2mtlsException.badInput(option + " " + file + ": is not UTF-8 text; is it the right file?");
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
         }
     }
 }

@@ -79,7 +79,10 @@ class CommandLineTest {
         assertEquals("'/O=ExampleOrg/OU=Client/CN=app\\\\+reader'\n", ok(cli.run("subject", "--sql", "creds/app_reader-cert.pem")).out());
         List<String> p12info = List.of(ExternalTool.require("openssl").toString(), "pkcs12", "-info", "-noout", "-in",
                 creds.resolve("app_reader.p12").toString(), "-passin", "env:PW");
-        ExternalTool.run(p12info, null, Map.of("PW", PASSWORD), null).requireSuccess(p12info);
+        // NAME.p12 has its own password beside it, never the store password
+        String p12Password = Files.readString(creds.resolve("app_reader.p12.pass")).strip();
+        ExternalTool.run(p12info, null, Map.of("PW", p12Password), null).requireSuccess(p12info);
+        assertTrue(ExternalTool.run(p12info, null, Map.of("PW", PASSWORD), null).exitCode() != 0, "the store password opens the client file");
         assertEquals("creds/app_reader-cert.pem: OK\n", ok(cli.run("cert", "verify", "creds/app_reader-cert.pem")).out());
         JsonNode list = JSON.readTree(ok(cli.run("cert", "list", "--output", "json")).out());
         assertEquals(1, list.size());

@@ -47,6 +47,15 @@ class QuickstartTest {
         List<String> p12 = List.of(ExternalTool.require("openssl").toString(), "pkcs12", "-info", "-noout", "-in",
                 qs.resolve("s2mtls.p12").toString(), "-passin", "env:PW");
         ExternalTool.run(p12, null, Map.of("PW", password), null).requireSuccess(p12);
+        // the client's .p12 has its own password, beside it at 0600; the store password does not open it
+        Path clientPass = qs.resolve("client.p12.pass");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(clientPass)));
+        String clientPassword = Files.readString(clientPass).strip();
+        assertTrue(!out.contains(clientPassword) && !run.err().contains(clientPassword), "p12 password printed");
+        ClientP12PasswordTest.ownPasswordAndStrength(qs.resolve("client.p12"), clientPassword, password);
+        String jdbc = out.lines().filter(l -> l.startsWith("jdbc:singlestore://")).findFirst().orElseThrow();
+        assertTrue(jdbc.contains("keyStore=file://" + qs.resolve("client.p12")) && jdbc.contains(clientPass.toString()), jdbc);
+        assertTrue(!jdbc.contains("store password"), jdbc);
         // a second run refuses to clobber the first
         Run again = cli.run("quickstart", "--dir", "qs");
         assertEquals(2, again.exit(), again.toString());

@@ -150,9 +150,10 @@ class VaultCliTest {
         Run issued = ok(cli, "cert", "issue", "--subject", "/O=ExampleOrg/OU=Client/CN=app_reader", "--key", "ec:p256",
                 "--out-dir", "creds", "--store", STORE);
         assertTrue(issued.out().contains("Issued app_reader"), issued.out());
-        // no store password (Vault needs none) and no --p12-password-file: no .p12, and the CLI says so
-        assertTrue(issued.err().contains("No .p12 written"), issued.err());
-        assertTrue(issued.out().contains(": app_reader-key.pem, app_reader-cert.pem, ca-cert.pem\n"), "lists only the files written: " + issued.out());
+        // no --p12-password-file: the .p12 gets a random password of its own beside it, and the CLI says where
+        assertTrue(issued.err().contains("app_reader.p12.pass"), issued.err());
+        assertTrue(issued.out().contains(": app_reader-key.pem, app_reader-cert.pem, app_reader.p12, app_reader.p12.pass, ca-cert.pem\n"),
+                "lists the files written: " + issued.out());
         opensslAccepts(work.resolve("creds/ca-cert.pem"), work.resolve("creds/app_reader-cert.pem"));
         assertEquals("/O=ExampleOrg/OU=Client/CN=app_reader\n", ok(cli, "subject", "creds/app_reader-cert.pem").out());
 
@@ -174,8 +175,9 @@ class VaultCliTest {
         assertEquals(STORE, ca.get("store").asText());
 
         // the requested files and nothing else; in particular no local store file
-        assertEquals(new TreeSet<>(List.of("creds/app_reader-cert.pem", "creds/app_reader-key.pem", "creds/ca-cert.pem",
-                "exported/app_reader-cert.pem", "exported/app_reader-key.pem", "exported/ca-cert.pem")), filesInWork());
+        assertEquals(new TreeSet<>(List.of("creds/app_reader-cert.pem", "creds/app_reader-key.pem", "creds/app_reader.p12",
+                "creds/app_reader.p12.pass", "creds/ca-cert.pem", "exported/app_reader-cert.pem", "exported/app_reader-key.pem",
+                "exported/app_reader.p12", "exported/app_reader.p12.pass", "exported/ca-cert.pem")), filesInWork());
         // everything else is in the one KV v2 secret
         JsonNode secret = vault.kvData("secret", "s2mtls/prod").orElseThrow();
         assertEquals("s2mtls-store/1", secret.get("format").asText());
@@ -229,7 +231,8 @@ class VaultCliTest {
         assertFalse(secret.get("ca").toString().contains("PRIVATE KEY"), "the CA's private key is in the store secret");
         // the client's own key is a normal stored credential
         assertTrue(secret.get("credentials").get("alice").get("private_key").asText().contains("PRIVATE KEY"));
-        assertEquals(Set.of("creds/alice-cert.pem", "creds/alice-key.pem", "creds/ca-cert.pem"), filesInWork());
+        assertEquals(Set.of("creds/alice-cert.pem", "creds/alice-key.pem", "creds/alice.p12", "creds/alice.p12.pass", "creds/ca-cert.pem"),
+                filesInWork());
     }
 
     private static int signRequests(VaultDouble vault, String keyName) {

@@ -139,6 +139,15 @@ class OpensslInteropTest {
         assertTrue(all.contains("PBES2, PBKDF2, AES-256-CBC"), all);
         assertTrue(all.contains("PRF hmacWithSHA256"), all);
         assertTrue(!all.contains("RC2") && !all.contains("3DES") && !all.contains("SHA1"), all);
+        // the store's strength: at least 100,000 PBKDF2 iterations for the key and the certificates, and for the MAC
+        java.util.regex.Matcher iterations = java.util.regex.Pattern.compile("Iteration (\\d+)").matcher(all);
+        int counted = 0;
+        while (iterations.find()) {
+            assertTrue(Integer.parseInt(iterations.group(1)) >= Pkcs12Files.PBKDF2_ITERATIONS, all);
+            counted++;
+        }
+        assertEquals(3, counted, all);
+        assertTrue(Pkcs12Files.PBKDF2_ITERATIONS >= 100_000);
         List<String> dump = List.of(ExternalTool.require("openssl").toString(), "pkcs12", "-in", file.toString(), "-passin", "env:P12PW", "-nodes", "-nocerts");
         String keyPem = ExternalTool.run(dump, null, Map.of("P12PW", "pa55 word"), null).requireSuccess(dump).out();
         Path keyFile = write("from-p12.pem", keyPem);

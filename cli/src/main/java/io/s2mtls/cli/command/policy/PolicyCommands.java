@@ -69,7 +69,7 @@ public final class PolicyCommands {
 
         Policy policy() {
             Path path = console.path(file);
-            return PolicyFile.parse(new String(Files2.read(path, "-f"), java.nio.charset.StandardCharsets.UTF_8), file);
+            return PolicyFile.parse(new String(Files2.read(path, "-f", Files2.MAX_LIST_BYTES), java.nio.charset.StandardCharsets.UTF_8), file);
         }
 
         /** Reads the store and the server, then plans. */
