@@ -30,7 +30,7 @@ public final class Session implements AutoCloseable {
     private final GlobalOptions options;
     private final Secrets secrets;
     private PluginRegistry plugins;
-    private CredentialStore store;
+    private LazyStore store;
     private S2mtls core;
     private final Map<String, RemoteSigner> signers = new HashMap<>();
     private boolean mayCreateStore;
@@ -86,6 +86,18 @@ public final class Session implements AutoCloseable {
         if (file.isPresent() && !Files.exists(file.get())) {
             throw missingStore("no file " + file.get());
         }
+    }
+
+    /**
+     * Whether the store is not there at all (no PKCS12 file; for other stores, nothing stored), for
+     * commands that work without a store and only record in one when there is one.
+     */
+    public synchronized boolean storeMissing() {
+        Optional<Path> file = pkcs12File();
+        if (file.isPresent()) {
+            return !Files.exists(file.get(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        }
+        return holdsNothing(((LazyStore) store()).delegate().read());
     }
 
     /** Whether a store holds nothing at all: what stores other than PKCS12 files read when there is none. */

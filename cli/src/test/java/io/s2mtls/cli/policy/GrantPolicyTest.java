@@ -86,6 +86,7 @@ class GrantPolicyTest {
     void adminGrantsAllowedExplicitlyAreAppliedAndThePlanConverges() throws Exception {
         CliRunner cli = store("allowed");
         Files.writeString(cli.directory().resolve("policy.yaml"), """
+                name: grants-allowed
                 defaults:
                   allow-admin-privileges: true
                 users:
@@ -116,6 +117,7 @@ class GrantPolicyTest {
     void adminGrantsWithoutTheSwitchAreRefusedAndNothingChanges() throws Exception {
         CliRunner cli = store("refused");
         Files.writeString(cli.directory().resolve("policy.yaml"), """
+                name: grants-refused
                 users:
                   - name: gp_refused
                     require: x509

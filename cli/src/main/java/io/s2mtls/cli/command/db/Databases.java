@@ -77,6 +77,9 @@ public final class Databases {
      */
     void requireReadableStore() {
         try {
+            if (session.storeMissing()) {
+                return;
+            }
             session.store().read();
         } catch (S2mtlsException e) {
             throw new S2mtlsException(e.kind(), e.getMessage()
