@@ -103,6 +103,9 @@ public final class CertCommands {
         String outDir;
         @Option(names = "--p12-password-file", paramLabel = "FILE", description = "Protect NAME.p12 with this password (default: S2MTLS_P12_PASSWORD, else a random one in NAME.p12.pass).")
         String p12PasswordFile;
+        @Option(names = "--no-p12", description = "With --out-dir: write no NAME.p12 (nor its password file), only the PEM key and certificate"
+                + " (enough for the singlestore/mysql clients' --ssl-cert/--ssl-key; the JDBC driver takes the .p12).")
+        boolean noP12;
         @Option(names = "--server", description = "Issue a server certificate (serverAuth) instead of a client one.")
         boolean server;
         @Option(names = "--san", paramLabel = "LIST", description = "With --server: DNS:host,IP:addr,...")
@@ -169,11 +172,14 @@ public final class CertCommands {
             }
             Path directory = outDir == null ? null : console.path(outDir);
             Optional<char[]> p12 = Optional.empty();
+            if (noP12 && (outDir == null || p12PasswordFile != null)) {
+                throw S2mtlsException.badInput(outDir == null ? "--no-p12 goes with --out-dir" : "--no-p12 and --p12-password-file exclude each other");
+            }
             if (directory != null) {
-                p12 = p12Password(secrets, p12PasswordFile);
+                p12 = noP12 ? Optional.empty() : p12Password(secrets, p12PasswordFile);
                 X509Certificate ca = authority.get().show().certificate();
                 for (IssueCommand command : commands) {
-                    CredentialFiles.checkWritable(directory, command.effectiveName(), true, force, ca, p12);
+                    CredentialFiles.checkWritable(directory, command.effectiveName(), true, !noP12, force, ca, p12);
                 }
             }
             int threads = parallelism != null ? parallelism : Math.min(MAX_PARALLELISM, Runtime.getRuntime().availableProcessors());
@@ -207,7 +213,7 @@ public final class CertCommands {
             java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(threads);
             try {
                 return pool.submit(() -> issued.parallelStream().map(c -> CredentialFiles.write(directory, c.name(), c.certificate(),
-                        c.privateKey(), c.caCertificate(), p12, force)).toList()).join();
+                        c.privateKey(), !noP12, c.caCertificate(), p12, force)).toList()).join();
             } finally {
                 pool.shutdown();
             }

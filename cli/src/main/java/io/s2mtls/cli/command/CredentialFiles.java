@@ -48,12 +48,16 @@ final class CredentialFiles {
      * password was given).
      */
     static List<Path> paths(Path directory, String name, boolean withKey, boolean randomP12Password) {
+        return paths(directory, name, withKey, true, randomP12Password);
+    }
+
+    private static List<Path> paths(Path directory, String name, boolean withKey, boolean withP12, boolean randomP12Password) {
         List<Path> paths = new ArrayList<>();
         if (withKey) {
             paths.add(directory.resolve(name + "-key.pem"));
         }
         paths.add(directory.resolve(name + "-cert.pem"));
-        if (withKey) {
+        if (withKey && withP12) {
             paths.add(directory.resolve(name + ".p12"));
             if (randomP12Password) {
                 paths.add(directory.resolve(name + P12_PASSWORD_SUFFIX));
@@ -68,8 +72,14 @@ final class CredentialFiles {
      */
     static void checkWritable(Path directory, String name, boolean withKey, boolean force, X509Certificate caCertificate,
                               Optional<char[]> p12Password) {
+        checkWritable(directory, name, withKey, true, force, caCertificate, p12Password);
+    }
+
+    /** As above; {@code withP12} false: no NAME.p12 (nor NAME.p12.pass) is part of the outputs. */
+    static void checkWritable(Path directory, String name, boolean withKey, boolean withP12, boolean force, X509Certificate caCertificate,
+                              Optional<char[]> p12Password) {
         Files2.checkOutputDirectory(directory, "--out-dir");
-        for (Path path : paths(directory, name, withKey, p12Password.isEmpty())) {
+        for (Path path : paths(directory, name, withKey, withP12, p12Password.isEmpty())) {
             Files2.refuseOverwrite(path, force);
         }
         Path ca = directory.resolve("ca-cert.pem");
@@ -107,6 +117,12 @@ final class CredentialFiles {
      */
     static Written write(Path directory, String name, X509Certificate certificate, Optional<PrivateKey> key,
                          X509Certificate caCertificate, Optional<char[]> p12Password, boolean force) {
+        return write(directory, name, certificate, key, true, caCertificate, p12Password, force);
+    }
+
+    /** As above; {@code withP12} false: the key and certificate PEM files only, no NAME.p12 (nor NAME.p12.pass). */
+    static Written write(Path directory, String name, X509Certificate certificate, Optional<PrivateKey> key, boolean withP12,
+                         X509Certificate caCertificate, Optional<char[]> p12Password, boolean force) {
         Files2.createDirectory(directory);
         Path keyFile = directory.resolve(name + "-key.pem");
         Path certFile = directory.resolve(name + "-cert.pem");
@@ -120,7 +136,7 @@ final class CredentialFiles {
                 write(keyFile, Pem.privateKey(key.get()).getBytes(StandardCharsets.US_ASCII), true, force, created);
             }
             write(certFile, Pem.certificate(certificate).getBytes(StandardCharsets.UTF_8), false, force, created);
-            if (key.isPresent()) {
+            if (key.isPresent() && withP12) {
                 password = p12Password.map(char[]::clone).orElseGet(CredentialFiles::randomPassword);
                 if (p12Password.isEmpty()) {
                     write(passFile, (new String(password) + "\n").getBytes(StandardCharsets.US_ASCII), true, force, created);
@@ -142,7 +158,8 @@ final class CredentialFiles {
             }
         }
         return new Written(name, key.isPresent() ? keyFile.toString() : null, certFile.toString(),
-                key.isPresent() ? p12File.toString() : null, key.isPresent() && p12Password.isEmpty() ? passFile.toString() : null,
+                key.isPresent() && withP12 ? p12File.toString() : null,
+                key.isPresent() && withP12 && p12Password.isEmpty() ? passFile.toString() : null,
                 caFile.toString());
     }
 

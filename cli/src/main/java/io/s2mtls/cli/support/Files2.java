@@ -83,12 +83,8 @@ public final class Files2 {
         BasicFileAttributes attributes;
         try {
             attributes = Files.readAttributes(path, BasicFileAttributes.class);
-        } catch (NoSuchFileException e) {
-            throw S2mtlsException.badInput(what + ": no such file");
-        } catch (AccessDeniedException e) {
-            throw S2mtlsException.badInput(what + ": permission denied");
         } catch (IOException e) {
-            throw S2mtlsException.badInput(what + ": cannot read (" + reason(e) + ")", e);
+            throw readFailure(what, e);
         }
         if (attributes.isDirectory()) {
             throw S2mtlsException.badInput(what + ": is a directory; give a file");
@@ -118,13 +114,19 @@ public final class Files2 {
             byte[] content = new byte[buffer.position()];
             buffer.flip().get(content);
             return content;
-        } catch (NoSuchFileException e) {
-            throw S2mtlsException.badInput(what + ": no such file");
-        } catch (AccessDeniedException e) {
-            throw S2mtlsException.badInput(what + ": permission denied");
         } catch (IOException e) {
-            throw S2mtlsException.badInput(what + ": cannot read (" + reason(e) + ")", e);
+            throw readFailure(what, e);
         }
+    }
+
+    private static S2mtlsException readFailure(String what, IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return S2mtlsException.badInput(what + ": no such file");
+        }
+        if (e instanceof AccessDeniedException) {
+            return S2mtlsException.badInput(what + ": permission denied");
+        }
+        return S2mtlsException.badInput(what + ": cannot read (" + reason(e) + ")", e);
     }
 
     private static S2mtlsException tooLarge(String what, long size, long limit) {

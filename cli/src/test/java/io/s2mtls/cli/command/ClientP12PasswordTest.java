@@ -133,4 +133,26 @@ class ClientP12PasswordTest {
         ownPasswordAndStrength(dir.resolve("creds/erin.p12"), "from the environment");
         assertFalse(Files.exists(dir.resolve("creds/erin.p12.pass")));
     }
+
+    /** --no-p12: only the PEM files; refused without --out-dir or together with --p12-password-file, before anything is stored. */
+    @Test
+    void noP12WritesThePemFilesOnly() throws Exception {
+        Run issued = ok(cli.run("cert", "issue", "--subject", "/CN=pem_only", "--out-dir", "creds", "--no-p12"));
+        try (var files = Files.list(dir.resolve("creds"))) {
+            assertEquals(List.of("ca-cert.pem", "pem_only-cert.pem", "pem_only-key.pem"),
+                    files.map(f -> f.getFileName().toString()).sorted().toList(), issued.toString());
+        }
+        assertFalse(issued.err().contains(".p12"), issued.toString());
+        assertEquals("rw-------", mode(dir.resolve("creds/pem_only-key.pem")));
+        byte[] store = Files.readAllBytes(dir.resolve("s2mtls.p12"));
+        Path passwordFile = Files.writeString(dir.resolve("p12.pw"), "a p12 password\n");
+        for (List<String> bad : List.of(List.of("--no-p12"), List.of("--no-p12", "--out-dir", "more", "--p12-password-file", passwordFile.toString()))) {
+            List<String> args = new ArrayList<>(List.of("cert", "issue", "--subject", "/CN=refused"));
+            args.addAll(bad);
+            Run refused = cli.run(args.toArray(String[]::new));
+            assertEquals(2, refused.exit(), refused.toString());
+            assertTrue(refused.err().contains("--no-p12"), refused.toString());
+        }
+        assertTrue(java.util.Arrays.equals(store, Files.readAllBytes(dir.resolve("s2mtls.p12"))), "a refused issue changed the store");
+    }
 }

@@ -42,14 +42,7 @@ class GrantPolicyTest {
     }
 
     CliRunner store(String name) throws IOException {
-        Path dir = Files.createDirectories(root.resolve(name));
-        CliRunner cli = io.s2mtls.cli.db.DatabaseFixture.cli(db, dir, STORE_PASSWORD);
-        ok(cli.run("ca", "create", "--subject", "/O=s2mtls grant tests/CN=" + name + " CA", "--key", "ec:p256"));
-        ok(cli.run("ca", "export", "--out", "store-ca.pem"));
-        synchronized (GrantPolicyTest.class) {
-            io.s2mtls.cli.db.DatabaseFixture.trust(db, Files.readString(dir.resolve("store-ca.pem")));
-        }
-        return cli;
+        return io.s2mtls.cli.db.DatabaseFixture.trustedStore(db, root, name, STORE_PASSWORD, "s2mtls grant tests");
     }
 
     Run run(CliRunner cli, String... args) {
@@ -72,14 +65,7 @@ class GrantPolicyTest {
     }
 
     List<String> serverUsers(String prefix) throws Exception {
-        List<String> users = new ArrayList<>();
-        try (Connection connection = db.adminConnection(); Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT User FROM mysql.global_priv WHERE User LIKE '" + prefix + "%' ORDER BY 1")) {
-            while (rows.next()) {
-                users.add(rows.getString(1));
-            }
-        }
-        return users;
+        return io.s2mtls.cli.db.DatabaseFixture.userNames(db, prefix);
     }
 
     @Test

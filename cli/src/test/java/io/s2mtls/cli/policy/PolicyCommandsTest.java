@@ -74,16 +74,7 @@ class PolicyCommandsTest {
 
     /** A fresh directory with a store whose CA the server trusts for client certificates. */
     CliRunner store(String name) throws IOException {
-        Path dir = Files.createDirectories(root.resolve(name));
-        CliRunner cli = io.s2mtls.cli.db.DatabaseFixture.cli(db, dir, STORE_PASSWORD);
-        ok(cli.run("ca", "create", "--subject", "/O=s2mtls policy tests/CN=" + name + " CA", "--key", "ec:p256"));
-        ok(cli.run("ca", "export", "--out", "store-ca.pem"));
-        trust(dir.resolve("store-ca.pem"));
-        return cli;
-    }
-
-    synchronized void trust(Path caPem) throws IOException {
-        io.s2mtls.cli.db.DatabaseFixture.trust(db, Files.readString(caPem));
+        return io.s2mtls.cli.db.DatabaseFixture.trustedStore(db, root, name, STORE_PASSWORD, "s2mtls policy tests");
     }
 
     Run run(CliRunner cli, String... args) {
@@ -122,14 +113,7 @@ class PolicyCommandsTest {
     }
 
     List<String> serverUsers(String prefix) throws Exception {
-        List<String> users = new ArrayList<>();
-        try (Connection connection = db.adminConnection(); Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT User FROM mysql.global_priv WHERE User LIKE '" + prefix + "%' ORDER BY 1")) {
-            while (rows.next()) {
-                users.add(rows.getString(1));
-            }
-        }
-        return users;
+        return io.s2mtls.cli.db.DatabaseFixture.userNames(db, prefix);
     }
 
     @Test
