@@ -343,7 +343,7 @@ public final class CertCommands {
 
         @Override
         protected int run() {
-            List<X509Certificate> bundle = ca == null ? List.of(authority.get().show().certificate())
+            List<X509Certificate> bundle = ca == null ? authority.get().show().bundle()
                     : Pem.readCertificates(Files2.read(console.path(ca), "--ca"), console.path(ca).toString());
             List<java.security.cert.X509CRL> crls = new ArrayList<>();
             for (String crlFile : crlFiles == null ? List.<String>of() : crlFiles) {

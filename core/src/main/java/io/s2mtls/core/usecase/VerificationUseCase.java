@@ -25,12 +25,12 @@ public final class VerificationUseCase {
         this.environment = environment;
     }
 
-    /** Checks {@code certificate} against the store's CA, for client authentication, refusing one the store records as revoked. */
+    /** Checks {@code certificate} against the store's CA (and the chain above it), for client authentication, refusing one the store records as revoked. */
     public VerificationResult verify(X509Certificate certificate) {
         StoreSnapshot snapshot = environment.store().read();
-        X509Certificate ca = snapshot.requireAuthority().certificate();
+        List<X509Certificate> bundle = snapshot.requireAuthority().bundle();
         return revokedInStore(certificate, snapshot)
-                .orElseGet(() -> verify(certificate, List.of(), List.of(ca), true, List.of()));
+                .orElseGet(() -> verify(certificate, List.of(), bundle, true, List.of()));
     }
 
     /** Checks {@code certificate} against {@code bundle}; {@code clientAuth} selects sslclient, else sslserver. The store is not read. */

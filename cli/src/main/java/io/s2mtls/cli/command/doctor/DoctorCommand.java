@@ -133,7 +133,7 @@ public final class DoctorCommand implements Callable<Integer> {
                 trust.add(new TrustBundle("--ca " + file, TrustBundle.Origin.GIVEN, Pem.readCertificates(Files2.read(path, "--ca"), path.toString())));
             });
             store.flatMap(StoreSnapshot::authority).ifPresent(ca -> trust.add(new TrustBundle("the store's CA "
-                    + io.s2mtls.core.x509.Certificates.subjectOf(ca.certificate()).oneline(), TrustBundle.Origin.STORE, List.of(ca.certificate()))));
+                    + io.s2mtls.core.x509.Certificates.subjectOf(ca.certificate()).oneline(), TrustBundle.Origin.STORE, ca.bundle())));
             Optional<ManagedUser> recorded = store.flatMap(s -> Optional.ofNullable(s.managedUsers().get(account.name() + "@" + account.host())));
             CliDoctorServer server = new CliDoctorServer(databases, connection, serverCas, directory, adminUnavailable, where(url));
             DoctorReport report = new Doctor(Clock.systemUTC()).diagnose(
