@@ -38,6 +38,14 @@ class BadInputCommandTest {
     }
 
     private void refused(String names, String says, String... args) throws Exception {
+        refused(cli, store, names, says, args);
+    }
+
+    /**
+     * Runs {@code args}: exit 2, one line on stderr without a stack trace that names {@code names} and says
+     * {@code says}, and {@code store} byte-identical.
+     */
+    static void refused(CliRunner cli, Path store, String names, String says, String... args) throws Exception {
         byte[] before = Files.readAllBytes(store);
         Run run = cli.run(args);
         assertEquals(2, run.exit(), run.toString());

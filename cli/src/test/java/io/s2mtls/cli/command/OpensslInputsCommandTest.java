@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static io.s2mtls.core.testing.ExternalTool.openssl;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,15 +49,7 @@ class OpensslInputsCommandTest {
     }
 
     private void refused(String names, String says, String... args) throws Exception {
-        byte[] before = Files.readAllBytes(store);
-        Run run = cli.run(args);
-        assertEquals(2, run.exit(), run.toString());
-        String err = run.err().strip();
-        assertFalse(err.contains("\n"), "one line: " + err);
-        assertFalse(err.contains("Exception") || err.contains("\tat "), "no stack trace: " + err);
-        assertTrue(err.contains(names), err + " should name " + names);
-        assertTrue(err.contains(says), err + " should say " + says);
-        assertArrayEquals(before, Files.readAllBytes(store), "the store changed");
+        BadInputCommandTest.refused(cli, store, names, says, args);
     }
 
     /** subject and cert show read FILE; the subject is openssl's, byte for byte. */

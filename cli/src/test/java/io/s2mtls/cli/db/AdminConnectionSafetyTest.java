@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -52,10 +51,7 @@ class AdminConnectionSafetyTest {
     void storeCaTrustedByTheServer() throws IOException {
         db = TestDatabase.get();
         adminPassword = new String(db.adminPassword());
-        cli = DatabaseFixture.cli(db, dir, STORE_PASSWORD);
-        ok(cli.run("ca", "create", "--subject", "/O=s2mtls safety tests/CN=Safety Test CA", "--key", "ec:p256"));
-        ok(cli.run("ca", "export", "--out", "store-ca.pem"));
-        DatabaseFixture.trust(db, Files.readString(dir.resolve("store-ca.pem")));
+        cli = DatabaseFixture.trustedStore(db, dir, STORE_PASSWORD, "/O=s2mtls safety tests/CN=Safety Test CA");
     }
 
     /** Runs with --ca naming the CA of the server's certificate; never prints the admin password or {@link #SECRET}. */

@@ -27,13 +27,13 @@ public final class DatabaseFixture {
     }
 
     /**
-     * A fresh directory {@code root/name} with a store (EC P-256 CA named after {@code label} and {@code name})
-     * whose CA the server trusts for client certificates.
+     * A store in {@code dir} (created when missing) with an EC P-256 CA of {@code caSubject} that the
+     * server trusts for client certificates; the CA is also in {@code dir/store-ca.pem}.
      */
-    public static CliRunner trustedStore(TestDatabase db, Path root, String name, String storePassword, String label) throws IOException {
-        Path dir = Files.createDirectories(root.resolve(name));
+    public static CliRunner trustedStore(TestDatabase db, Path dir, String storePassword, String caSubject) throws IOException {
+        Files.createDirectories(dir);
         CliRunner cli = cli(db, dir, storePassword);
-        for (String[] args : List.of(new String[] {"ca", "create", "--subject", "/O=" + label + "/CN=" + name + " CA", "--key", "ec:p256"},
+        for (String[] args : List.of(new String[] {"ca", "create", "--subject", caSubject, "--key", "ec:p256"},
                 new String[] {"ca", "export", "--out", "store-ca.pem"})) {
             CliRunner.Run run = cli.run(args);
             if (run.exit() != 0) {

@@ -13,9 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -42,7 +39,7 @@ class GrantPolicyTest {
     }
 
     CliRunner store(String name) throws IOException {
-        return io.s2mtls.cli.db.DatabaseFixture.trustedStore(db, root, name, STORE_PASSWORD, "s2mtls grant tests");
+        return io.s2mtls.cli.db.DatabaseFixture.trustedStore(db, root.resolve(name), STORE_PASSWORD, "/O=s2mtls grant tests/CN=" + name + " CA");
     }
 
     Run run(CliRunner cli, String... args) {

@@ -74,7 +74,7 @@ class PolicyCommandsTest {
 
     /** A fresh directory with a store whose CA the server trusts for client certificates. */
     CliRunner store(String name) throws IOException {
-        return io.s2mtls.cli.db.DatabaseFixture.trustedStore(db, root, name, STORE_PASSWORD, "s2mtls policy tests");
+        return io.s2mtls.cli.db.DatabaseFixture.trustedStore(db, root.resolve(name), STORE_PASSWORD, "/O=s2mtls policy tests/CN=" + name + " CA");
     }
 
     Run run(CliRunner cli, String... args) {
