@@ -24,13 +24,13 @@ import java.util.ServiceLoader;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The README's "Embedding the core" example, compiled and run; and a check that the README still shows this very code. */
+/** The example of docs/develop/embedding.md, compiled and run; and a check that the page still shows this very code. */
 class EmbeddingExampleTest {
     @TempDir
     Path dir;
 
     @Test
-    void theReadmeExampleRuns() {
+    void theDocumentedExampleRuns() {
         // embedding-example:start
         PluginRegistry plugins = new PluginRegistry(ServiceLoader.load(S2mtlsPlugin.class));
         PluginContext context = PluginContext.of(Map.of(), Map.of(), () -> "a store password".toCharArray());
@@ -51,10 +51,10 @@ class EmbeddingExampleTest {
     }
 
     @Test
-    void theReadmeShowsThisCode() throws Exception {
+    void thePageShowsThisCode() throws Exception {
         List<String> source = between(Files.readAllLines(Path.of("src/test/java/io/s2mtls/cli/embedding/EmbeddingExampleTest.java")));
-        List<String> readme = between(Files.readAllLines(Path.of("../README.md"), StandardCharsets.UTF_8));
-        assertEquals(source, readme, "README.md's embedding example differs from the code this test runs");
+        List<String> page = between(Files.readAllLines(Path.of("../docs/develop/embedding.md"), StandardCharsets.UTF_8));
+        assertEquals(source, page, "docs/develop/embedding.md's example differs from the code this test runs");
     }
 
     private static List<String> between(List<String> lines) {
