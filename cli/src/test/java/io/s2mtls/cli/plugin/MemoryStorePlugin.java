@@ -6,7 +6,7 @@ import io.s2mtls.core.spi.S2mtlsPlugin;
 import java.util.List;
 
 /**
- * The skeleton of a store plugin, and the one docs/develop/store-plugin.md ("Writing a store plugin") points to: the entry
+ * The skeleton of a store plugin, the one docs/develop/store-plugin.md tells readers to copy: the entry
  * class the host finds with {@link java.util.ServiceLoader}, listed in the jar's
  * {@code META-INF/services/io.s2mtls.core.spi.S2mtlsPlugin}. It serves the store scheme {@code memtest}:
  * a store held in the memory of the running JVM (so it lasts for one process; a real plugin talks to its
