@@ -76,6 +76,14 @@ class SkeletonInDocsTest {
     }
 
     @Test
+    void theSkeletonRunsThroughTheContractSuite() {
+        assertTrue(io.s2mtls.core.port.CredentialStoreContract.class.isAssignableFrom(MemoryStoreContractTest.class),
+                "MemoryStoreContractTest must extend the shared contract suite");
+        assertEquals(List.of("memtest"), new MemoryStorePlugin().credentialStores().stream()
+                .map(io.s2mtls.core.spi.CredentialStoreProvider::scheme).toList());
+    }
+
+    @Test
     void theExcerptCheckBites() {
         List<String> source = List.of("class A {", "    int x;", "}");
         assertTrue(containsRun(source, List.of("    int x;", "}")));
