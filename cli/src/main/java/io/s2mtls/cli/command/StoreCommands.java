@@ -98,12 +98,11 @@ public final class StoreCommands {
                 if (first == null || second == null || first.length == 0) {
                     throw S2mtlsException.badInput("no new store password was typed; nothing was changed");
                 }
-                try {
-                    if (!Arrays.equals(first, second)) {
-                        throw S2mtlsException.badInput("the two new store passwords typed differ; nothing was changed, try again");
-                    }
-                } finally {
-                    Arrays.fill(second, '\0');
+                boolean same = Arrays.equals(first, second);
+                Arrays.fill(second, '\0');
+                if (!same) {
+                    Arrays.fill(first, '\0');
+                    throw S2mtlsException.badInput("the two new store passwords typed differ; nothing was changed, try again");
                 }
                 return first;
             }

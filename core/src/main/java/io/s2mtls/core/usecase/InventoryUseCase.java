@@ -50,8 +50,8 @@ public final class InventoryUseCase {
             throw S2mtlsException.badInput("the new store password is empty; an empty password protects nothing");
         }
         if (newPassword.length < MIN_STORE_PASSWORD_LENGTH) {
-            throw S2mtlsException.badInput("the new store password has " + newPassword.length + " characters; use at least "
-                    + MIN_STORE_PASSWORD_LENGTH + " (e.g. a passphrase of several words)");
+            throw S2mtlsException.badInput("the new store password is too short (" + newPassword.length + " characters); use at least "
+                    + MIN_STORE_PASSWORD_LENGTH + " characters, e.g. a passphrase of several words");
         }
         AuditEvent event = new AuditEvent(environment.clock().instant(), environment.actor(), "store.passwd",
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.of("store password changed"));
