@@ -59,7 +59,7 @@ class PasswordChangeCrashTest {
         }
         Random random = new Random();
         int killedMidWrite = 0;
-        for (int round = 0; round < 8; round++) {
+        for (int round = 0; round < 6; round++) {
             Process changer = start(file);
             BufferedReader out = new BufferedReader(new InputStreamReader(changer.getInputStream(), StandardCharsets.UTF_8));
             String first = out.readLine();

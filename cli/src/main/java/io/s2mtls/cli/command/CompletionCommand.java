@@ -41,9 +41,11 @@ public final class CompletionCommand extends BaseCommand {
         String name = root.getCommandName();
         String bash = AutoComplete.bash(name, root);
         if (shell == Shell.zsh) {
-            printer.out().print("#compdef " + name + "\n"
-                    + "# zsh completion for " + name + ": zsh runs the bash completion through bashcompinit.\n"
-                    + "autoload -U +X compinit && compinit\n"
+            printer.out().print("# zsh completion for " + name + ", for ~/.zshrc: source <(" + name + " completion zsh)\n"
+                    + "# zsh runs the bash completion below through bashcompinit.\n"
+                    + "if ! type compdef > /dev/null 2>&1; then\n"
+                    + "  autoload -U +X compinit && compinit\n"
+                    + "fi\n"
                     + "autoload -U +X bashcompinit && bashcompinit\n");
         }
         printer.out().print(bash);

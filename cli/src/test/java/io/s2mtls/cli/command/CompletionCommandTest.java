@@ -72,7 +72,8 @@ class CompletionCommandTest {
     void zshGetsTheSameCompletionThroughBashcompinit() throws IOException {
         String zsh = Files.readString(script("zsh"));
         String bash = Files.readString(script("bash"));
-        assertTrue(zsh.startsWith("#compdef s2mtls\n"), zsh.lines().findFirst().orElse(""));
+        assertTrue(zsh.startsWith("# zsh completion for s2mtls, for ~/.zshrc: source <(s2mtls completion zsh)\n"),
+                zsh.lines().findFirst().orElse(""));
         assertTrue(zsh.contains("autoload -U +X bashcompinit && bashcompinit\n"), "zsh loads bash completions");
         assertTrue(zsh.indexOf("bashcompinit && bashcompinit") < zsh.indexOf(bash.strip().lines().filter(l -> l.startsWith("complete ")).findFirst().orElseThrow()),
                 "bashcompinit comes before the bash 'complete' registration");
