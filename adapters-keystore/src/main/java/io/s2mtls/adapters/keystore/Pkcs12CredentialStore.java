@@ -109,6 +109,62 @@ final class Pkcs12CredentialStore implements CredentialStore {
         }
     }
 
+    /**
+     * Re-encrypts the store under {@code newPassword} with fresh salts, in one write under the store lock.
+     * The file is decoded with the current password first: a wrong one leaves it untouched. Afterwards
+     * this store uses the new password; any other process still holding the old one gets "wrong store
+     * password" on its next read or write, since every write re-reads the file under the lock.
+     */
+    @Override
+    public StoreSnapshot changePassword(char[] newPassword, StoreChange change) {
+        requireNonNull(newPassword, "newPassword is null");
+        requireNonNull(change, "change is null");
+        if (newPassword.length == 0) {
+            throw S2mtlsException.badInput(description + ": the new store password is empty; an empty password protects nothing");
+        }
+        Path file = storeFile();
+        passwordKeys(); // the current password, asked for before taking the lock
+        ReentrantLock inProcess = WRITE_LOCKS.computeIfAbsent(file, f -> new ReentrantLock());
+        inProcess.lock();
+        PasswordKeys next = new PasswordKeys(newPassword.clone());
+        boolean committed = false;
+        try (FileChannel lockChannel = openLockFile(file); FileLock ignored = lockChannel.lock()) {
+            byte[] bytes = readIfPresent(file);
+            if (bytes == null) {
+                throw S2mtlsException.badInput(description + ": there is no store file " + file + " whose password could be changed");
+            }
+            StoreSnapshot content = change.applyTo(decode(bytes).snapshot());
+            if (content == null) {
+                throw S2mtlsException.internal(description + ": a store change returned no content", null);
+            }
+            byte[] encoded;
+            try {
+                encoded = Pkcs12Format.encode(content, next, Pkcs12Format.Salts.NONE);
+            } catch (IllegalArgumentException e) {
+                throw S2mtlsException.badInput(description + ": " + e.getMessage());
+            }
+            removeAbandonedTemporaryFiles(file);
+            replace(file, encoded);
+            committed = true;
+            synchronized (this) {
+                if (keys != null) {
+                    keys.destroy();
+                }
+                keys = next;
+            }
+            return content;
+        } catch (ClosedByInterruptException e) {
+            throw S2mtlsException.internal(description + ": interrupted while waiting for the store lock", e);
+        } catch (IOException e) {
+            throw ioFailure(lockFile(file), "lock", e);
+        } finally {
+            if (!committed) {
+                next.destroy();
+            }
+            inProcess.unlock();
+        }
+    }
+
     @Override
     public synchronized void close() {
         if (keys != null) {

@@ -23,7 +23,7 @@ import java.util.Map;
                 SubjectCommand.class, UserCommands.class, ConnectCommand.class, ServerConfigCommand.class,
                 PolicyCommands.PlanCommand.class, PolicyCommands.ApplyCommand.class,
                 io.s2mtls.cli.command.doctor.DoctorCommand.class,
-                LifecycleCommands.Audit.class, CommandLine.HelpCommand.class},
+                LifecycleCommands.Audit.class, StoreCommands.class, CompletionCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 done, 1 a check came out negative, 2 bad usage or input,",
                 "3 an external system failed (database, Vault, network), 4 internal error.",
                 "", "Start here:  s2mtls quickstart      Then:  s2mtls <command> --help"})

@@ -178,6 +178,17 @@ public final class Session implements AutoCloseable {
         }
 
         @Override
+        public StoreSnapshot changePassword(char[] newPassword, StoreChange change) {
+            requireStoreFile();
+            return delegate().changePassword(newPassword, current -> {
+                if (holdsNothing(current)) {
+                    throw missingStore("nothing is stored there: no CA, no certificates, no records");
+                }
+                return change.applyTo(current);
+            });
+        }
+
+        @Override
         public synchronized void close() {
             if (delegate != null) {
                 delegate.close();

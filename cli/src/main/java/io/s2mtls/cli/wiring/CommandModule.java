@@ -28,7 +28,9 @@ public final class CommandModule extends AbstractModule {
             io.s2mtls.cli.command.doctor.DoctorCommand.class,
             UserCommands.class, UserCommands.Create.class, UserCommands.Alter.class, UserCommands.Drop.class, UserCommands.Show.class,
             UserCommands.ListCommand.class, ConnectCommand.class, ServerConfigCommand.class,
-            PolicyCommands.PlanCommand.class, PolicyCommands.ApplyCommand.class);
+            PolicyCommands.PlanCommand.class, PolicyCommands.ApplyCommand.class,
+            io.s2mtls.cli.command.StoreCommands.class, io.s2mtls.cli.command.StoreCommands.Passwd.class,
+            io.s2mtls.cli.command.CompletionCommand.class);
 
     /** Commands whose classes are package-private to the command package, bound through their lookup. */
     static final List<Class<?>> MORE = io.s2mtls.cli.command.Commands.packagePrivate();

@@ -33,6 +33,20 @@ public interface CredentialStore extends AutoCloseable {
      */
     StoreSnapshot update(StoreChange change);
 
+    /**
+     * Re-protects the whole store under {@code newPassword}, applying {@code change} (e.g. the audit event
+     * that records it) in the same atomic write, after checking the current password the store was opened
+     * with: a wrong one is {@code BAD_INPUT} "wrong store password" and the stored bytes are unchanged.
+     * A crash at any point leaves the store readable with the old password or with the new one. Stores
+     * without a password of their own refuse; this default does.
+     *
+     * @return the content as committed
+     */
+    default StoreSnapshot changePassword(char[] newPassword, StoreChange change) {
+        throw io.s2mtls.core.error.S2mtlsException.badInput(describe()
+                + ": this store does not support changing its password (it has no store password of its own)");
+    }
+
     @Override
     default void close() {
     }

@@ -1,6 +1,7 @@
 package io.s2mtls.core.usecase;
 
 import io.s2mtls.core.error.S2mtlsException;
+import io.s2mtls.core.pki.AuditEvent;
 import io.s2mtls.core.pki.CertificateStatus;
 import io.s2mtls.core.pki.Credential;
 import io.s2mtls.core.pki.InventoryEntry;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /** Reading what was issued: the inventory, and stored credentials for export. */
 public final class InventoryUseCase {
@@ -33,6 +35,27 @@ public final class InventoryUseCase {
                 .filter(e -> e.status() == CertificateStatus.VALID)
                 .filter(e -> !e.notAfter().isAfter(limit))
                 .toList();
+    }
+
+    /** The shortest store password {@link #changeStorePassword} accepts. */
+    public static final int MIN_STORE_PASSWORD_LENGTH = 12;
+
+    /**
+     * Re-protects the store under {@code newPassword} and records {@code store.passwd} in the audit
+     * trail, in the same atomic write (the event holds no secret). The caller checks that the new
+     * password differs from the old; the store checks the old one.
+     */
+    public void changeStorePassword(char[] newPassword) {
+        if (newPassword == null || newPassword.length == 0) {
+            throw S2mtlsException.badInput("the new store password is empty; an empty password protects nothing");
+        }
+        if (newPassword.length < MIN_STORE_PASSWORD_LENGTH) {
+            throw S2mtlsException.badInput("the new store password is too short (" + newPassword.length + " characters); use at least "
+                    + MIN_STORE_PASSWORD_LENGTH + " characters, e.g. a passphrase of several words");
+        }
+        AuditEvent event = new AuditEvent(environment.clock().instant(), environment.actor(), "store.passwd",
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.of("store password changed"));
+        environment.store().changePassword(newPassword, current -> current.withAudit(List.of(event)));
     }
 
     /** A stored credential with the CA certificate, for writing its files. */
