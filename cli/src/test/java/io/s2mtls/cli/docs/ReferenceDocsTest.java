@@ -39,6 +39,7 @@ class ReferenceDocsTest {
     static final List<String> OUTSIDE_DOCUMENTS = List.of("CLI.md", "seed procedure", "shared/");
 
     private static final Pattern ENV_NAME = Pattern.compile("\\b((?:S2MTLS|VAULT)_[A-Z0-9_]*[A-Z0-9])\\b");
+    private static final Pattern STRING_LITERAL = Pattern.compile("\"((?:[^\"\\\\\n]|\\\\.)*)\"");
     private static final Pattern ENV_READ = Pattern.compile(
             "(?:\\benv|\\bgetenv|\\benvironment(?:\\(\\))?\\.get)\\(\\s*\"([A-Z][A-Z0-9_]*)\"");
     private static final Pattern DOCUMENTED_ENV = Pattern.compile("^\\|\\s*`([A-Z][A-Z0-9_]*)`", Pattern.MULTILINE);
@@ -143,7 +144,11 @@ class ReferenceDocsTest {
         assertTrue(root.contains("(environment `S2MTLS_STORE`)"), root);
     }
 
-    /** Every environment variable the main sources read, by the way they read it. */
+    /**
+     * Every environment variable the main sources read: each S2MTLS_* and VAULT_* name in a string literal
+     * (constants such as {@code STORE_ENV = "S2MTLS_STORE"}, and the names error messages tell the user to
+     * set), and any name passed literally to {@code env(...)}, {@code getenv(...)} or {@code environment.get(...)}.
+     */
     static Set<String> variablesTheCodeReads() throws IOException {
         Set<String> names = new TreeSet<>();
         Path root = repository();
@@ -156,9 +161,12 @@ class ReferenceDocsTest {
             try (Stream<Path> files = Files.walk(source)) {
                 for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
                     String text = Files.readString(file, StandardCharsets.UTF_8);
-                    Matcher env = ENV_NAME.matcher(text);
-                    while (env.find()) {
-                        names.add(env.group(1));
+                    Matcher literal = STRING_LITERAL.matcher(text);
+                    while (literal.find()) {
+                        Matcher env = ENV_NAME.matcher(literal.group(1));
+                        while (env.find()) {
+                            names.add(env.group(1));
+                        }
                     }
                     Matcher read = ENV_READ.matcher(text);
                     while (read.find()) {

@@ -36,6 +36,7 @@ final class ReferencePages {
     static final String COMMANDS_DIR = "commands";
     private static final int WIDTH = 100;
     private static final Pattern ENV = Pattern.compile("\\b((?:S2MTLS|VAULT)_[A-Z0-9_]+)\\b");
+    private static final Pattern SENTENCE_END = Pattern.compile("(?<!\\.)\\.\\s+(?=[A-Z])");
     private static final Pattern LIST_START = Pattern.compile("^(\\s*)([-+#>]|\\d+[.)])");
 
     /** What each exit code means; every {@link ErrorKind} must have a line here. */
@@ -142,8 +143,8 @@ final class ReferencePages {
             first.append(first.length() == 0 ? "" : " ").append(line.strip());
         }
         String text = first.toString();
-        int end = text.indexOf(". ");
-        return end < 0 ? text : text.substring(0, end + 1);
+        Matcher end = SENTENCE_END.matcher(text);
+        return end.find() ? text.substring(0, end.start() + 1) : text;
     }
 
     static String page(CommandLine command) {
