@@ -140,6 +140,8 @@ class ReferenceDocsTest {
         String caCreate = rendered.get(ReferencePages.COMMANDS_DIR + "/s2mtls-ca-create.md");
         assertTrue(caCreate.contains("- `--subject=DN` (required): "), caCreate);
         assertTrue(caCreate.contains("- `--key=TYPE` (default `rsa:4096`): "), caCreate);
+        String revoke = rendered.get(ReferencePages.COMMANDS_DIR + "/s2mtls-cert-revoke.md");
+        assertTrue(revoke.contains("- `--lock-user[=USER[@HOST]]` (part of `[--lock-user[=USER[@HOST]] | --drop-user[=USER[@HOST]]]`): "), revoke);
         String root = rendered.get(ReferencePages.COMMANDS_DIR + "/s2mtls.md");
         assertTrue(root.contains("(environment `S2MTLS_STORE`)"), root);
     }

@@ -4,6 +4,7 @@ import io.s2mtls.cli.Cli;
 import io.s2mtls.cli.support.Console;
 import io.s2mtls.core.error.ErrorKind;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgGroupSpec;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -186,7 +187,7 @@ final class ReferencePages {
             }
             for (OptionSpec option : own) {
                 md.append("- ").append(optionNames(option));
-                argDetails(md, option, option.required());
+                argDetails(md, option, required(option));
             }
             md.append('\n');
         }
@@ -248,10 +249,29 @@ final class ReferencePages {
         return md.toString();
     }
 
+    /** Required on every command line: an option of an optional or exclusive group is not, whatever its own flag says. */
+    static boolean required(OptionSpec option) {
+        ArgGroupSpec group = option.group();
+        for (ArgGroupSpec g = group; g != null; g = g.parentGroup()) {
+            if (g.multiplicity().min == 0 || g.exclusive()) {
+                return false;
+            }
+        }
+        return option.required();
+    }
+
     private static void argDetails(StringBuilder md, ArgSpec arg, boolean required) {
         List<String> facts = new ArrayList<>();
         if (required) {
             facts.add("required");
+        }
+        ArgGroupSpec group = arg.group();
+        if (group != null) {
+            while (group.parentGroup() != null) {
+                group = group.parentGroup();
+            }
+            // picocli's own notation: [ ] optional, | one of, ( ) together
+            facts.add("part of `" + group.synopsis().strip() + "`");
         }
         if (arg.isMultiValue() || (arg.isPositional() && arg.arity().max > 1)) {
             facts.add("repeatable");
