@@ -222,6 +222,27 @@ class ReferenceDocsTest {
     }
 
     @Test
+    void everyLinkInTheReferenceResolves() throws IOException {
+        Pattern link = Pattern.compile("\\]\\(([^)#\\s]+)(?:#[^)]*)?\\)");
+        List<String> broken = new ArrayList<>();
+        List<Path> pages;
+        try (Stream<Path> files = Files.walk(reference())) {
+            pages = files.filter(f -> f.toString().endsWith(".md")).toList();
+        }
+        assertTrue(pages.size() > 20, "pages: " + pages.size());
+        for (Path page : pages) {
+            Matcher matcher = link.matcher(Files.readString(page, StandardCharsets.UTF_8));
+            while (matcher.find()) {
+                String target = matcher.group(1);
+                if (!target.contains("://") && !Files.exists(page.getParent().resolve(target))) {
+                    broken.add(reference().relativize(page) + " -> " + target);
+                }
+            }
+        }
+        assertTrue(broken.isEmpty(), "broken links under docs/reference: " + broken);
+    }
+
+    @Test
     void noHelpTextCitesADocumentOutsideTheRepository() {
         List<String> problems = new ArrayList<>();
         List<CommandLine> commands = ReferencePages.commands(ReferencePages.model());
