@@ -28,16 +28,7 @@ public final class Cli {
     public static int run(Console console, String... args) {
         GlobalOptions options = new GlobalOptions();
         Injector injector = Guice.createInjector(new ConsoleModule(console, options), new CoreModule(), new CommandModule());
-        CommandLine commandLine = new CommandLine(RootCommand.class, new GuiceFactory(injector));
-        commandLine.setOut(console.out());
-        commandLine.setErr(console.err());
-        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
-        commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> report(console, options, e));
-        commandLine.setParameterExceptionHandler((e, args2) -> {
-            console.err().println("s2mtls: " + e.getMessage() + " (see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
-            console.err().flush();
-            return ErrorKind.BAD_INPUT.exitCode();
-        });
+        CommandLine commandLine = commandLine(console, options, injector);
         try {
             return commandLine.execute(args);
         } finally {
@@ -49,6 +40,29 @@ public final class Cli {
             console.out().flush();
             console.err().flush();
         }
+    }
+
+    /**
+     * The command tree exactly as {@link #run} parses it, for tools that render it (the generated reference
+     * under docs/reference). Nothing is executed and no store is opened.
+     */
+    public static CommandLine commandLine(Console console) {
+        GlobalOptions options = new GlobalOptions();
+        return commandLine(console, options, Guice.createInjector(new ConsoleModule(console, options), new CoreModule(), new CommandModule()));
+    }
+
+    private static CommandLine commandLine(Console console, GlobalOptions options, Injector injector) {
+        CommandLine commandLine = new CommandLine(RootCommand.class, new GuiceFactory(injector));
+        commandLine.setOut(console.out());
+        commandLine.setErr(console.err());
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> report(console, options, e));
+        commandLine.setParameterExceptionHandler((e, args2) -> {
+            console.err().println("s2mtls: " + e.getMessage() + " (see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+            console.err().flush();
+            return ErrorKind.BAD_INPUT.exitCode();
+        });
+        return commandLine;
     }
 
     static int report(Console console, GlobalOptions options, Throwable e) {

@@ -28,7 +28,7 @@ public final class CaCommands {
 
     @Command(name = "create", description = {
             "Create the CA in the store: a new key and a self-signed certificate.",
-            "Defaults follow the seed procedure: RSA 4096, SHA-256, 3650 days.",
+            "Defaults: an RSA 4096 key, SHA-256 signatures, 3650 days of validity (see --key and --days).",
             "The server trusts it through ssl_ca_for_client_cert (see 'ca export')."},
             footer = {"", "Examples:",
                     "  s2mtls ca create --subject '/C=US/O=ExampleOrg/CN=Example-CA'",

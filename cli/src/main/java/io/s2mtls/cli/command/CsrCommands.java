@@ -21,7 +21,7 @@ public final class CsrCommands {
 
     @Command(name = "create", header = "Generate a private key and a CSR for it.", description = {
             "Generate a private key and a CSR for it. The key file is written 0600 and is never printed.",
-            "Defaults follow the seed procedure: RSA 2048."},
+            "The default key is RSA 2048; choose another with --key."},
             footer = {"", "Example:",
                     "  s2mtls csr create --subject '/C=US/O=ExampleOrg/OU=Client/CN=client.example.com' \\",
                     "      --key-out client-key.pem --out client-req.pem"})
