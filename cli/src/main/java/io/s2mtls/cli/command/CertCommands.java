@@ -375,24 +375,41 @@ public final class CertCommands {
         }
     }
 
-    @Command(name = "show", description = "Show a certificate: subject (as the server compares it), issuer, serial, dates, key, purpose.",
-            footer = {"", "Example:", "  s2mtls cert show client-cert.pem"})
+    @Command(name = "show", header = "Show a certificate, from a file or a stored credential.", description = {
+            "Show a certificate: subject (as the server compares it), issuer, serial, dates, key, purpose, SHA-256.",
+            "ARG is a file or the name of a credential in the store, the JSON output is the same either way:",
+            "  - ARG with a '/' in it (./app, creds/app-cert.pem) is always a file; the store is not read;",
+            "  - --name NAME is always the stored credential;",
+            "  - a bare word is the file of that name when it exists, else the stored credential of that name;",
+            "    when both exist, it is refused (exit 2): write ./NAME for the file or --name NAME for the credential."},
+            footer = {"", "Examples:", "  s2mtls cert show creds/client-cert.pem", "  s2mtls cert show app_reader",
+                    "  s2mtls cert show --name app_reader --output json"})
     public static final class Show extends BaseCommand {
-        @Parameters(paramLabel = "FILE", description = "A certificate (PEM, TRUSTED CERTIFICATE or DER), as openssl reads it.")
-        String file;
+        @Parameters(arity = "0..1", paramLabel = "NAME|FILE", description = "A certificate file (PEM, TRUSTED CERTIFICATE or DER, as openssl reads it)"
+                + " or a stored credential's name.")
+        String argument;
+        @Option(names = "--name", paramLabel = "NAME", description = "The credential stored under NAME (never a file).")
+        String name;
         private final Console console;
+        private final Provider<InventoryUseCase> inventory;
+        private final Session session;
 
         @Inject
-        Show(Printer printer, Console console) {
+        Show(Printer printer, Console console, Provider<InventoryUseCase> inventory, Session session) {
             super(printer);
             this.console = console;
+            this.inventory = inventory;
+            this.session = session;
         }
 
         @Override
         protected int run() {
-            Path path = console.path(file);
-            // read from the ASN.1 structure alone, so a key s2mtls cannot use shows as "unsupported key (OID ...)"
-            io.s2mtls.core.x509.CertificateSummary summary = io.s2mtls.core.x509.CertificateSummary.read(Files2.read(path, "certificate"), path.toString());
+            if ((argument == null) == (name == null)) {
+                throw S2mtlsException.badInput(argument == null ? "cert show: give a certificate FILE or a credential NAME (or --name NAME)"
+                        : "cert show: give either NAME|FILE or --name NAME, not both");
+            }
+            io.s2mtls.core.x509.CertificateSummary summary = name != null ? stored(name)
+                    : argument.contains("/") || argument.contains(java.io.File.separator) ? file(argument) : bare(argument);
             Views.CertificateView view = new Views.CertificateView(summary.subject().oneline(), summary.issuer().oneline(),
                     summary.serial().toString(16).toUpperCase(java.util.Locale.ROOT), summary.notBefore().toString(),
                     summary.notAfter().toString(), summary.key(), summary.signatureAlgorithm(), summary.ca(),
@@ -400,16 +417,77 @@ public final class CertCommands {
             printer.data(view, () -> view.print(printer));
             return OK;
         }
+
+        /** Read from the ASN.1 structure alone, so a key s2mtls cannot use shows as "unsupported key (OID ...)". */
+        private io.s2mtls.core.x509.CertificateSummary file(String file) {
+            Path path = console.path(file);
+            return io.s2mtls.core.x509.CertificateSummary.read(Files2.read(path, "certificate"), path.toString());
+        }
+
+        private io.s2mtls.core.x509.CertificateSummary stored(String credential) {
+            InventoryUseCase store = inventory.get();
+            X509Certificate certificate = store.storedCertificate(credential).orElseThrow(() -> S2mtlsException.badInput(
+                    "cert show: " + store.storeDescription() + (store.recorded(credential)
+                            ? " records '" + credential + "' (signed from a CSR) but keeps no certificate for it; show the file 'cert sign --out' wrote"
+                            : " holds no credential named '" + credential + "'; see 's2mtls cert list'")));
+            try {
+                return io.s2mtls.core.x509.CertificateSummary.read(certificate.getEncoded(), "credential " + credential);
+            } catch (java.security.cert.CertificateEncodingException e) {
+                throw S2mtlsException.badInput("cert show: the stored certificate of '" + credential + "' cannot be encoded: " + e.getMessage(), e);
+            }
+        }
+
+        /** A word without '/': the file when only it exists, the credential when only it exists, refused when both do. */
+        private io.s2mtls.core.x509.CertificateSummary bare(String word) {
+            Path path = console.path(word);
+            boolean fileExists = java.nio.file.Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            boolean credentialExists;
+            String storeProblem = null;
+            try {
+                if (session.storeMissing()) {
+                    credentialExists = false;
+                    storeProblem = "the store " + session.storeUri() + " does not exist";
+                } else {
+                    credentialExists = inventory.get().storedCertificate(word).isPresent();
+                }
+            } catch (S2mtlsException e) {
+                credentialExists = false; // a store that cannot be read holds no credential to confuse the file with
+                storeProblem = e.getMessage();
+            }
+            if (fileExists && credentialExists) {
+                throw S2mtlsException.badInput("cert show: '" + word + "' is both a file here and a credential in " + session.storeUri()
+                        + "; write ./" + word + " for the file or --name " + word + " for the credential");
+            }
+            if (credentialExists) {
+                return stored(word);
+            }
+            if (!fileExists) {
+                throw S2mtlsException.badInput("cert show: " + path + ": no such file, and " + (storeProblem == null
+                        ? session.storeUri() + " holds no credential named '" + word + "'"
+                        : "no credential of that name could be looked up (" + storeProblem + ")"));
+            }
+            return file(word);
+        }
     }
 
     @Command(name = "list", header = "The inventory of certificates issued from this store.", description = {
             "The inventory: every certificate issued or signed from this store, with status and expiry.",
-            "With --expiring-within, only valid ones that expire inside the window, and exit 1 when there are any",
-            "(for cron and monitoring)."},
-            footer = {"", "Examples:", "  s2mtls cert list", "  s2mtls cert list --expiring-within 30d --output json"})
+            "Status: valid, expired (valid but past its end date), superseded (replaced by a renewal) or revoked.",
+            "The filters narrow the list, all of them together: --name (a glob: * any run, ? one character),",
+            "--status, --profile and --expiring-within.",
+            "With --expiring-within, only valid ones that expire inside the window (or have expired), and exit 1 when",
+            "any are listed (for cron and monitoring)."},
+            footer = {"", "Examples:", "  s2mtls cert list", "  s2mtls cert list --expiring-within 30d --output json",
+                    "  s2mtls cert list --name 'app_*' --status valid,expired --profile client"})
     public static final class ListCommand extends BaseCommand {
         @Option(names = "--expiring-within", paramLabel = "DURATION", description = "e.g. 30d, 12h, 2w.")
         String expiringWithin;
+        @Option(names = "--name", paramLabel = "GLOB", description = "Only credentials whose name matches: exact, or with * and ?.")
+        String name;
+        @Option(names = "--status", paramLabel = "STATUS", split = ",", description = "Only these: valid, expired, superseded, revoked (comma-separated or repeated).")
+        List<String> statuses = new ArrayList<>();
+        @Option(names = "--profile", paramLabel = "PROFILE", split = ",", description = "Only these: client, server, ca (comma-separated or repeated).")
+        List<String> profiles = new ArrayList<>();
         private final Provider<InventoryUseCase> inventory;
 
         @Inject
@@ -420,18 +498,29 @@ public final class CertCommands {
 
         @Override
         protected int run() {
-            List<InventoryEntry> entries = expiringWithin == null ? inventory.get().list()
-                    : inventory.get().expiringWithin(Durations.parse(expiringWithin, "--expiring-within"));
-            List<Views.EntryView> views = entries.stream().map(Views.EntryView::of).toList();
+            java.util.Set<InventoryUseCase.Standing> standings = new java.util.HashSet<>();
+            for (String status : statuses) {
+                standings.add(java.util.Arrays.stream(InventoryUseCase.Standing.values()).filter(s -> s.word().equals(status.strip().toLowerCase(java.util.Locale.ROOT)))
+                        .findFirst().orElseThrow(() -> S2mtlsException.badInput("--status: '" + status + "' is not one of valid, expired, superseded, revoked")));
+            }
+            java.util.Set<CertificateProfile> kinds = new java.util.HashSet<>();
+            for (String profile : profiles) {
+                kinds.add(java.util.Arrays.stream(CertificateProfile.values()).filter(p -> p.name().equalsIgnoreCase(profile.strip()))
+                        .findFirst().orElseThrow(() -> S2mtlsException.badInput("--profile: '" + profile + "' is not one of client, server, ca")));
+            }
+            InventoryUseCase use = inventory.get();
+            List<InventoryEntry> entries = use.list(new InventoryUseCase.Query(Optional.ofNullable(name), standings, kinds,
+                    Optional.ofNullable(expiringWithin).map(w -> Durations.parse(w, "--expiring-within"))));
+            List<Views.EntryView> views = entries.stream().map(e -> Views.EntryView.of(e, use.standing(e).word())).toList();
+            boolean filtered = name != null || !standings.isEmpty() || !kinds.isEmpty();
             printer.data(views, () -> {
                 if (views.isEmpty()) {
-                    printer.line(expiringWithin == null ? "No certificates recorded." : "Nothing expires within " + expiringWithin + ".");
+                    printer.line(expiringWithin != null ? "Nothing expires within " + expiringWithin + (filtered ? " among the certificates that match." : ".")
+                            : filtered ? "No certificates match." : "No certificates recorded.");
                     return;
                 }
-                printer.line(String.format("%-24s %-34s %-8s %-8s %-20s %s", "NAME", "SERIAL", "PROFILE", "STATUS", "NOT AFTER", "SUBJECT"));
-                for (Views.EntryView v : views) {
-                    printer.line(String.format("%-24s %-34s %-8s %-8s %-20s %s", v.name(), v.serial(), v.profile(), v.status(), v.notAfter(), v.subject()));
-                }
+                List<List<String>> rows = views.stream().map(v -> List.of(v.name(), v.serial(), v.profile(), v.status(), v.notAfter(), v.subject())).toList();
+                Views.table(List.of("NAME", "SERIAL", "PROFILE", "STATUS", "NOT AFTER", "SUBJECT"), rows).forEach(printer::line);
             });
             return expiringWithin != null && !views.isEmpty() ? CHECK_FAILED : OK;
         }

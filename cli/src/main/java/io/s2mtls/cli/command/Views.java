@@ -82,10 +82,47 @@ final class Views {
     record EntryView(String name, String serial, String subject, String notBefore, String notAfter, String profile,
                      String status, String sha256, String recordedAt) {
         static EntryView of(InventoryEntry e) {
-            return new EntryView(e.name(), e.serialHex(), e.subject(), e.notBefore().toString(), e.notAfter().toString(),
-                    e.profile().name().toLowerCase(Locale.ROOT), e.status().name().toLowerCase(Locale.ROOT),
-                    e.sha256Fingerprint(), e.recordedAt().toString());
+            return of(e, e.status().name().toLowerCase(Locale.ROOT));
         }
+
+        /** {@code status}: the entry's standing now (expired for a valid one past its notAfter). */
+        static EntryView of(InventoryEntry e, String status) {
+            return new EntryView(e.name(), e.serialHex(), e.subject(), e.notBefore().toString(), e.notAfter().toString(),
+                    e.profile().name().toLowerCase(Locale.ROOT), status, e.sha256Fingerprint(), e.recordedAt().toString());
+        }
+    }
+
+    /**
+     * A text table: each column as wide as its widest cell (header included), two spaces between columns,
+     * the last column unpadded, so the columns stay aligned whatever the lengths.
+     */
+    static List<String> table(List<String> header, List<List<String>> rows) {
+        int[] widths = new int[header.size()];
+        List<List<String>> all = new ArrayList<>();
+        all.add(header);
+        all.addAll(rows);
+        for (List<String> row : all) {
+            for (int i = 0; i < row.size(); i++) {
+                widths[i] = Math.max(widths[i], width(row.get(i)));
+            }
+        }
+        List<String> lines = new ArrayList<>();
+        for (List<String> row : all) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.size(); i++) {
+                String cell = row.get(i);
+                line.append(cell);
+                if (i < row.size() - 1) {
+                    line.append(" ".repeat(widths[i] - width(cell) + 2));
+                }
+            }
+            lines.add(line.toString().stripTrailing());
+        }
+        return lines;
+    }
+
+    private static int width(String cell) {
+        return cell.codePointCount(0, cell.length());
     }
 
     static String hex(X509Certificate certificate) {

@@ -159,4 +159,101 @@ class CommandLineTest {
         ok(noPassword.run("ca", "create", "--subject", "/CN=x", "--key", "ec:p256", "--store-password-file", "pw.txt"));
         ok(cli.run("ca", "show"));
     }
+
+    @Test
+    void certShowTakesAStoredNameOrAFileWithTheSameJson() throws Exception {
+        ok(cli.run("ca", "create", "--subject", "/CN=Show CA", "--key", "ec:p256"));
+        ok(cli.run("cert", "issue", "--subject", "/O=Show/CN=app", "--key", "ec:p256", "--out-dir", "creds"));
+        JsonNode fromFile = JSON.readTree(ok(cli.run("cert", "show", "creds/app-cert.pem", "--output", "json")).out());
+        JsonNode fromName = JSON.readTree(ok(cli.run("cert", "show", "app", "--output", "json")).out());
+        assertEquals(fromFile, fromName);
+        assertEquals("/O=Show/CN=app", fromName.get("subject").asText());
+        assertEquals(fromFile, JSON.readTree(ok(cli.run("cert", "show", "--name", "app", "--output", "json")).out()));
+        assertEquals(ok(cli.run("cert", "show", "creds/app-cert.pem")).out(), ok(cli.run("cert", "show", "app")).out());
+
+        // a file and a credential of the same name: refused, with the two ways to say which
+        Files.copy(dir.resolve("creds/app-cert.pem"), dir.resolve("app"));
+        Run both = cli.run("cert", "show", "app");
+        assertEquals(2, both.exit(), both.toString());
+        assertTrue(both.err().contains("./app") && both.err().contains("--name app"), both.err());
+        assertEquals(fromFile, JSON.readTree(ok(cli.run("cert", "show", "./app", "--output", "json")).out()));
+        // a bare file name no credential has is the file; a word that is neither is one line naming it
+        Files.copy(dir.resolve("creds/app-cert.pem"), dir.resolve("plain.pem"));
+        assertEquals(fromFile, JSON.readTree(ok(cli.run("cert", "show", "plain.pem", "--output", "json")).out()));
+        Run neither = cli.run("cert", "show", "nobody");
+        assertEquals(2, neither.exit(), neither.toString());
+        assertTrue(neither.err().contains("nobody") && neither.err().contains("no such file"), neither.err());
+        Run noName = cli.run("cert", "show", "--name", "plain.pem");
+        assertEquals(2, noName.exit(), noName.toString());
+        assertTrue(noName.err().contains("no credential named 'plain.pem'"), noName.err());
+        // a path with a '/' never opens the store: no password needed
+        ok(new CliRunner(dir).run("cert", "show", "./plain.pem"));
+    }
+
+    @Test
+    void certListFiltersByNameStatusAndProfileAndKeepsTheColumnsAligned() throws Exception {
+        ok(cli.run("ca", "create", "--subject", "/CN=List CA", "--key", "ec:p256"));
+        String longName = "a_credential_name_of_exactly_sixty_characters_for_the_table_";
+        assertEquals(60, longName.length());
+        ok(cli.run("cert", "issue", "--subject", "/O=List/CN=long", "--name", longName, "--key", "ec:p256", "--days", "10"));
+        ok(cli.run("cert", "issue", "--subject", "/O=List/CN=app_one", "--key", "ec:p256"));
+        ok(cli.run("cert", "issue", "--subject", "/O=List/CN=app_two", "--key", "ec:p256"));
+        ok(cli.run("cert", "renew", "app_two"));
+        ok(cli.run("cert", "issue", "--subject", "/O=List/CN=gone", "--key", "ec:p256"));
+        ok(cli.run("cert", "revoke", "gone"));
+        ok(cli.run("cert", "issue", "--server", "--subject", "/CN=db.example.com", "--name", "db", "--key", "ec:p256"));
+
+        assertEquals(List.of("app_one", "app_two", "app_two"), names("cert", "list", "--name", "app_*"));
+        assertEquals(List.of("app_one"), names("cert", "list", "--name", "app_on?"));
+        assertEquals(List.of("db"), names("cert", "list", "--name", "db"));
+        assertEquals(List.of(), names("cert", "list", "--name", "app"));
+        assertEquals(List.of("gone"), names("cert", "list", "--status", "revoked"));
+        assertEquals(List.of("app_two"), names("cert", "list", "--status", "superseded"));
+        assertEquals(List.of(), names("cert", "list", "--status", "expired"));
+        assertEquals(List.of("db"), names("cert", "list", "--profile", "server"));
+        assertEquals(List.of("app_two", "gone"), names("cert", "list", "--status", "superseded,revoked"));
+        assertEquals(List.of(longName, "app_one", "app_two", "db"), names("cert", "list", "--status", "valid"));
+        assertEquals(List.of("app_one", "app_two"), names("cert", "list", "--status", "valid", "--profile", "client", "--name", "app*"));
+        // with --expiring-within: exit 1 only when something that matches the filters expires
+        Run expiring = cli.run("cert", "list", "--expiring-within", "30d", "--profile", "client", "--output", "json");
+        assertEquals(1, expiring.exit(), expiring.toString());
+        assertEquals(longName, JSON.readTree(expiring.out()).get(0).get("name").asText());
+        Run serversExpiring = cli.run("cert", "list", "--expiring-within", "30d", "--profile", "server");
+        assertEquals(0, serversExpiring.exit(), serversExpiring.toString());
+        assertTrue(serversExpiring.out().contains("Nothing expires within 30d"), serversExpiring.out());
+        Run badStatus = cli.run("cert", "list", "--status", "alive");
+        assertEquals(2, badStatus.exit(), badStatus.toString());
+        assertTrue(badStatus.err().contains("--status: 'alive'") && badStatus.err().contains("superseded"), badStatus.err());
+        Run badProfile = cli.run("cert", "list", "--profile", "robot");
+        assertEquals(2, badProfile.exit(), badProfile.toString());
+        assertTrue(badProfile.err().contains("--profile: 'robot'"), badProfile.err());
+
+        // the text table: every column starts where its header does, on every row, the 60-character name included
+        List<String> lines = ok(cli.run("cert", "list")).out().lines().toList();
+        JsonNode rows = JSON.readTree(ok(cli.run("cert", "list", "--output", "json")).out());
+        assertEquals(rows.size() + 1, lines.size(), String.join("\n", lines));
+        String header = lines.get(0);
+        String[][] columns = {{"NAME", "name"}, {"SERIAL", "serial"}, {"PROFILE", "profile"}, {"STATUS", "status"},
+                {"NOT AFTER", "notAfter"}, {"SUBJECT", "subject"}};
+        for (int row = 0; row < rows.size(); row++) {
+            String line = lines.get(row + 1);
+            for (String[] column : columns) {
+                int at = header.indexOf(column[0]);
+                String value = rows.get(row).get(column[1]).asText();
+                assertTrue(line.startsWith(value, at) && (at == 0 || line.charAt(at - 1) == ' '),
+                        column[0] + " of row " + row + " starts at " + at + ":\n" + String.join("\n", lines));
+            }
+        }
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith(longName + "  ")), String.join("\n", lines));
+    }
+
+    private List<String> names(String... args) throws Exception {
+        List<String> all = new java.util.ArrayList<>(List.of(args));
+        all.addAll(List.of("--output", "json"));
+        Run run = cli.run(all.toArray(String[]::new));
+        assertTrue(run.exit() == 0 || run.exit() == 1, run.toString());
+        List<String> names = new java.util.ArrayList<>();
+        JSON.readTree(run.out()).forEach(e -> names.add(e.get("name").asText()));
+        return names;
+    }
 }

@@ -188,4 +188,36 @@ class LifecycleCommandTest {
         }
         assertEquals(2, ok(cli.run("audit", "--action", "cert.revoke")).out().strip().split("\n").length);
     }
+
+    @Test
+    void renewNeverOverwritesWithoutForceAndListsTheFilesItWrote() throws Exception {
+        ok(cli.run("cert", "issue", "--subject", "/O=Life/CN=kept", "--key", "ec:p256", "--days", "10", "--out-dir", "v1"));
+        String key = Files.readString(dir.resolve("v1/kept-key.pem"));
+        String cert = Files.readString(dir.resolve("v1/kept-cert.pem"));
+        Run refused = cli.run("cert", "renew", "kept", "--out-dir", "v1");
+        assertEquals(2, refused.exit(), refused.toString());
+        assertTrue(refused.err().contains("kept-key.pem") && refused.err().contains("--force"), refused.err());
+        assertEquals(key, Files.readString(dir.resolve("v1/kept-key.pem")));
+        assertEquals(cert, Files.readString(dir.resolve("v1/kept-cert.pem")));
+        JsonNode list = JSON.readTree(ok(cli.run("cert", "list", "--output", "json")).out());
+        assertEquals(1, list.size(), "nothing was renewed: " + list);
+        // --due checks the same before renewing anything
+        Run due = cli.run("cert", "renew", "--due", "--within", "30d", "--out-dir", "v1");
+        assertEquals(2, due.exit(), due.toString());
+        assertTrue(due.err().contains("kept-key.pem"), due.err());
+        assertEquals(1, JSON.readTree(ok(cli.run("cert", "list", "--output", "json")).out()).size());
+
+        // a fresh directory needs no --force; the output lists the files
+        Run fresh = ok(cli.run("cert", "renew", "kept", "--out-dir", "v2"));
+        assertTrue(fresh.out().contains("kept-key.pem, kept-cert.pem, kept.p12, kept.p12.pass, ca-cert.pem"), fresh.out());
+        // --force overwrites, and the JSON lists the files too
+        JsonNode forced = JSON.readTree(ok(cli.run("cert", "renew", "kept", "--out-dir", "v1", "--force", "--output", "json")).out());
+        assertEquals(dir.resolve("v1/kept-key.pem").toString(), forced.get(0).get("files").get("key").asText(), forced.toPrettyString());
+        assertEquals(dir.resolve("v1/kept-cert.pem").toString(), forced.get(0).get("files").get("certificate").asText());
+        assertNotEquals(key, Files.readString(dir.resolve("v1/kept-key.pem")), "a new key");
+        assertEquals(forced.get(0).get("newSerial").asText(), serialOf("v1/kept-cert.pem").replaceFirst("^0+", ""));
+        Run forceAlone = cli.run("cert", "renew", "kept", "--force");
+        assertEquals(2, forceAlone.exit(), forceAlone.toString());
+        assertTrue(forceAlone.err().contains("--out-dir"), forceAlone.err());
+    }
 }

@@ -153,10 +153,11 @@ class DoctorCommandTest {
         assertTrue(text.out().contains("7 PASS subject matches REQUIRE SUBJECT"), text.out());
         assertTrue(text.out().contains("from the store's record of 'd_noadmin'@'%'"), text.out());
         assertTrue(text.out().contains("8 SKIP user exists for that host: not checked: no administrative connection (no admin password"), text.out());
-        // without the server's own bundle, --ca (here the test server's bundle file itself) and the store's CA are tried
-        assertTrue(text.out().contains("6 PASS chain to the client CA: issued by /O=s2mtls doctor tests/CN=Doctor Test CA, which --ca "),
+        // without the server's own bundle, the store's CA decides; --ca is the server certificate's CA, never a candidate
+        assertTrue(text.out().contains("6 PASS chain to the client CA: issued by /O=s2mtls doctor tests/CN=Doctor Test CA, which the store's CA "),
                 text.out());
         assertTrue(text.out().contains("the store's CA /O=s2mtls doctor tests/CN=Doctor Test CA: chains"), text.out());
+        assertFalse(text.out().contains("--ca "), text.out());
         assertTrue(text.out().contains("9 PASS"), text.out());
     }
 
@@ -311,5 +312,36 @@ class DoctorCommandTest {
         assertTrue(current.get("fix").asText().contains("issue a new credential: 's2mtls cert issue --subject \"/O=s2mtls doctor tests/CN=d_revoked\""
                 + " --name d_revoked --force"), current.toPrettyString());
         failsAt(3, "--user", "d_revoked", "--cert", "rev2/d_revoked-cert.pem", "--key", "rev2/d_revoked-key.pem");
+    }
+
+    @Test
+    void theServersCaFromTheEnvironmentIsUsedForTheHandshakeAndNeverOfferedAsAClientCa() throws IOException {
+        ok(run("cert", "issue", "--subject", "/O=s2mtls doctor tests/CN=d_envca", "--key", "ec:p256", "--out-dir", "creds"));
+        ok(run("user", "create", "d_envca", "--from-cert", "creds/d_envca-cert.pem"));
+        // a file holding only the server certificate's CA (not the store's CA): what S2MTLS_CA is for
+        Path serverCa = dir.resolve("server-ca-only.pem");
+        Files.writeString(serverCa, db.authority().certificatePem());
+        CliRunner fromEnv = new CliRunner(dir).env("S2MTLS_STORE_PASSWORD", STORE_PASSWORD).env("S2MTLS_JDBC_URL", db.jdbcUrl())
+                .env("S2MTLS_CA", serverCa.toString());
+        // without an admin login the server's client CA bundle is not known: only the store's CA may decide step 6
+        Run text = fromEnv.run("doctor", "--user", "d_envca", "--credential", "d_envca");
+        assertEquals(0, text.exit(), text.toString());
+        assertTrue(text.out().contains("6 PASS chain to the client CA: issued by /O=s2mtls doctor tests/CN=Doctor Test CA, which the store's CA"),
+                text.out());
+        assertFalse(text.out().contains(serverCa.toString()) || text.out().contains("S2MTLS_CA") || text.out().contains("--ca "), text.out());
+        assertTrue(text.out().contains("9 PASS"), text.out());
+        JsonNode report = JSON.readTree(fromEnv.run("doctor", "--user", "d_envca", "--credential", "d_envca", "--output", "json").out());
+        JsonNode chain = report.get("checks").get(5);
+        assertEquals(1, chain.get("details").size(), chain.toPrettyString());
+        assertTrue(chain.get("details").get(0).asText().startsWith("the store's CA "), chain.toPrettyString());
+
+        // the user commands take it too; --ca still wins over it
+        CliRunner admin = io.s2mtls.cli.db.DatabaseFixture.cli(db, dir, STORE_PASSWORD).env("S2MTLS_CA", serverCa.toString());
+        ok(admin.run("user", "show", "d_envca"));
+        Run missing = io.s2mtls.cli.db.DatabaseFixture.cli(db, dir, STORE_PASSWORD).env("S2MTLS_CA", "no-such-ca.pem").run("user", "show", "d_envca");
+        assertEquals(2, missing.exit(), missing.toString());
+        assertTrue(missing.err().contains("S2MTLS_CA") && missing.err().contains("no-such-ca.pem"), missing.err());
+        ok(io.s2mtls.cli.db.DatabaseFixture.cli(db, dir, STORE_PASSWORD).env("S2MTLS_CA", "no-such-ca.pem")
+                .run("user", "show", "d_envca", "--ca", serverCa.toString()));
     }
 }

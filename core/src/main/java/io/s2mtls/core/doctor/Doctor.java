@@ -258,8 +258,8 @@ public final class Doctor {
         List<String> details = new ArrayList<>(notes);
         String issuer = Certificates.issuerOf(leaf).oneline();
         if (trust.isEmpty()) {
-            return CheckResult.skipped(DoctorStep.CHAIN, "no CA to check against: the server's bundle is not readable here, no --ca"
-                    + " was given and the store has no CA");
+            return CheckResult.skipped(DoctorStep.CHAIN, "no client CA to check against: the server's bundle is not readable here"
+                    + " and the store has no CA");
         }
         Optional<TrustBundle> server = trust.stream().filter(t -> t.origin() == TrustBundle.Origin.SERVER).findFirst();
         List<TrustBundle> deciding = server.map(List::of).orElse(trust);

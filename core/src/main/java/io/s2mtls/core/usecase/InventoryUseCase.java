@@ -2,6 +2,7 @@ package io.s2mtls.core.usecase;
 
 import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.pki.AuditEvent;
+import io.s2mtls.core.pki.CertificateProfile;
 import io.s2mtls.core.pki.CertificateStatus;
 import io.s2mtls.core.pki.Credential;
 import io.s2mtls.core.pki.InventoryEntry;
@@ -12,7 +13,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /** Reading what was issued: the inventory, and stored credentials for export. */
 public final class InventoryUseCase {
@@ -56,6 +60,109 @@ public final class InventoryUseCase {
         AuditEvent event = new AuditEvent(environment.clock().instant(), environment.actor(), "store.passwd",
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.of("store password changed"));
         environment.store().changePassword(newPassword, current -> current.withAudit(List.of(event)));
+    }
+
+    /** How a recorded certificate stands now: its recorded status, with EXPIRED for a valid one past its notAfter. */
+    public enum Standing {
+        VALID, EXPIRED, SUPERSEDED, REVOKED;
+
+        /** {@code valid}, {@code expired}, ...: the word 'cert list' prints and --status takes. */
+        public String word() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** The standing of {@code entry} at the store's clock. */
+    public Standing standing(InventoryEntry entry) {
+        return switch (entry.status()) {
+            case SUPERSEDED -> Standing.SUPERSEDED;
+            case REVOKED -> Standing.REVOKED;
+            case VALID -> entry.notAfter().isBefore(environment.clock().instant()) ? Standing.EXPIRED : Standing.VALID;
+        };
+    }
+
+    /**
+     * What 'cert list' narrows to; every part that is given must hold (an empty set or window: no narrowing).
+     *
+     * @param name           a glob on the credential name ({@code *} any run of characters, {@code ?} one; else exact)
+     * @param standings      the standings to keep
+     * @param profiles       the profiles to keep
+     * @param expiringWithin valid certificates (expired ones included) whose notAfter falls within this window from now
+     */
+    public record Query(Optional<String> name, Set<Standing> standings, Set<CertificateProfile> profiles, Optional<Duration> expiringWithin) {
+        public Query {
+            standings = Set.copyOf(standings);
+            profiles = Set.copyOf(profiles);
+        }
+    }
+
+    /** The recorded certificates that match {@code query}, oldest first. */
+    public List<InventoryEntry> list(Query query) {
+        Optional<Pattern> name = query.name().map(InventoryUseCase::glob);
+        Optional<Instant> limit = query.expiringWithin().map(w -> environment.clock().instant().plus(w));
+        return list().stream()
+                .filter(e -> name.isEmpty() || name.get().matcher(e.name()).matches())
+                .filter(e -> query.standings().isEmpty() || query.standings().contains(standing(e)))
+                .filter(e -> query.profiles().isEmpty() || query.profiles().contains(e.profile()))
+                .filter(e -> limit.isEmpty() || e.status() == CertificateStatus.VALID && !e.notAfter().isAfter(limit.get()))
+                .toList();
+    }
+
+    /** {@code *} any run of characters, {@code ?} exactly one, everything else itself. */
+    static Pattern glob(String glob) {
+        StringBuilder regex = new StringBuilder();
+        StringBuilder literal = new StringBuilder();
+        for (char c : glob.toCharArray()) {
+            if (c == '*' || c == '?') {
+                if (!literal.isEmpty()) {
+                    regex.append(Pattern.quote(literal.toString()));
+                    literal.setLength(0);
+                }
+                regex.append(c == '*' ? ".*" : ".");
+            } else {
+                literal.append(c);
+            }
+        }
+        if (!literal.isEmpty()) {
+            regex.append(Pattern.quote(literal.toString()));
+        }
+        return Pattern.compile(regex.toString(), Pattern.DOTALL);
+    }
+
+    /** The certificate of the credential stored under {@code name}; empty when the store holds none of that name. */
+    public Optional<X509Certificate> storedCertificate(String name) {
+        return environment.store().read().credential(name).map(Credential::certificate);
+    }
+
+    /** Whether the inventory records a certificate under {@code name} (a CSR-signed one has no stored credential). */
+    public boolean recorded(String name) {
+        return environment.store().read().inventory().stream().anyMatch(e -> e.name().equals(name));
+    }
+
+    /**
+     * The credential names a renewal of {@code references} (names or serials) writes files for, resolved as
+     * the renewal resolves them; a reference that does not resolve is refused here with the renewal's message.
+     */
+    public List<String> renewalNames(List<String> references) {
+        StoreSnapshot snapshot = environment.store().read();
+        return references.stream().map(r -> LifecycleUseCase.resolve(snapshot, r).name()).distinct().toList();
+    }
+
+    /** The credential names 'renew --due' would renew now: current, non-CA, with a stored key, ending within {@code window}. */
+    public List<String> dueForRenewal(Duration window) {
+        StoreSnapshot snapshot = environment.store().read();
+        Instant limit = environment.clock().instant().plus(window);
+        return snapshot.inventory().stream()
+                .filter(e -> e.status() == CertificateStatus.VALID && e.profile() != CertificateProfile.CA)
+                .filter(e -> snapshot.credential(e.name()).filter(c -> c.certificate().getSerialNumber().equals(e.serial()))
+                        .flatMap(Credential::privateKey).isPresent())
+                .filter(e -> !e.notAfter().isAfter(limit))
+                .map(InventoryEntry::name).distinct().toList();
+    }
+
+    /** Where the store is, for messages. */
+    public String storeDescription() {
+        return environment.store().describe();
     }
 
     /** A stored credential with the CA certificate, for writing its files. */

@@ -11,7 +11,8 @@ public final class ConnectionOptions {
     String jdbcUrl;
 
     @Option(names = "--ca", paramLabel = "FILE", order = 2,
-            description = "The CA certificate(s), PEM, that the server certificate must chain to (default: the store's CA).")
+            description = "The CA certificate(s), PEM, that the server certificate must chain to (default: env S2MTLS_CA, else the store's CA)."
+                    + " It is the server's CA, not the client CA bundle.")
     String ca;
 
     @Option(names = "--ssl-mode", paramLabel = "MODE", order = 3, defaultValue = "verify-ca",

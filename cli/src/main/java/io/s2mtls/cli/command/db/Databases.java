@@ -39,6 +39,8 @@ public final class Databases {
     public static final String JDBC_URL_ENV = "S2MTLS_JDBC_URL";
     public static final String ADMIN_USER_ENV = "S2MTLS_ADMIN_USER";
     public static final String ADMIN_PASSWORD_ENV = "S2MTLS_ADMIN_PASSWORD";
+    /** The server certificate's CA file when --ca is not given. */
+    public static final String CA_ENV = "S2MTLS_CA";
 
     private final Session session;
     private final Console console;
@@ -211,21 +213,30 @@ public final class Databases {
         };
     }
 
-    /** --ca FILE, else the store's CA certificate. */
-    public List<X509Certificate> serverCas(ConnectionOptions connection) {
+    /** The file the server certificate's CA comes from and how it was named: --ca FILE, else S2MTLS_CA; empty: the store's CA. */
+    private Optional<Map.Entry<String, String>> serverCaFile(ConnectionOptions connection) {
         if (connection.ca != null) {
-            Path path = console.path(connection.ca);
-            return Pem.readCertificates(Files2.read(path, "--ca"), path.toString());
+            return Optional.of(Map.entry("--ca", connection.ca));
+        }
+        return console.env(CA_ENV).filter(v -> !v.isBlank()).map(v -> Map.entry(CA_ENV, v));
+    }
+
+    /** --ca FILE, else S2MTLS_CA, else the store's CA certificate. */
+    public List<X509Certificate> serverCas(ConnectionOptions connection) {
+        Optional<Map.Entry<String, String>> given = serverCaFile(connection);
+        if (given.isPresent()) {
+            Path path = console.path(given.get().getValue());
+            return Pem.readCertificates(Files2.read(path, given.get().getKey()), path.toString());
         }
         Optional<CaMaterial> authority;
         try {
             authority = session.store().read().authority();
         } catch (S2mtlsException e) {
             throw S2mtlsException.badInput("--ca: no CA given for the server certificate, and the store's CA cannot be read ("
-                    + e.getMessage() + "); pass --ca FILE", e);
+                    + e.getMessage() + "); pass --ca FILE or set " + CA_ENV, e);
         }
         return List.of(authority.orElseThrow(() -> S2mtlsException.badInput("--ca: no CA given for the server certificate and "
-                + session.storeUri() + " holds no CA; pass --ca FILE (the CA that signed the server certificate)")).certificate());
+                + session.storeUri() + " holds no CA; pass --ca FILE or set " + CA_ENV + " (the CA that signed the server certificate)")).certificate());
     }
 
     /** A client certificate and key from PEM files; the key stays in memory. */

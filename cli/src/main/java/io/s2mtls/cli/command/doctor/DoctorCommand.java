@@ -22,7 +22,6 @@ import io.s2mtls.core.port.StoreSnapshot;
 import io.s2mtls.core.user.UserAccount;
 import io.s2mtls.core.user.UserDirectory;
 import io.s2mtls.core.x509.Pem;
-import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,8 +42,8 @@ import java.util.concurrent.Callable;
         "Why can't this user log in? Runs the troubleshooting steps in order and prints each as PASS, FAIL or SKIP "
                 + "with the fix: 1 the certificate file parses; 2 the key matches it; 3 validity dates (clock skew "
                 + "noted) and revocation (a certificate the store's inventory records as revoked); 4 signature algorithm strength (no SHA-1/MD5); 5 clientAuth extended key usage; 6 the chain "
-                + "to the client CA (the server's own bundle when its file is readable here, else --ca and the store's "
-                + "CA); 7 the subject against the account's REQUIRE SUBJECT (read back from the server, else the store's "
+                + "to the client CA (the server's own bundle when its file is readable here, else the store's CA; --ca or "
+                + "S2MTLS_CA names the server certificate's CA, which is never taken for the client CA); 7 the subject against the account's REQUIRE SUBJECT (read back from the server, else the store's "
                 + "record), with the first differing byte and the likely cause; 8 the account exists for that host "
                 + "and is not locked; "
                 + "9 a live TLS handshake and login. Steps that cannot run after a failure are skipped. Exit 0 when the "
@@ -90,9 +89,6 @@ public final class DoctorCommand implements Callable<Integer> {
     @Mixin
     AdminOptions admin;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     private final Printer printer;
     private final Databases databases;
     private final Session session;
@@ -115,7 +111,6 @@ public final class DoctorCommand implements Callable<Integer> {
         List<String> trustNotes = new ArrayList<>();
         Optional<StoreSnapshot> store = readStore(trustNotes);
         PresentedCredential credential = presented(store);
-        Optional<String> givenCa = Optional.ofNullable(spec.findOption("--ca")).map(o -> (String) o.getValue());
         List<X509Certificate> serverCas = databases.serverCas(connection);
 
         Optional<UserDirectory> directory = Optional.empty();
@@ -128,10 +123,7 @@ public final class DoctorCommand implements Callable<Integer> {
         try {
             List<TrustBundle> trust = new ArrayList<>();
             directory.ifPresent(d -> serverBundle(d, trustNotes).ifPresent(trust::add));
-            givenCa.ifPresent(file -> {
-                Path path = console.path(file);
-                trust.add(new TrustBundle("--ca " + file, TrustBundle.Origin.GIVEN, Pem.readCertificates(Files2.read(path, "--ca"), path.toString())));
-            });
+            // --ca / S2MTLS_CA is the CA of the server's own certificate, not a client CA: never a candidate here
             store.flatMap(StoreSnapshot::authority).ifPresent(ca -> trust.add(new TrustBundle("the store's CA "
                     + io.s2mtls.core.x509.Certificates.subjectOf(ca.certificate()).oneline(), TrustBundle.Origin.STORE, ca.bundle())));
             Optional<ManagedUser> recorded = store.flatMap(s -> Optional.ofNullable(s.managedUsers().get(account.name() + "@" + account.host())));
