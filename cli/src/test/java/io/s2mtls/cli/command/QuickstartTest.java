@@ -36,7 +36,7 @@ class QuickstartTest {
         assertTrue(out.contains("ssl_ca_for_client_cert = " + qs.resolve("ca-cert.pem")), out);
         assertTrue(out.contains("CREATE USER 's2user'@'%' REQUIRE X509;"), out);
         assertTrue(out.contains("CREATE USER 's2user'@'%' REQUIRE SUBJECT '/C=US/ST=CA/L=SanFrancisco/O=ExampleOrg/OU=Client/CN=client.example.com';"), out);
-        assertTrue(out.contains("singlestore -u s2user"), out);
+        assertTrue(out.contains(" -u s2user --ssl-mode=VERIFY_CA"), out);
         assertTrue(out.contains("--ssl-cert=" + qs.resolve("client-cert.pem")), out);
         assertTrue(out.contains("jdbc:singlestore://"), out);
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(qs.resolve("client-key.pem"))));
