@@ -23,7 +23,7 @@ class ProgressCommandTest {
         Run ca = cli.run("ca", "create", "--subject", "/O=Progress/CN=Progress CA", "--key", "ec:p256");
         assertEquals(0, ca.exit(), ca.toString());
         Files.writeString(dir.resolve("subjects.txt"), "/O=Progress/CN=p1\n/O=Progress/CN=p2\n/O=Progress/CN=p3\n");
-        Run issue = cli.run("cert", "issue", "--subjects-file", "subjects.txt", "--key", "ec:p256", "--days", "5");
+        Run issue = cli.run("cert", "issue", "--subjects-file", "subjects.txt", "--key", "ec:p256", "--days", "5", "--out-dir", "out");
         assertEquals(0, issue.exit(), issue.toString());
         assertTrue(issue.err().lines().anyMatch(l -> l.matches("issued 3/3 \\(100%\\), \\d+ s")), issue.toString());
         assertFalse(issue.out().contains("(100%)"), "progress stays off stdout: " + issue.out());

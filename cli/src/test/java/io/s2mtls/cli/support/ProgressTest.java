@@ -99,12 +99,12 @@ class ProgressTest {
             worker.start();
         }
         Thread lines = new Thread(() -> {
-            while (finished.get() < total) {
+            for (int ticks = 0; ticks < 100 || finished.get() < total; ticks++) {
                 ticker.task.run();
             }
         });
-        go.countDown();
         lines.start();
+        go.countDown();
         for (Thread worker : workers) {
             worker.join();
         }
