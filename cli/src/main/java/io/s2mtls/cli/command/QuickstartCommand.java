@@ -92,6 +92,20 @@ public final class QuickstartCommand extends BaseCommand {
 
     @Override
     protected int run() {
+        String trustedByClient = null;
+        if (port < 1 || port > 65535) {
+            throw S2mtlsException.badInput("--port " + port + ": not a TCP port; give 1 to 65535");
+        }
+        if (host.isBlank() || host.chars().anyMatch(c -> Character.isWhitespace(c) || c == '/' || c == '?' || c == '&')) {
+            throw S2mtlsException.badInput("--host '" + host + "': not a host name or address; give e.g. db1.example.com or 10.0.0.5");
+        }
+        if (serverCa != null) {
+            Path given = console.path(serverCa);
+            if (!Files.isRegularFile(given)) {
+                throw S2mtlsException.badInput("--server-ca " + serverCa + ": no such file; give the CA certificate (PEM) that signed the server's certificate");
+            }
+            trustedByClient = given.toString();
+        }
         session.allowStoreCreation();
         Path directory = console.path(dir);
         Files2.createDirectory(directory);
@@ -130,19 +144,8 @@ public final class QuickstartCommand extends BaseCommand {
             throw S2mtlsException.internal("the certificate just issued does not verify: " + check.describe(), null);
         }
         DistinguishedName issuedSubject = io.s2mtls.core.x509.Certificates.subjectOf(issued.certificate());
-        if (port < 1 || port > 65535) {
-            throw S2mtlsException.badInput("--port " + port + ": not a TCP port; give 1 to 65535");
-        }
-        if (host.isBlank() || host.chars().anyMatch(c -> Character.isWhitespace(c) || c == '/' || c == '?' || c == '&')) {
-            throw S2mtlsException.badInput("--host '" + host + "': not a host name or address; give e.g. db1.example.com or 10.0.0.5");
-        }
-        String trustedByClient = files.caCertificate();
-        if (serverCa != null) {
-            Path given = console.path(serverCa);
-            if (!Files.isRegularFile(given)) {
-                throw S2mtlsException.badInput("--server-ca " + serverCa + ": no such file; give the CA certificate (PEM) that signed the server's certificate");
-            }
-            trustedByClient = given.toString();
+        if (trustedByClient == null) {
+            trustedByClient = files.caCertificate();
         }
         String userLiteral = "'" + user.replace("\\", "\\\\").replace("'", "\\'") + "'@'%'";
         String storeFlags = storeFlags(passwordFile);

@@ -121,4 +121,18 @@ class QuickstartTest {
         assertTrue(!help.out().toLowerCase(java.util.Locale.ROOT).contains("seed procedure"), help.out());
         assertTrue(help.out().contains("--port") && help.out().contains("--server-ca"), help.out());
     }
+
+    @Test
+    void badPortHostOrServerCaIsRefusedBeforeAnythingIsMade() {
+        CliRunner cli = new CliRunner(dir);
+        for (String[] args : List.of(new String[] {"--port", "70000"}, new String[] {"--host", "db1 example"},
+                new String[] {"--server-ca", "missing.pem"})) {
+            List<String> all = new java.util.ArrayList<>(List.of("quickstart", "--dir", "qs"));
+            all.addAll(List.of(args));
+            Run run = cli.run(all.toArray(String[]::new));
+            assertEquals(2, run.exit(), run.toString());
+            assertTrue(run.err().contains(args[0]) && run.err().lines().count() == 1, run.err());
+            assertTrue(!Files.exists(dir.resolve("qs")), "nothing made for " + args[0]);
+        }
+    }
 }
