@@ -199,7 +199,8 @@ public final class QuickstartCommand extends BaseCommand {
             printer.line("# 4. Connect (--ssl-ca is the CA of the SERVER's certificate: " + result.serverCa() + ").");
             printer.line("#    SingleStore client:");
             printer.line(result.singlestoreCommand());
-            printer.line("#    MariaDB/MySQL client (no --ssl-mode there: --ssl --ssl-verify-server-cert):");
+            printer.line("#    MariaDB client (mariadb, or the mysql it installs), which has no --ssl-mode; Oracle's MySQL 8 client takes");
+            printer.line("#    the SingleStore line's TLS flags instead:");
             printer.line(result.mariadbCommand());
             printer.line("#    JDBC; " + files.pkcs12() + " opens with its own password, in " + files.pkcs12PasswordFile() + " (not the store password):");
             printer.line(result.jdbcUrl());
