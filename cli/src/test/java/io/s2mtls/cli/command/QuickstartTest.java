@@ -16,7 +16,7 @@ import static io.s2mtls.core.testing.ExternalTool.openssl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The main job: the seed document in one command, on a machine with no password configured. */
+/** The main job: the manual openssl procedure in one command, on a machine with no password configured, and what to do next. */
 class QuickstartTest {
     @TempDir
     Path dir;
