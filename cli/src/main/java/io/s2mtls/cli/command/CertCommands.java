@@ -6,6 +6,7 @@ import io.s2mtls.cli.support.Console;
 import io.s2mtls.cli.support.Durations;
 import io.s2mtls.cli.support.Files2;
 import io.s2mtls.cli.support.Printer;
+import io.s2mtls.cli.support.Progress;
 import io.s2mtls.cli.support.Secrets;
 import io.s2mtls.cli.support.Session;
 import io.s2mtls.core.dn.DistinguishedName;
@@ -183,9 +184,10 @@ public final class CertCommands {
                 }
             }
             int threads = parallelism != null ? parallelism : Math.min(MAX_PARALLELISM, Runtime.getRuntime().availableProcessors());
-            ProgressBar progress = new ProgressBar(console, commands.size());
-            List<IssuedCertificate> issued = issuance.get().issueAll(commands, threads, progress::update);
-            progress.finish();
+            List<IssuedCertificate> issued;
+            try (Progress progress = subjects.subjectsFile != null ? Progress.of(console, "issued", commands.size()) : Progress.none()) {
+                issued = issuance.get().issueAll(commands, threads, progress::update);
+            }
             List<Object> views = new ArrayList<>();
             Optional<char[]> p12Final = p12;
             List<CredentialFiles.Written> written = directory == null ? List.of()
@@ -220,37 +222,6 @@ public final class CertCommands {
         }
 
         record IssuedView(String name, String serial, String subject, String notAfter, CredentialFiles.Written files) {
-        }
-    }
-
-    /** A progress line on standard error, only when a person is watching a terminal. */
-    static final class ProgressBar {
-        private final Console console;
-        private final int total;
-        private final boolean enabled;
-
-        ProgressBar(Console console, int total) {
-            this.console = console;
-            this.total = total;
-            this.enabled = console.terminal().isPresent() && total > 1;
-        }
-
-        void update(int done) {
-            if (enabled) {
-                int width = 30;
-                int filled = (int) ((long) done * width / total);
-                synchronized (this) {
-                    console.err().print("\r[" + "#".repeat(filled) + ".".repeat(width - filled) + "] " + done + "/" + total);
-                    console.err().flush();
-                }
-            }
-        }
-
-        void finish() {
-            if (enabled) {
-                console.err().println();
-                console.err().flush();
-            }
         }
     }
 

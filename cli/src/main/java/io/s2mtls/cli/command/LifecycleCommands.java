@@ -6,6 +6,7 @@ import io.s2mtls.cli.support.Console;
 import io.s2mtls.cli.support.Durations;
 import io.s2mtls.cli.support.Files2;
 import io.s2mtls.cli.support.Printer;
+import io.s2mtls.cli.support.Progress;
 import io.s2mtls.cli.support.Secrets;
 import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.pki.AuditEvent;
@@ -110,11 +111,12 @@ final class LifecycleCommands {
                 checkOutDir(p12);
             }
             int threads = Runtime.getRuntime().availableProcessors();
-            CertCommands.ProgressBar progress = new CertCommands.ProgressBar(console, Math.max(1, references.size()));
-            List<LifecycleUseCase.Renewal> renewals = due
-                    ? lifecycle.get().renewDue(Durations.parse(within, "--within"), keySpec, Optional.ofNullable(days), threads, progress::update)
-                    : lifecycle.get().renew(references, keySpec, Optional.ofNullable(days), threads, progress::update);
-            progress.finish();
+            List<LifecycleUseCase.Renewal> renewals;
+            try (Progress progress = due || references.size() > 1 ? Progress.of(console, "renewed", due ? 0 : references.size()) : Progress.none()) {
+                renewals = due
+                        ? lifecycle.get().renewDue(Durations.parse(within, "--within"), keySpec, Optional.ofNullable(days), threads, progress::update)
+                        : lifecycle.get().renew(references, keySpec, Optional.ofNullable(days), threads, progress::update);
+            }
             List<CredentialFiles.Written> written = new ArrayList<>();
             if (outDir != null && !renewals.isEmpty()) {
                 Path directory = console.path(outDir);

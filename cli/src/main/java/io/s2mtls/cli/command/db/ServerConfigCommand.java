@@ -37,6 +37,12 @@ import java.util.List;
 public final class ServerConfigCommand extends DatabaseCommand {
     private static final String SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
 
+    /** What SSL_RELOAD does for the server's own files; quickstart prints the same sentence. */
+    public static final String RELOAD_CERT_AND_KEY = "ssl_cert/ssl_key: run SSL_RELOAD; on every aggregator to load them without a restart.";
+    /** What SSL_RELOAD is not known to do for the client CA; quickstart prints the same sentence. */
+    public static final String RELOAD_CLIENT_CA = "ssl_ca_for_client_cert: SingleStore does not document that SSL_RELOAD re-reads it;"
+            + " plan a restart (sdb-admin restart-node --all) after setting or changing it.";
+
     /** The kind of server to configure. */
     public enum Flavor { singlestore, mariadb, mysql }
 
@@ -127,10 +133,10 @@ public final class ServerConfigCommand extends DatabaseCommand {
         }
         List<String> notes = List.of(
                 "Copy the files to every aggregator; they must be readable by the memsql user (chown memsql, chmod 600 the key).",
-                "ssl_cert/ssl_key: run SSL_RELOAD; on every aggregator to load them without a restart. Existing connections",
-                "  keep their TLS session. Give rotated files new names (a new credential name) rather than overwriting in place.",
-                "ssl_ca_for_client_cert: SingleStore does not document that SSL_RELOAD re-reads it; plan a restart",
-                "  (sdb-admin restart-node --all) after setting or changing it.",
+                RELOAD_CERT_AND_KEY,
+                "  Existing connections keep their TLS session. Give rotated files new names (a new credential name)"
+                        + " rather than overwriting in place.",
+                RELOAD_CLIENT_CA,
                 "Managed cloud: upload " + shellWord(files.clientCa()) + " as the client CA bundle in the portal instead.",
                 "Then: s2mtls user create NAME --from-cert CLIENT-cert.pem; s2mtls connect --user NAME --credential NAME");
         return new ConfigView("singlestore", credential, files, write, "memsql.cnf (every aggregator)", config, commands, notes);

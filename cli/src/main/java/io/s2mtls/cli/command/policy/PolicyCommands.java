@@ -8,6 +8,7 @@ import io.s2mtls.cli.command.db.Databases;
 import io.s2mtls.cli.support.Console;
 import io.s2mtls.cli.support.Files2;
 import io.s2mtls.cli.support.Printer;
+import io.s2mtls.cli.support.Progress;
 import io.s2mtls.cli.support.Session;
 import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.policy.Plan;
@@ -207,10 +208,11 @@ public final class PolicyCommands {
                         throw S2mtlsException.badInput("apply: not applied; the answer was not 'yes'");
                     }
                 }
-                ProgressBar bar = new ProgressBar(console);
                 long start = System.nanoTime();
-                PolicyApply.Result result = apply.get().apply(plan, directory, parallelism, batchSize, bar::update);
-                bar.finish();
+                PolicyApply.Result result;
+                try (Progress progress = Progress.phases(console)) {
+                    result = apply.get().apply(plan, directory, parallelism, batchSize, progress::update);
+                }
                 long millis = (System.nanoTime() - start) / 1_000_000;
                 PlanView.Applied view = new PlanView.Applied(result.issued().size(), result.executedSql().size(), result.recorded(), millis);
                 printer.data(new PlanView.ApplyJson(PlanView.json(plan, file), view), () -> printer.line("Applied: " + view.certificatesIssued() + " certificate(s) issued, "
