@@ -1,0 +1,81 @@
+package io.s2mtls.cli.docs;
+
+import io.s2mtls.adapters.jdbc.testing.TestDatabase;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * What a page's {@code # (server) install DIR} line stands for on the test's MariaDB: the operator copies
+ * the server certificate and key that {@code server-config --write --dir DIR} put in DIR over the server's
+ * {@code ssl_cert}/{@code ssl_key} files, adds DIR/ca-cert.pem to the client CA bundle ({@code ssl_ca}) and
+ * runs {@code FLUSH SSL}. {@link #close()} puts the test server's own certificate back, so the other tests
+ * of the run see the server as it was.
+ */
+final class ServerSide implements AutoCloseable {
+    private final TestDatabase db;
+    private byte[] originalCert;
+    private byte[] originalKey;
+    /** Opened before the certificate changes: a live TLS session survives FLUSH SSL, so it can undo it. */
+    private Connection held;
+
+    ServerSide(TestDatabase db) {
+        this.db = db;
+    }
+
+    void install(Path dir) throws IOException, SQLException {
+        Path cert;
+        Path key;
+        try (Stream<Path> files = Files.list(dir)) {
+            List<Path> certs = files.filter(f -> f.getFileName().toString().endsWith("-cert.pem")
+                    && !f.getFileName().toString().equals("ca-cert.pem")).toList();
+            if (certs.size() != 1) {
+                throw new IllegalStateException("(server) install " + dir + ": expected one NAME-cert.pem besides ca-cert.pem, found " + certs);
+            }
+            cert = certs.get(0);
+            key = dir.resolve(cert.getFileName().toString().replace("-cert.pem", "-key.pem"));
+        }
+        Path ca = dir.resolve("ca-cert.pem");
+        if (held == null) {
+            held = db.adminConnection();
+            originalCert = Files.readAllBytes(db.directory().resolve("server-cert.pem"));
+            originalKey = Files.readAllBytes(db.directory().resolve("server-key.pem"));
+        }
+        String caPem = Files.readString(ca);
+        String bundle = Files.readString(db.caFile());
+        if (!bundle.contains(caPem.strip())) {
+            Files.writeString(db.caFile(), (bundle.endsWith("\n") ? "" : "\n") + caPem, StandardOpenOption.APPEND);
+        }
+        Files.copy(cert, db.directory().resolve("server-cert.pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(key, db.directory().resolve("server-key.pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        flush();
+    }
+
+    private void flush() throws SQLException {
+        try (Statement statement = held.createStatement()) {
+            statement.execute("FLUSH SSL");
+        }
+    }
+
+    @Override
+    public void close() throws IOException, SQLException {
+        if (held == null) {
+            return;
+        }
+        try {
+            Files.write(db.directory().resolve("server-cert.pem"), originalCert);
+            Files.write(db.directory().resolve("server-key.pem"), originalKey);
+            flush();
+        } finally {
+            held.close();
+            held = null;
+        }
+    }
+}
