@@ -158,7 +158,7 @@ final class PageRunner {
         String shim = "#!/usr/bin/env bash\n"
                 + "# s2mtls from the code under test (the test's class path), not a built jar\n"
                 + "export CLASSPATH='" + System.getProperty("java.class.path") + "'\n"
-                + "exec '" + java + "' -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto io.s2mtls.cli.Main \"$@\"\n";
+                + "exec '" + java + "' -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -Dslf4j.internal.verbosity=ERROR io.s2mtls.cli.Main \"$@\"\n";
         Files.writeString(file, shim);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
     }

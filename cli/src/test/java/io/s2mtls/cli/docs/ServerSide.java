@@ -10,6 +10,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.sql.ResultSet;
 import java.util.stream.Stream;
 
 /**
@@ -26,8 +29,23 @@ final class ServerSide implements AutoCloseable {
     /** Opened before the certificate changes: a live TLS session survives FLUSH SSL, so it can undo it. */
     private Connection held;
 
-    ServerSide(TestDatabase db) {
+    /** The accounts that existed before the page: the page's own are dropped at the end, so pages can reuse names. */
+    private final Set<String> accountsBefore;
+
+    ServerSide(TestDatabase db) throws SQLException {
         this.db = db;
+        this.accountsBefore = accounts();
+    }
+
+    private Set<String> accounts() throws SQLException {
+        Set<String> accounts = new TreeSet<>();
+        try (Connection connection = db.adminConnection(); Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT CONCAT(QUOTE(User), '@', QUOTE(Host)) FROM mysql.global_priv")) {
+            while (rows.next()) {
+                accounts.add(rows.getString(1));
+            }
+        }
+        return accounts;
     }
 
     void install(Path dir) throws IOException, SQLException {
@@ -66,6 +84,18 @@ final class ServerSide implements AutoCloseable {
 
     @Override
     public void close() throws IOException, SQLException {
+        try {
+            restore();
+        } finally {
+            Set<String> created = accounts();
+            created.removeAll(accountsBefore);
+            for (String account : created) {
+                db.sql("DROP USER " + account);
+            }
+        }
+    }
+
+    private void restore() throws IOException, SQLException {
         if (held == null) {
             return;
         }
