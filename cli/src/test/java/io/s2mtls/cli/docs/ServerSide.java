@@ -34,7 +34,32 @@ final class ServerSide implements AutoCloseable {
 
     ServerSide(TestDatabase db) throws SQLException {
         this.db = db;
+        startFromAFreshServer();
         this.accountsBefore = accounts();
+    }
+
+    /**
+     * A reader starts with a server that has only its administrative accounts: the accounts other test
+     * classes left behind (an 'app' of their own, say) are dropped first, so a page never depends on
+     * which tests ran before it.
+     */
+    private void startFromAFreshServer() throws SQLException {
+        List<String> leftovers = new java.util.ArrayList<>();
+        try (Connection connection = db.adminConnection();
+             java.sql.PreparedStatement statement = connection.prepareStatement(
+                     "SELECT CONCAT(QUOTE(User), '@', QUOTE(Host)) FROM mysql.global_priv"
+                             + " WHERE User NOT IN ('', 'root', 'mariadb.sys', ?)"
+                             + " AND COALESCE(JSON_VALUE(Priv, '$.is_role'), 'false') <> 'true'")) {
+            statement.setString(1, db.adminUser());
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    leftovers.add(rows.getString(1));
+                }
+            }
+        }
+        for (String account : leftovers) {
+            db.sql("DROP USER " + account);
+        }
     }
 
     private Set<String> accounts() throws SQLException {
