@@ -113,8 +113,12 @@ class DocsLayoutTest {
         assertTrue(broken.get(2).contains("#missing"), broken.toString());
     }
 
-    static List<String> withReadme() {
-        return Stream.concat(Stream.of("README.md"), PAGES.stream()).toList();
+    /** README.md and every page under docs/ (guides and the generated reference included). */
+    static List<String> withReadme() throws IOException {
+        try (Stream<Path> pages = Files.walk(ROOT.resolve("docs"))) {
+            return Stream.concat(Stream.of("README.md"), pages.filter(p -> p.toString().endsWith(".md"))
+                    .map(p -> ROOT.relativize(p).toString().replace('\\', '/')).sorted()).toList();
+        }
     }
 
     /**
