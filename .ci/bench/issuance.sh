@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Issue-2 benchmarks, side by side in one run on this machine:
-#  1. bulk issuance: `s2mtls cert issue --subjects-file` (RSA 2048 keys, RSA 4096 CA) against the seed's
+#  1. bulk issuance: `s2mtls cert issue --subjects-file` (RSA 2048 keys, RSA 4096 CA) against the manual
 #     openssl loop (`openssl req -newkey rsa:2048 ...` then `openssl x509 -req ...`), twice: with the same
 #     files as the loop (key, certificate, CA: --no-p12), and with every file incl. NAME.p12 (own random
 #     password, PBKDF2 100,000 + MAC 200,000 iterations: about 50 ms of CPU per file, which the loop does not do);
@@ -45,7 +45,7 @@ t1=$(now)
 loop=$(echo "$t1 - $t0" | bc -l)
 printf 's2mtls cert issue --no-p12 (same files as the loop): %6.2f s  %6.1f credentials/s\n' "$pem" "$(echo "$n / $pem" | bc -l)"
 printf 's2mtls cert issue (also NAME.p12 + NAME.p12.pass):  %6.2f s  %6.1f credentials/s\n' "$ours" "$(echo "$n / $ours" | bc -l)"
-printf 'seed openssl loop:                                  %6.2f s  %6.1f credentials/s\n' "$loop" "$(echo "$n / $loop" | bc -l)"
+printf 'manual openssl loop:                                %6.2f s  %6.1f credentials/s\n' "$loop" "$(echo "$n / $loop" | bc -l)"
 printf 'ratio (throughput, s2mtls / openssl loop): %.1fx same files, %.1fx with the .p12 files\n' \
   "$(echo "$loop / $pem" | bc -l)" "$(echo "$loop / $ours" | bc -l)"
 ok=$(./s2mtls cert verify --ca "$work/ours/ca-cert.pem" "$work"/ours/client*-cert.pem | grep -c ": OK$")

@@ -52,7 +52,7 @@ public final class QuickstartCommand extends BaseCommand {
     String caSubject;
     @Option(names = "--subject", defaultValue = SEED_CLIENT_SUBJECT, paramLabel = "DN", description = "The client's subject (default: ${DEFAULT-VALUE}).")
     String subject;
-    @Option(names = "--key", defaultValue = "rsa:2048", paramLabel = "TYPE", description = "The client key type (default: ${DEFAULT-VALUE}); the CA is RSA 4096 as in the seed.")
+    @Option(names = "--key", defaultValue = "rsa:2048", paramLabel = "TYPE", description = "The client key type (default: ${DEFAULT-VALUE}); the CA is RSA 4096, as the manual openssl procedure makes it.")
     String key;
     @Option(names = "--host", defaultValue = "localhost", paramLabel = "HOST", description = "The server in the printed connect lines (default: ${DEFAULT-VALUE}).")
     String host;

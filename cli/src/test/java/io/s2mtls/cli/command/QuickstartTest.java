@@ -22,7 +22,7 @@ class QuickstartTest {
     Path dir;
 
     @Test
-    void quickstartDoesTheWholeSeedProcedure() throws Exception {
+    void quickstartDoesTheWholeManualProcedure() throws Exception {
         CliRunner cli = new CliRunner(dir);
         Run run = cli.run("quickstart", "--dir", "qs");
         assertEquals(0, run.exit(), run.toString());

@@ -41,7 +41,7 @@ public final class DistinguishedName {
         return text.startsWith("/") ? parseSlash(text) : parseRfc2253(text);
     }
 
-    /** The seed's slash form, with backslash escapes and '+' for multi-valued RDNs. */
+    /** The slash form of 'openssl req -subj', with backslash escapes and '+' for multi-valued RDNs. */
     public static DistinguishedName parseSlash(String text) {
         requireNonNull(text, "text is null");
         return of(NameText.parseSlash(text).stream().map(Rdn::new).toList());

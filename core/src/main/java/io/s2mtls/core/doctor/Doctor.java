@@ -34,7 +34,7 @@ import java.util.Set;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Why can't this user log in? Runs the seed document's troubleshooting steps in order (see
+ * Why can't this user log in? Runs the troubleshooting steps of the manual procedure in order (see
  * {@link DoctorStep}), each a pass or a fail with the fix; a step that cannot run after an earlier failure
  * is reported as skipped. Local steps are pure; the account and the live login go through {@link DoctorServer}.
  */

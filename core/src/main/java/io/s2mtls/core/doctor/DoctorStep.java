@@ -1,6 +1,6 @@
 package io.s2mtls.core.doctor;
 
-/** The checks of {@code s2mtls doctor}, in the seed document's troubleshooting order. */
+/** The checks of {@code s2mtls doctor}, in the troubleshooting order of the manual procedure. */
 public enum DoctorStep {
     PARSE(1, "certificate file parses"),
     KEY_MATCH(2, "private key matches the certificate"),

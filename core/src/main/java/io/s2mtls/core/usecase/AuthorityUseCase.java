@@ -22,7 +22,7 @@ import java.util.Optional;
 
 /** Creating, importing and reading the certificate authority. */
 public final class AuthorityUseCase {
-    /** The seed's CA defaults: RSA 4096, SHA-256, 3650 days. */
+    /** The CA defaults of the manual openssl procedure: RSA 4096, SHA-256, 3650 days. */
     public static final KeySpec DEFAULT_KEY = KeySpec.RSA_4096;
     public static final int DEFAULT_DAYS = 3650;
 

@@ -16,7 +16,7 @@ import static java.util.Objects.requireNonNull;
  * Issue a new key and certificate and keep them in the store.
  *
  * @param subject          the certificate subject, used byte for byte
- * @param key              the key type to generate (default {@code rsa:2048} as in the seed)
+ * @param key              the key type to generate (default {@code rsa:2048}, as the manual openssl procedure makes it)
  * @param days             validity in days (clamped so it never outlives the CA)
  * @param name             the credential name; defaults to the subject's CN made file-safe
  * @param profile          CLIENT (default) or SERVER
@@ -43,7 +43,7 @@ public record IssueCommand(DistinguishedName subject, KeySpec key, int days, Opt
         }
     }
 
-    /** A client certificate with the seed's defaults: RSA 2048, 365 days. */
+    /** A client certificate with the manual procedure's defaults: RSA 2048, 365 days. */
     public static IssueCommand client(DistinguishedName subject) {
         return new IssueCommand(subject, KeySpec.RSA_2048, 365, Optional.empty(), CertificateProfile.CLIENT, List.of(), false, false);
     }

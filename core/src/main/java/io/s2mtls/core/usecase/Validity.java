@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
-/** Validity periods: the seed's defaults, bounds, and the rule that nothing outlives its CA. */
+/** Validity periods: the manual procedure's defaults, bounds, and the rule that nothing outlives its CA. */
 final class Validity {
     /** Certificates start a little in the past so that a server whose clock lags accepts them at once. */
     static final Duration BACKDATE = Duration.ofMinutes(5);

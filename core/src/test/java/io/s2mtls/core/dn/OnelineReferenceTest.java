@@ -61,7 +61,7 @@ class OnelineReferenceTest {
                 new Case("BMPString CN=AB", List.of(rdn(new Attr(CN, BMP, new byte[] {0, 'A', 0, 'B'}))), "/CN=\\x00A\\x00B"),
                 new Case("UniversalString CN=A", List.of(rdn(new Attr(CN, UNIVERSAL, new byte[] {0, 0, 0, 'A'}))), "/CN=\\x00\\x00\\x00A"),
                 new Case("CN with NUL", List.of(rdn(utf8(CN, "a\0b"))), "/CN=a\\x00b"),
-                new Case("seed example", List.of(rdn(utf8(O, "example")), rdn(utf8(CN, "Js3g+AF+")),
+                new Case("a plus sign in a value", List.of(rdn(utf8(O, "example")), rdn(utf8(CN, "Js3g+AF+")),
                         rdn(new Attr(C, TestNames.PRINTABLE, "US".getBytes(StandardCharsets.US_ASCII)))), "/O=example/CN=Js3g\\+AF\\+/C=US"),
                 new Case("uid vs UID", List.of(rdn(utf8("0.9.2342.19200300.100.1.44", "u")), rdn(utf8(UID, "U"))), "/uid=u/UID=U"));
     }

@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Our certificates, keys and PKCS#12 files, read and checked by the real openssl binary, and the seed's steps reproduced. */
+/** Our certificates, keys and PKCS#12 files, read and checked by the real openssl binary, and the manual openssl procedure's steps reproduced. */
 class OpensslInteropTest {
     @TempDir
     Path dir;
@@ -52,7 +52,7 @@ class OpensslInteropTest {
 
     @Test
     void seedProcedureWithOpensslMadeCaAndCsr() throws Exception {
-        // The seed document's commands, run as written (CA key, CA certificate, client key and CSR) ...
+        // The manual openssl procedure's commands, run as written (CA key, CA certificate, client key and CSR) ...
         Path caKey = dir.resolve("ca-key.pem");
         Path caCert = dir.resolve("ca-cert.pem");
         Path clientKey = dir.resolve("client-key.pem");
