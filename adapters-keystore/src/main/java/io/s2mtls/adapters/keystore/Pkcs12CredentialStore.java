@@ -77,36 +77,15 @@ final class Pkcs12CredentialStore implements CredentialStore {
     @Override
     public StoreSnapshot update(StoreChange change) {
         requireNonNull(change, "change is null");
-        Path file = storeFile();
-        passwordKeys(); // ask before taking the lock: a prompt must not hold other writers up
-        ReentrantLock inProcess = WRITE_LOCKS.computeIfAbsent(file, f -> new ReentrantLock());
-        inProcess.lock();
-        try (FileChannel lockChannel = openLockFile(file); FileLock ignored = lockChannel.lock()) {
+        return underLock(file -> {
             byte[] bytes = readIfPresent(file);
             Pkcs12Format.Decoded current = bytes == null ? Pkcs12Format.Decoded.MISSING : decode(bytes);
-            StoreSnapshot next = change.applyTo(current.snapshot());
-            if (next == null) {
-                throw S2mtlsException.internal(description + ": a store change returned no content", null);
+            StoreSnapshot next = applied(change, current.snapshot());
+            if (next != current.snapshot()) {
+                write(file, next, passwordKeys(), current.salts());
             }
-            if (next == current.snapshot()) {
-                return next;
-            }
-            byte[] encoded;
-            try {
-                encoded = Pkcs12Format.encode(next, passwordKeys(), current.salts());
-            } catch (IllegalArgumentException e) {
-                throw S2mtlsException.badInput(description + ": " + e.getMessage());
-            }
-            removeAbandonedTemporaryFiles(file);
-            replace(file, encoded);
             return next;
-        } catch (ClosedByInterruptException e) {
-            throw S2mtlsException.internal(description + ": interrupted while waiting for the store lock", e);
-        } catch (IOException e) {
-            throw ioFailure(lockFile(file), "lock", e);
-        } finally {
-            inProcess.unlock();
-        }
+        });
     }
 
     /**
@@ -122,29 +101,18 @@ final class Pkcs12CredentialStore implements CredentialStore {
         if (newPassword.length == 0) {
             throw S2mtlsException.badInput(description + ": the new store password is empty; an empty password protects nothing");
         }
-        Path file = storeFile();
-        passwordKeys(); // the current password, asked for before taking the lock
-        ReentrantLock inProcess = WRITE_LOCKS.computeIfAbsent(file, f -> new ReentrantLock());
-        inProcess.lock();
         PasswordKeys next = new PasswordKeys(newPassword.clone());
         boolean committed = false;
-        try (FileChannel lockChannel = openLockFile(file); FileLock ignored = lockChannel.lock()) {
-            byte[] bytes = readIfPresent(file);
-            if (bytes == null) {
-                throw S2mtlsException.badInput(description + ": there is no store file " + file + " whose password could be changed");
-            }
-            StoreSnapshot content = change.applyTo(decode(bytes).snapshot());
-            if (content == null) {
-                throw S2mtlsException.internal(description + ": a store change returned no content", null);
-            }
-            byte[] encoded;
-            try {
-                encoded = Pkcs12Format.encode(content, next, Pkcs12Format.Salts.NONE);
-            } catch (IllegalArgumentException e) {
-                throw S2mtlsException.badInput(description + ": " + e.getMessage());
-            }
-            removeAbandonedTemporaryFiles(file);
-            replace(file, encoded);
+        try {
+            StoreSnapshot content = underLock(file -> {
+                byte[] bytes = readIfPresent(file);
+                if (bytes == null) {
+                    throw S2mtlsException.badInput(description + ": there is no store file " + file + " whose password could be changed");
+                }
+                StoreSnapshot changed = applied(change, decode(bytes).snapshot());
+                write(file, changed, next, Pkcs12Format.Salts.NONE);
+                return changed;
+            });
             committed = true;
             synchronized (this) {
                 if (keys != null) {
@@ -153,16 +121,56 @@ final class Pkcs12CredentialStore implements CredentialStore {
                 keys = next;
             }
             return content;
+        } finally {
+            if (!committed) {
+                next.destroy();
+            }
+        }
+    }
+
+    /** Work on the store file while holding the in-process lock and the file lock. */
+    private interface LockedWork {
+        StoreSnapshot run(Path file) throws IOException;
+    }
+
+    /**
+     * Runs {@code work} under the in-process lock and an exclusive lock on the lock file. The store password
+     * is asked for before the lock is taken: a prompt must not hold other writers up.
+     */
+    private StoreSnapshot underLock(LockedWork work) {
+        Path file = storeFile();
+        passwordKeys();
+        ReentrantLock inProcess = WRITE_LOCKS.computeIfAbsent(file, f -> new ReentrantLock());
+        inProcess.lock();
+        try (FileChannel lockChannel = openLockFile(file); FileLock ignored = lockChannel.lock()) {
+            return work.run(file);
         } catch (ClosedByInterruptException e) {
             throw S2mtlsException.internal(description + ": interrupted while waiting for the store lock", e);
         } catch (IOException e) {
             throw ioFailure(lockFile(file), "lock", e);
         } finally {
-            if (!committed) {
-                next.destroy();
-            }
             inProcess.unlock();
         }
+    }
+
+    private StoreSnapshot applied(StoreChange change, StoreSnapshot current) {
+        StoreSnapshot next = change.applyTo(current);
+        if (next == null) {
+            throw S2mtlsException.internal(description + ": a store change returned no content", null);
+        }
+        return next;
+    }
+
+    /** Encodes {@code content} (over-large content is bad input, refused before anything is written) and replaces the file. */
+    private void write(Path file, StoreSnapshot content, PasswordKeys keys, Pkcs12Format.Salts salts) throws IOException {
+        byte[] encoded;
+        try {
+            encoded = Pkcs12Format.encode(content, keys, salts);
+        } catch (IllegalArgumentException e) {
+            throw S2mtlsException.badInput(description + ": " + e.getMessage());
+        }
+        removeAbandonedTemporaryFiles(file);
+        replace(file, encoded);
     }
 
     @Override
