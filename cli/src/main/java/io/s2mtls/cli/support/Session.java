@@ -97,7 +97,8 @@ public final class Session implements AutoCloseable {
         if (file.isPresent()) {
             return !Files.exists(file.get(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
         }
-        return holdsNothing(((LazyStore) store()).delegate().read());
+        store();
+        return holdsNothing(store.delegate().read());
     }
 
     /** Whether a store holds nothing at all: what stores other than PKCS12 files read when there is none. */

@@ -50,10 +50,7 @@ class DatabaseCommandsTest {
     void storeCaTrustedByTheServer() throws IOException {
         db = TestDatabase.get();
         adminPassword = new String(db.adminPassword());
-        cli = io.s2mtls.cli.db.DatabaseFixture.cli(db, dir, STORE_PASSWORD);
-        ok(run("ca", "create", "--subject", "/O=s2mtls cli tests/CN=CLI Test CA", "--key", "ec:p256"));
-        ok(run("ca", "export", "--out", "store-ca.pem"));
-        io.s2mtls.cli.db.DatabaseFixture.trust(db, Files.readString(dir.resolve("store-ca.pem")));
+        cli = io.s2mtls.cli.db.DatabaseFixture.trustedStore(db, dir, STORE_PASSWORD, "/O=s2mtls cli tests/CN=CLI Test CA");
     }
 
     /** Runs a command with --ca naming the CA of the server's certificate, and checks that no secret is printed. */

@@ -49,10 +49,7 @@ class DoctorCommandTest {
     void storeCaTrustedByTheServer() throws IOException {
         db = TestDatabase.get();
         adminPassword = new String(db.adminPassword());
-        cli = io.s2mtls.cli.db.DatabaseFixture.cli(db, dir, STORE_PASSWORD);
-        ok(run("ca", "create", "--subject", "/O=s2mtls doctor tests/CN=Doctor Test CA", "--key", "ec:p256"));
-        ok(run("ca", "export", "--out", "store-ca.pem"));
-        trust(Files.readString(dir.resolve("store-ca.pem")));
+        cli = io.s2mtls.cli.db.DatabaseFixture.trustedStore(db, dir, STORE_PASSWORD, "/O=s2mtls doctor tests/CN=Doctor Test CA");
     }
 
     /** Adds a CA to the server's client CA bundle and reloads it, as an operator would. */

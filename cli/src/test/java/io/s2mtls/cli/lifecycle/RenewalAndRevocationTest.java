@@ -55,10 +55,7 @@ class RenewalAndRevocationTest {
     void storeCaTrustedByTheServer() throws IOException {
         db = TestDatabase.get();
         adminPassword = new String(db.adminPassword());
-        cli = io.s2mtls.cli.db.DatabaseFixture.cli(db, dir, STORE_PASSWORD);
-        ok(run("ca", "create", "--subject", "/O=s2mtls lifecycle tests/CN=Lifecycle Test CA", "--key", "ec:p256"));
-        ok(run("ca", "export", "--out", "store-ca.pem"));
-        io.s2mtls.cli.db.DatabaseFixture.trust(db, Files.readString(dir.resolve("store-ca.pem")));
+        cli = io.s2mtls.cli.db.DatabaseFixture.trustedStore(db, dir, STORE_PASSWORD, "/O=s2mtls lifecycle tests/CN=Lifecycle Test CA");
     }
 
     private static final StringBuilder transcript = new StringBuilder();
