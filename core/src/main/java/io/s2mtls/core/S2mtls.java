@@ -2,7 +2,7 @@ package io.s2mtls.core;
 
 import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.port.CredentialStore;
-import io.s2mtls.core.spi.RemoteSigner;
+import io.s2mtls.core.port.RemoteSigner;
 import io.s2mtls.core.usecase.AuthorityUseCase;
 import io.s2mtls.core.usecase.Environment;
 import io.s2mtls.core.usecase.InventoryUseCase;

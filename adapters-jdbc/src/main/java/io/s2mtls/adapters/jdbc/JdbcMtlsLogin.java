@@ -1,7 +1,7 @@
 package io.s2mtls.adapters.jdbc;
 
 import io.s2mtls.core.user.DatabaseTarget;
-import io.s2mtls.core.user.MtlsLogin;
+import io.s2mtls.core.port.MtlsLogin;
 
 import java.sql.Connection;
 import java.sql.ResultSet;

@@ -7,7 +7,7 @@ import io.s2mtls.core.user.ServerDescription;
 import io.s2mtls.core.user.TlsRequirement;
 import io.s2mtls.core.user.UserAccount;
 import io.s2mtls.core.user.UserCommand;
-import io.s2mtls.core.user.UserDirectory;
+import io.s2mtls.core.port.UserDirectory;
 import io.s2mtls.core.user.UserSession;
 
 import java.sql.BatchUpdateException;

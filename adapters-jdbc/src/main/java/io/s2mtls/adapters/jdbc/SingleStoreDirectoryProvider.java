@@ -3,8 +3,8 @@ package io.s2mtls.adapters.jdbc;
 import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.spi.PluginContext;
 import io.s2mtls.core.user.DatabaseTarget;
-import io.s2mtls.core.user.MtlsLogin;
-import io.s2mtls.core.user.UserDirectory;
+import io.s2mtls.core.port.MtlsLogin;
+import io.s2mtls.core.port.UserDirectory;
 import io.s2mtls.core.spi.UserDirectoryProvider;
 
 import java.sql.Connection;

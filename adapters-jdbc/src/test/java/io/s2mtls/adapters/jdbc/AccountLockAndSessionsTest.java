@@ -7,7 +7,7 @@ import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.user.TlsRequirement;
 import io.s2mtls.core.user.UserAccount;
 import io.s2mtls.core.user.UserCommand;
-import io.s2mtls.core.user.UserDirectory;
+import io.s2mtls.core.port.UserDirectory;
 import io.s2mtls.core.user.UserPolicy;
 import io.s2mtls.core.user.UserSession;
 import org.junit.jupiter.api.Test;

@@ -8,7 +8,7 @@ import io.s2mtls.core.user.DatabaseUser;
 import io.s2mtls.core.user.TlsRequirement;
 import io.s2mtls.core.user.UserAccount;
 import io.s2mtls.core.user.UserCommand;
-import io.s2mtls.core.user.UserDirectory;
+import io.s2mtls.core.port.UserDirectory;
 import io.s2mtls.core.user.UserPolicy;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;

@@ -3,7 +3,7 @@ package io.s2mtls.adapters.vault;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.s2mtls.core.error.S2mtlsException;
-import io.s2mtls.core.spi.RemoteSigner;
+import io.s2mtls.core.port.RemoteSigner;
 
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;

@@ -1,7 +1,7 @@
 package io.s2mtls.adapters.vault;
 
 import io.s2mtls.core.spi.PluginContext;
-import io.s2mtls.core.spi.RemoteSigner;
+import io.s2mtls.core.port.RemoteSigner;
 import io.s2mtls.core.spi.RemoteSignerProvider;
 
 /**

@@ -5,7 +5,7 @@ import io.s2mtls.adapters.vault.testing.TestPluginContext;
 import io.s2mtls.adapters.vault.testing.VaultDouble;
 import io.s2mtls.core.error.ErrorKind;
 import io.s2mtls.core.error.S2mtlsException;
-import io.s2mtls.core.spi.RemoteSigner;
+import io.s2mtls.core.port.RemoteSigner;
 import io.s2mtls.core.testing.ExternalTool;
 import io.s2mtls.core.testing.TestPki;
 import org.junit.jupiter.api.AfterEach;

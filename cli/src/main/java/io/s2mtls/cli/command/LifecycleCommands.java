@@ -1,5 +1,7 @@
 package io.s2mtls.cli.command;
 
+import io.s2mtls.core.port.UserDirectory;
+
 import com.google.inject.Inject;
 import com.google.inject.Provider;
 import io.s2mtls.cli.support.Console;
@@ -259,7 +261,7 @@ final class LifecycleCommands {
             List<io.s2mtls.core.pki.InventoryEntry> targets = lifecycle.get().revocationTargets(reference, Optional.ofNullable(serial));
             List<io.s2mtls.core.user.UserAccount> accounts = accounts(drop, targets);
             // the administrative connection first: a wrong password must not leave the certificate revoked but the user open
-            Optional<io.s2mtls.core.user.UserDirectory> directory = accounts.isEmpty() ? Optional.empty()
+            Optional<io.s2mtls.core.port.UserDirectory> directory = accounts.isEmpty() ? Optional.empty()
                     : Optional.of(databases.openDirectory(connection, admin));
             try {
                 // refusals the database plugin makes before sending anything (the admin's own account) come before the revocation
@@ -296,11 +298,11 @@ final class LifecycleCommands {
                 });
                 return OK;
             } finally {
-                directory.ifPresent(io.s2mtls.core.user.UserDirectory::close);
+                directory.ifPresent(io.s2mtls.core.port.UserDirectory::close);
             }
         }
 
-        private String changeDatabase(io.s2mtls.core.user.UserDirectory directory, io.s2mtls.core.user.UserAccount account, boolean drop,
+        private String changeDatabase(io.s2mtls.core.port.UserDirectory directory, io.s2mtls.core.user.UserAccount account, boolean drop,
                                       LifecycleUseCase.Revocation revocation, List<String> allSql, List<Long> allKilled, List<String> before) {
             String done = "";
             List<String> sql = new ArrayList<>();

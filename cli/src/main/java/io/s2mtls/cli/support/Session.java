@@ -7,7 +7,7 @@ import io.s2mtls.core.port.StoreChange;
 import io.s2mtls.core.port.StoreSnapshot;
 import io.s2mtls.core.spi.CredentialStoreProvider;
 import io.s2mtls.core.spi.PluginRegistry;
-import io.s2mtls.core.spi.RemoteSigner;
+import io.s2mtls.core.port.RemoteSigner;
 import io.s2mtls.core.spi.StoreLocation;
 
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package io.s2mtls.core.doctor;
 
+import io.s2mtls.core.port.DoctorServer;
+
 import io.s2mtls.core.dn.DistinguishedName;
 import io.s2mtls.core.dn.SubjectProblem;
 import io.s2mtls.core.doctor.CheckResult.Status;
@@ -9,7 +11,7 @@ import io.s2mtls.core.pki.InventoryEntry;
 import io.s2mtls.core.pki.ManagedUser;
 import io.s2mtls.core.user.DatabaseTarget.ClientCertificate;
 import io.s2mtls.core.user.DatabaseUser;
-import io.s2mtls.core.user.MtlsLogin;
+import io.s2mtls.core.port.MtlsLogin;
 import io.s2mtls.core.user.TlsRequirement;
 import io.s2mtls.core.user.UserAccount;
 import io.s2mtls.core.x509.Certificates;

@@ -1,5 +1,7 @@
 package io.s2mtls.core.policy;
 
+import io.s2mtls.core.port.UserDirectory;
+
 import io.s2mtls.core.dn.DistinguishedName;
 import io.s2mtls.core.user.UserAccount;
 import io.s2mtls.core.user.UserCommand;
@@ -131,7 +133,7 @@ public record Plan(Policy policy, String server, List<CertificateAction> certifi
      *
      * @param source   where the account's current requirement was read: {@code server} (it exposes it),
      *                 {@code recorded} (the store's record, for servers that do not), or empty when not compared
-     * @param commands what {@link io.s2mtls.core.user.UserDirectory#execute} runs; empty for RECORD, FORGET and ADOPT
+     * @param commands what {@link io.s2mtls.core.port.UserDirectory#execute} runs; empty for RECORD, FORGET and ADOPT
      * @param sql      the exact SQL of {@code commands}
      */
     public record UserAction(UserAccount account, UserChange change, String reason, Optional<String> source,

@@ -1,5 +1,7 @@
 package io.s2mtls.core.policy;
 
+import io.s2mtls.core.port.UserDirectory;
+
 import io.s2mtls.core.dn.DistinguishedName;
 import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.pki.CertificateProfile;

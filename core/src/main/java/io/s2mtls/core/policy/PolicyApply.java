@@ -11,7 +11,7 @@ import io.s2mtls.core.usecase.IssuanceUseCase;
 import io.s2mtls.core.usecase.IssuedCertificate;
 import io.s2mtls.core.usecase.ManagedUsers;
 import io.s2mtls.core.user.UserCommand;
-import io.s2mtls.core.user.UserDirectory;
+import io.s2mtls.core.port.UserDirectory;
 
 import java.time.Clock;
 import java.time.Instant;

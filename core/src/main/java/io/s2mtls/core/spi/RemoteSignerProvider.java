@@ -1,5 +1,7 @@
 package io.s2mtls.core.spi;
 
+import io.s2mtls.core.port.RemoteSigner;
+
 /** Opens remote signers for one key-reference scheme, e.g. {@code vault-transit:<key>}. */
 public interface RemoteSignerProvider {
 

@@ -1,8 +1,8 @@
 package io.s2mtls.core.spi;
 
 import io.s2mtls.core.user.DatabaseTarget;
-import io.s2mtls.core.user.MtlsLogin;
-import io.s2mtls.core.user.UserDirectory;
+import io.s2mtls.core.port.MtlsLogin;
+import io.s2mtls.core.port.UserDirectory;
 
 import java.util.Set;
 

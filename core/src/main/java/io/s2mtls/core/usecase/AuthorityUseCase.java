@@ -5,7 +5,7 @@ import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.pki.CaMaterial;
 import io.s2mtls.core.pki.CertificateProfile;
 import io.s2mtls.core.pki.KeySpec;
-import io.s2mtls.core.spi.RemoteSigner;
+import io.s2mtls.core.port.RemoteSigner;
 import io.s2mtls.core.x509.CertificateTemplate;
 import io.s2mtls.core.x509.Certificates;
 import io.s2mtls.core.x509.KeyPairs;

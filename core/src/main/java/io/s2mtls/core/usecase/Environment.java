@@ -1,7 +1,7 @@
 package io.s2mtls.core.usecase;
 
 import io.s2mtls.core.port.CredentialStore;
-import io.s2mtls.core.spi.RemoteSigner;
+import io.s2mtls.core.port.RemoteSigner;
 
 import java.security.SecureRandom;
 import java.time.Clock;

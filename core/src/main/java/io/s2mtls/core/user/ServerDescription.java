@@ -1,5 +1,7 @@
 package io.s2mtls.core.user;
 
+import io.s2mtls.core.port.UserDirectory;
+
 import static java.util.Objects.requireNonNull;
 
 /**

@@ -1,5 +1,7 @@
 package io.s2mtls.core.user;
 
+import io.s2mtls.core.port.UserDirectory;
+
 import io.s2mtls.core.error.S2mtlsException;
 
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.s2mtls.core.x509;
 
 import io.s2mtls.core.error.S2mtlsException;
-import io.s2mtls.core.spi.RemoteSigner;
+import io.s2mtls.core.port.RemoteSigner;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;

@@ -1,11 +1,13 @@
 package io.s2mtls.core.doctor;
 
+import io.s2mtls.core.port.DoctorServer;
+
 import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.pki.ManagedUser;
 import io.s2mtls.core.testing.TestPki;
 import io.s2mtls.core.user.DatabaseTarget.ClientCertificate;
 import io.s2mtls.core.user.DatabaseUser;
-import io.s2mtls.core.user.MtlsLogin;
+import io.s2mtls.core.port.MtlsLogin;
 import io.s2mtls.core.user.UserAccount;
 import org.junit.jupiter.api.Test;
 

@@ -6,7 +6,7 @@ import io.s2mtls.core.user.ServerDescription;
 import io.s2mtls.core.user.TlsRequirement;
 import io.s2mtls.core.user.UserAccount;
 import io.s2mtls.core.user.UserCommand;
-import io.s2mtls.core.user.UserDirectory;
+import io.s2mtls.core.port.UserDirectory;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -7,7 +7,7 @@ import io.s2mtls.cli.support.Secrets;
 import io.s2mtls.core.error.ErrorKind;
 import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.user.DatabaseTarget.ClientCertificate;
-import io.s2mtls.core.user.MtlsLogin;
+import io.s2mtls.core.port.MtlsLogin;
 import io.s2mtls.core.usecase.InventoryUseCase;
 import io.s2mtls.core.x509.Certificates;
 import picocli.CommandLine.ArgGroup;

@@ -13,11 +13,11 @@ import io.s2mtls.core.usecase.LifecycleUseCase;
 import io.s2mtls.core.user.DatabaseTarget;
 import io.s2mtls.core.user.DatabaseTarget.ClientCertificate;
 import io.s2mtls.core.user.DatabaseTarget.SslMode;
-import io.s2mtls.core.user.MtlsLogin;
+import io.s2mtls.core.port.MtlsLogin;
 import io.s2mtls.core.user.PrivilegeGrant;
 import io.s2mtls.core.user.TlsRequirement;
 import io.s2mtls.core.user.UserAccount;
-import io.s2mtls.core.user.UserDirectory;
+import io.s2mtls.core.port.UserDirectory;
 import io.s2mtls.core.spi.UserDirectoryProvider;
 import io.s2mtls.core.x509.Pem;
 

@@ -12,7 +12,7 @@ import io.s2mtls.core.user.ServerDescription;
 import io.s2mtls.core.user.TlsRequirement;
 import io.s2mtls.core.user.UserAccount;
 import io.s2mtls.core.user.UserCommand;
-import io.s2mtls.core.user.UserDirectory;
+import io.s2mtls.core.port.UserDirectory;
 import io.s2mtls.core.user.UserPolicy;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;

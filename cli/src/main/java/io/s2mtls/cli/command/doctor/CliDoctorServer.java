@@ -2,12 +2,12 @@ package io.s2mtls.cli.command.doctor;
 
 import io.s2mtls.cli.command.db.ConnectionOptions;
 import io.s2mtls.cli.command.db.Databases;
-import io.s2mtls.core.doctor.DoctorServer;
+import io.s2mtls.core.port.DoctorServer;
 import io.s2mtls.core.user.DatabaseTarget.ClientCertificate;
 import io.s2mtls.core.user.DatabaseUser;
-import io.s2mtls.core.user.MtlsLogin;
+import io.s2mtls.core.port.MtlsLogin;
 import io.s2mtls.core.user.UserAccount;
-import io.s2mtls.core.user.UserDirectory;
+import io.s2mtls.core.port.UserDirectory;
 
 import java.security.cert.X509Certificate;
 import java.util.List;

@@ -20,7 +20,7 @@ import io.s2mtls.core.pki.Credential;
 import io.s2mtls.core.pki.ManagedUser;
 import io.s2mtls.core.port.StoreSnapshot;
 import io.s2mtls.core.user.UserAccount;
-import io.s2mtls.core.user.UserDirectory;
+import io.s2mtls.core.port.UserDirectory;
 import io.s2mtls.core.x509.Pem;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;

@@ -19,7 +19,7 @@ import io.s2mtls.core.port.StoreSnapshot;
 import io.s2mtls.core.user.DatabaseUser;
 import io.s2mtls.core.user.ServerDescription;
 import io.s2mtls.core.user.UserAccount;
-import io.s2mtls.core.user.UserDirectory;
+import io.s2mtls.core.port.UserDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

@@ -1,4 +1,6 @@
-package io.s2mtls.core.user;
+package io.s2mtls.core.port;
+
+import io.s2mtls.core.user.DatabaseTarget;
 
 /**
  * Logs in to a database server with the credentials of a {@link DatabaseTarget} (normally a client

@@ -1,4 +1,4 @@
-package io.s2mtls.core.spi;
+package io.s2mtls.core.port;
 
 import java.security.PublicKey;
 

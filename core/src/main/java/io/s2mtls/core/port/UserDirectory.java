@@ -1,4 +1,14 @@
-package io.s2mtls.core.user;
+package io.s2mtls.core.port;
+
+import io.s2mtls.core.spi.UserDirectoryProvider;
+import io.s2mtls.core.user.DatabaseUser;
+import io.s2mtls.core.user.PrivilegeGrant;
+import io.s2mtls.core.user.ServerDescription;
+import io.s2mtls.core.user.TlsRequirement;
+import io.s2mtls.core.user.UserAccount;
+import io.s2mtls.core.user.UserCommand;
+import io.s2mtls.core.user.UserPolicy;
+import io.s2mtls.core.user.UserSession;
 
 import java.util.List;
 import java.util.Optional;

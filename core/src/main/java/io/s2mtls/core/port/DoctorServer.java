@@ -1,8 +1,8 @@
-package io.s2mtls.core.doctor;
+package io.s2mtls.core.port;
 
 import io.s2mtls.core.user.DatabaseTarget.ClientCertificate;
 import io.s2mtls.core.user.DatabaseUser;
-import io.s2mtls.core.user.MtlsLogin;
+import io.s2mtls.core.port.MtlsLogin;
 import io.s2mtls.core.user.UserAccount;
 
 import java.util.List;
