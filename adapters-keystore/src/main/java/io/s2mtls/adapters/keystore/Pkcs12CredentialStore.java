@@ -44,7 +44,7 @@ import static java.util.Objects.requireNonNull;
  * <p>The password is asked for on the first read of an existing file or the first write, and kept
  * (with the keys derived from it) until {@link #close()}.
  */
-final class Pkcs12CredentialStore implements CredentialStore {
+final class Pkcs12CredentialStore extends io.s2mtls.core.port.WholeSnapshotStore {
     private static final ConcurrentHashMap<Path, ReentrantLock> WRITE_LOCKS = new ConcurrentHashMap<>();
     private static final String TEMP_SUFFIX = ".s2mtls-tmp";
     /** About 2 KB per credential: room for a hundred thousand, and no reading a disk image into memory. */
@@ -68,14 +68,14 @@ final class Pkcs12CredentialStore implements CredentialStore {
     }
 
     @Override
-    public StoreSnapshot read() {
+    protected StoreSnapshot readSnapshot() {
         Path file = storeFile();
         byte[] bytes = readIfPresent(file);
         return bytes == null ? StoreSnapshot.empty() : decode(bytes).snapshot();
     }
 
     @Override
-    public StoreSnapshot update(StoreChange change) {
+    protected StoreSnapshot updateSnapshot(StoreChange change) {
         requireNonNull(change, "change is null");
         return underLock(file -> {
             byte[] bytes = readIfPresent(file);
@@ -95,16 +95,16 @@ final class Pkcs12CredentialStore implements CredentialStore {
      * password" on its next read or write, since every write re-reads the file under the lock.
      */
     @Override
-    public StoreSnapshot changePassword(char[] newPassword, StoreChange change) {
+    public void changePassword(char[] newPassword, java.util.List<io.s2mtls.core.pki.AuditEvent> events) {
         requireNonNull(newPassword, "newPassword is null");
-        requireNonNull(change, "change is null");
+        StoreChange change = current -> current.withAudit(events);
         if (newPassword.length == 0) {
             throw S2mtlsException.badInput(description + ": the new store password is empty; an empty password protects nothing");
         }
         PasswordKeys next = new PasswordKeys(newPassword.clone());
         boolean committed = false;
         try {
-            StoreSnapshot content = underLock(file -> {
+            underLock(file -> {
                 byte[] bytes = readIfPresent(file);
                 if (bytes == null) {
                     throw S2mtlsException.badInput(description + ": there is no store file " + file + " whose password could be changed");
@@ -120,7 +120,6 @@ final class Pkcs12CredentialStore implements CredentialStore {
                 }
                 keys = next;
             }
-            return content;
         } finally {
             if (!committed) {
                 next.destroy();

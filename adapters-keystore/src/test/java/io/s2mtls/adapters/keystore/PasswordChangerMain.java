@@ -21,7 +21,7 @@ public final class PasswordChangerMain {
         try (CredentialStore store = Stores.open(file, passwords[current])) {
             while (true) {
                 int next = 1 - current;
-                store.changePassword(passwords[next].toCharArray(), snapshot -> snapshot);
+                store.changePassword(passwords[next].toCharArray(), java.util.List.of());
                 current = next;
                 System.out.println("committed " + (current + 1));
                 System.out.flush();

@@ -55,7 +55,7 @@ import static java.util.Objects.requireNonNull;
  * {@code errors}) reads as an empty store, as {@code vault kv get} shows nothing; the next write becomes
  * a new version on top of it. Older versions stay where {@code vault kv undelete/rollback} can reach them.
  */
-final class VaultCredentialStore implements CredentialStore {
+final class VaultCredentialStore extends io.s2mtls.core.port.WholeSnapshotStore {
     static final int MAX_ATTEMPTS = 20;
 
     private final String description;
@@ -83,12 +83,12 @@ final class VaultCredentialStore implements CredentialStore {
     }
 
     @Override
-    public StoreSnapshot read() {
+    protected StoreSnapshot readSnapshot() {
         return readCurrent("reading " + description).snapshot();
     }
 
     @Override
-    public StoreSnapshot update(StoreChange change) {
+    protected StoreSnapshot updateSnapshot(StoreChange change) {
         requireNonNull(change, "change is null");
         String purpose = "updating " + description;
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {

@@ -3,8 +3,7 @@ package io.s2mtls.cli.support;
 import io.s2mtls.core.S2mtls;
 import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.port.CredentialStore;
-import io.s2mtls.core.port.StoreChange;
-import io.s2mtls.core.port.StoreSnapshot;
+import io.s2mtls.core.port.StoreIndex;
 import io.s2mtls.core.spi.CredentialStoreProvider;
 import io.s2mtls.core.spi.PluginRegistry;
 import io.s2mtls.core.port.RemoteSigner;
@@ -98,13 +97,14 @@ public final class Session implements AutoCloseable {
             return !Files.exists(file.get(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
         }
         store();
-        return holdsNothing(store.delegate().read());
+        return holdsNothing(store.delegate());
     }
 
     /** Whether a store holds nothing at all: what stores other than PKCS12 files read when there is none. */
-    private static boolean holdsNothing(StoreSnapshot snapshot) {
-        return snapshot.authority().isEmpty() && snapshot.credentials().isEmpty() && snapshot.inventory().isEmpty()
-                && snapshot.audit().isEmpty() && snapshot.managedUsers().isEmpty();
+    private static boolean holdsNothing(CredentialStore store) {
+        StoreIndex index = store.index();
+        return index.authority().isEmpty() && index.credentials().isEmpty() && index.entries().isEmpty()
+                && index.managedUsers().isEmpty() && store.recentAudit(1).isEmpty();
     }
 
     public String storeUri() {
@@ -154,39 +154,44 @@ public final class Session implements AutoCloseable {
             return storeUri();
         }
 
-        @Override
-        public StoreSnapshot read() {
+        /** The opened store, refusing one that holds nothing unless this command may create it. */
+        private CredentialStore existing() {
             requireStoreFile();
-            StoreSnapshot snapshot = delegate().read();
-            if (!mayCreateStore() && holdsNothing(snapshot)) {
+            CredentialStore store = delegate();
+            if (!mayCreateStore() && holdsNothing(store)) {
                 throw missingStore("nothing is stored there: no CA, no certificates, no records");
             }
-            return snapshot;
+            return store;
         }
 
         @Override
-        public StoreSnapshot update(StoreChange change) {
-            requireStoreFile();
-            if (mayCreateStore()) {
-                return delegate().update(change);
-            }
-            return delegate().update(current -> {
-                if (holdsNothing(current)) {
-                    throw missingStore("nothing is stored there: no CA, no certificates, no records");
-                }
-                return change.applyTo(current);
-            });
+        public StoreIndex index() {
+            return existing().index();
         }
 
         @Override
-        public StoreSnapshot changePassword(char[] newPassword, StoreChange change) {
-            requireStoreFile();
-            return delegate().changePassword(newPassword, current -> {
-                if (holdsNothing(current)) {
-                    throw missingStore("nothing is stored there: no CA, no certificates, no records");
-                }
-                return change.applyTo(current);
-            });
+        public java.util.Optional<io.s2mtls.core.pki.CaMaterial> authority() {
+            return existing().authority();
+        }
+
+        @Override
+        public java.util.Optional<io.s2mtls.core.pki.Credential> credential(String name) {
+            return existing().credential(name);
+        }
+
+        @Override
+        public void commit(io.s2mtls.core.port.StoreBatch batch) {
+            existing().commit(batch);
+        }
+
+        @Override
+        public java.util.List<io.s2mtls.core.pki.AuditEvent> recentAudit(int limit) {
+            return existing().recentAudit(limit);
+        }
+
+        @Override
+        public void changePassword(char[] newPassword, java.util.List<io.s2mtls.core.pki.AuditEvent> events) {
+            existing().changePassword(newPassword, events);
         }
 
         @Override

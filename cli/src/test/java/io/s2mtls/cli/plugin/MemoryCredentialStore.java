@@ -31,7 +31,7 @@ import static java.util.Objects.requireNonNull;
  *       never the password.</li>
  * </ul>
  */
-final class MemoryCredentialStore implements CredentialStore {
+final class MemoryCredentialStore extends io.s2mtls.core.port.WholeSnapshotStore {
     private static final Map<String, Slot> SLOTS = new ConcurrentHashMap<>();
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -59,7 +59,7 @@ final class MemoryCredentialStore implements CredentialStore {
     }
 
     @Override
-    public StoreSnapshot read() {
+    protected StoreSnapshot readSnapshot() {
         synchronized (slot) {
             if (slot.passwordHash == null) {
                 return StoreSnapshot.empty();   // nothing stored yet: no password needed to see that
@@ -70,7 +70,7 @@ final class MemoryCredentialStore implements CredentialStore {
     }
 
     @Override
-    public StoreSnapshot update(StoreChange change) {
+    protected StoreSnapshot updateSnapshot(StoreChange change) {
         requireNonNull(change, "change is null");
         synchronized (slot) {
             checkPassword();

@@ -59,7 +59,7 @@ public final class InventoryUseCase {
         }
         AuditEvent event = new AuditEvent(environment.clock().instant(), environment.actor(), "store.passwd",
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.of("store password changed"));
-        environment.store().changePassword(newPassword, current -> current.withAudit(List.of(event)));
+        environment.store().changePassword(newPassword, List.of(event));
     }
 
     /** How a recorded certificate stands now: its recorded status, with EXPIRED for a valid one past its notAfter. */

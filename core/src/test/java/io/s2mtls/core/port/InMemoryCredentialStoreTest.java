@@ -23,14 +23,33 @@ class InMemoryCredentialStoreTest extends CredentialStoreContract {
                 return "memory:" + name;
             }
 
-            @Override
-            public StoreSnapshot read() {
-                throw new S2mtlsException(ErrorKind.BAD_INPUT, "memory:" + name + ": wrong store password");
+            private S2mtlsException wrong() {
+                return new S2mtlsException(ErrorKind.BAD_INPUT, "memory:" + name + ": wrong store password");
             }
 
             @Override
-            public StoreSnapshot update(StoreChange change) {
-                throw new S2mtlsException(ErrorKind.BAD_INPUT, "memory:" + name + ": wrong store password");
+            public StoreIndex index() {
+                throw wrong();
+            }
+
+            @Override
+            public java.util.Optional<io.s2mtls.core.pki.CaMaterial> authority() {
+                throw wrong();
+            }
+
+            @Override
+            public java.util.Optional<io.s2mtls.core.pki.Credential> credential(String credentialName) {
+                throw wrong();
+            }
+
+            @Override
+            public void commit(StoreBatch batch) {
+                throw wrong();
+            }
+
+            @Override
+            public java.util.List<io.s2mtls.core.pki.AuditEvent> recentAudit(int limit) {
+                throw wrong();
             }
         };
     }

@@ -1,10 +1,18 @@
 package io.s2mtls.core.testing;
 
+import io.s2mtls.core.pki.AuditEvent;
+import io.s2mtls.core.pki.CaMaterial;
+import io.s2mtls.core.pki.Credential;
 import io.s2mtls.core.port.CredentialStore;
-import io.s2mtls.core.port.StoreChange;
-import io.s2mtls.core.port.StoreSnapshot;
+import io.s2mtls.core.port.StoreBatch;
+import io.s2mtls.core.port.StoreIndex;
+import io.s2mtls.core.port.StoreWrite;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -12,11 +20,23 @@ import java.util.concurrent.ConcurrentHashMap;
  * share content, like two handles on one file. It passes the store contract itself.
  */
 public final class InMemoryCredentialStore implements CredentialStore {
-    private static final Map<String, StoreSnapshot> CONTENT = new ConcurrentHashMap<>();
+    private static final Map<String, Content> CONTENT = new ConcurrentHashMap<>();
     private final String name;
+
+    /** One store's content; guarded by itself. */
+    private static final class Content {
+        StoreIndex index = StoreIndex.empty();
+        Optional<CaMaterial> authority = Optional.empty();
+        final Map<String, Credential> credentials = new HashMap<>();
+        final List<AuditEvent> audit = new ArrayList<>();
+    }
 
     public InMemoryCredentialStore(String name) {
         this.name = name;
+    }
+
+    private Content content() {
+        return CONTENT.computeIfAbsent(name, n -> new Content());
     }
 
     @Override
@@ -25,16 +45,54 @@ public final class InMemoryCredentialStore implements CredentialStore {
     }
 
     @Override
-    public StoreSnapshot read() {
-        return CONTENT.getOrDefault(name, StoreSnapshot.empty());
+    public StoreIndex index() {
+        Content content = content();
+        synchronized (content) {
+            return content.index;
+        }
     }
 
     @Override
-    public StoreSnapshot update(StoreChange change) {
-        synchronized (CONTENT) {
-            StoreSnapshot next = change.applyTo(read());
-            CONTENT.put(name, next);
-            return next;
+    public Optional<CaMaterial> authority() {
+        Content content = content();
+        synchronized (content) {
+            return content.authority;
+        }
+    }
+
+    @Override
+    public Optional<Credential> credential(String credentialName) {
+        Content content = content();
+        synchronized (content) {
+            return Optional.ofNullable(content.credentials.get(credentialName));
+        }
+    }
+
+    @Override
+    public void commit(StoreBatch batch) {
+        Content content = content();
+        synchronized (content) {
+            StoreIndex next = content.index.applying(batch);
+            for (StoreWrite write : batch.writes()) {
+                if (write instanceof StoreWrite.SetAuthority set) {
+                    content.authority = Optional.of(set.authority());
+                } else if (write instanceof StoreWrite.PutCredential put) {
+                    content.credentials.put(put.credential().name(), put.credential());
+                } else if (write instanceof StoreWrite.RemoveCredential remove) {
+                    content.credentials.remove(remove.name());
+                }
+            }
+            content.index = next;
+            content.audit.addAll(batch.audit());
+        }
+    }
+
+    @Override
+    public List<AuditEvent> recentAudit(int limit) {
+        Content content = content();
+        synchronized (content) {
+            int from = Math.max(0, content.audit.size() - Math.max(0, limit));
+            return List.copyOf(content.audit.subList(from, content.audit.size()));
         }
     }
 }
