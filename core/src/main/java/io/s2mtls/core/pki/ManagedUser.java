@@ -1,9 +1,7 @@
 package io.s2mtls.core.pki;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
@@ -46,32 +44,5 @@ public record ManagedUser(String name, String host, String requirement, Optional
     /** The key it is stored under: {@code name@host}. */
     public String key() {
         return name + "@" + host;
-    }
-
-    /** One JSON line, as stores keep it. */
-    public String toJsonLine() {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("name", name);
-        fields.put("host", host);
-        fields.put("requirement", requirement);
-        fields.put("subject", subject.orElse(null));
-        fields.put("grants", grants);
-        fields.put("credential", credential.orElse(null));
-        fields.put("recordedAt", recordedAt.toString());
-        fields.put("policy", policy.orElse(null));
-        return FlatJson.write(fields);
-    }
-
-    /** Reads what {@link #toJsonLine()} wrote; an {@link IllegalArgumentException} says what is wrong. */
-    public static ManagedUser fromJsonLine(String line) {
-        Map<String, Object> fields = FlatJson.read(line);
-        Object grants = fields.getOrDefault("grants", List.of());
-        if (!(grants instanceof List<?> list)) {
-            throw new IllegalArgumentException("field 'grants' is not a list");
-        }
-        return new ManagedUser(AuditEvent.text(fields, "name", true), AuditEvent.text(fields, "host", true),
-                AuditEvent.text(fields, "requirement", true), Optional.ofNullable(AuditEvent.text(fields, "subject", false)),
-                list.stream().map(String::valueOf).toList(), Optional.ofNullable(AuditEvent.text(fields, "credential", false)),
-                Instant.parse(AuditEvent.text(fields, "recordedAt", true)), Optional.ofNullable(AuditEvent.text(fields, "policy", false)));
     }
 }

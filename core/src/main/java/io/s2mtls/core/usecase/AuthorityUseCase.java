@@ -2,10 +2,15 @@ package io.s2mtls.core.usecase;
 
 import io.s2mtls.core.dn.DistinguishedName;
 import io.s2mtls.core.error.S2mtlsException;
+import io.s2mtls.core.pki.AuditEvent;
+import io.s2mtls.core.pki.CaCertificates;
 import io.s2mtls.core.pki.CaMaterial;
 import io.s2mtls.core.pki.CertificateProfile;
 import io.s2mtls.core.pki.KeySpec;
 import io.s2mtls.core.port.RemoteSigner;
+import io.s2mtls.core.port.StoreBatch;
+import io.s2mtls.core.port.StoreIndex;
+import io.s2mtls.core.port.StoreWrite;
 import io.s2mtls.core.x509.CertificateTemplate;
 import io.s2mtls.core.x509.Certificates;
 import io.s2mtls.core.x509.KeyPairs;
@@ -13,6 +18,7 @@ import io.s2mtls.core.x509.Pem;
 import io.s2mtls.core.x509.Pkcs12Files;
 import io.s2mtls.core.x509.SigningKey;
 
+import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
@@ -36,10 +42,10 @@ public final class AuthorityUseCase {
     public CaMaterial create(DistinguishedName subject, KeySpec key, int days, boolean replace) {
         Validity.checkDays(days);
         SubjectPolicy.requireSafe(subject, false, "--subject");
-        refuseExisting(replace);
+        StoreIndex seen = refuseExisting(replace);
         KeyPair keys = KeyPairs.generate(key, environment.random());
         X509Certificate certificate = selfSign(subject, days, SigningKey.local(keys.getPrivate(), keys.getPublic()));
-        return store(CaMaterial.local(certificate, keys.getPrivate()), replace, "ca.create");
+        return store(CaMaterial.local(certificate, keys.getPrivate()), seen, replace, "ca.create");
     }
 
     /**
@@ -49,11 +55,11 @@ public final class AuthorityUseCase {
     public CaMaterial createRemote(DistinguishedName subject, String keyReference, int days, boolean replace) {
         Validity.checkDays(days);
         SubjectPolicy.requireSafe(subject, false, "--subject");
-        refuseExisting(replace);
+        StoreIndex seen = refuseExisting(replace);
         RemoteSigner signer = environment.remoteSigners().apply(keyReference);
         KeyPairs.requireStrong(signer.publicKey(), "--key " + keyReference);
         X509Certificate certificate = selfSign(subject, days, SigningKey.remote(signer));
-        return store(CaMaterial.remote(certificate, keyReference), replace, "ca.create");
+        return store(CaMaterial.remote(certificate, keyReference), seen, replace, "ca.create");
     }
 
     /** The certificates above an intermediate CA (PEM, any order, up to and including the root), and where they came from. */
@@ -105,8 +111,8 @@ public final class AuthorityUseCase {
             throw S2mtlsException.badInput(certificateSource + ": the certificate's public key is not the key of "
                     + keyReference + "; import the certificate that belongs to that key");
         }
-        refuseExisting(replace);
-        return store(CaMaterial.remote(certificate, keyReference).withChain(above), replace, "ca.import");
+        StoreIndex seen = refuseExisting(replace);
+        return store(CaMaterial.remote(certificate, keyReference).withChain(above), seen, replace, "ca.import");
     }
 
     private static List<X509Certificate> chainCandidates(List<X509Certificate> inFile, Optional<ChainFile> chain) {
@@ -119,9 +125,22 @@ public final class AuthorityUseCase {
         return chain.map(ChainFile::source).orElse("--chain");
     }
 
-    /** The store's CA, or a bad-input error telling the operator to create one. */
+    /**
+     * The store's CA with its key (or key reference), or a bad-input error telling the operator to create one.
+     * It decrypts the CA key; {@link #certificates()} does not.
+     */
     public CaMaterial show() {
-        return environment.store().read().requireAuthority();
+        return environment.store().authority().orElseThrow(AuthorityUseCase::noAuthority);
+    }
+
+    /** The error for a store without a CA: the same words as {@link StoreIndex#requireAuthority()}. */
+    static S2mtlsException noAuthority() {
+        return S2mtlsException.badInput("the store has no CA yet; run 's2mtls ca create --subject DN' or 's2mtls ca import' first");
+    }
+
+    /** The store's CA certificate and chain, read from the index without decrypting any key; a bad-input error when there is none. */
+    public CaCertificates certificates() {
+        return environment.store().index().requireAuthority();
     }
 
     private CaMaterial importChecked(X509Certificate certificate, String certificateSource, PrivateKey key,
@@ -131,8 +150,8 @@ public final class AuthorityUseCase {
             throw S2mtlsException.badInput(keySource + ": this private key does not belong to the certificate in "
                     + certificateSource + "; give the CA's own key");
         }
-        refuseExisting(replace);
-        return store(CaMaterial.local(certificate, key).withChain(above), replace, "ca.import");
+        StoreIndex seen = refuseExisting(replace);
+        return store(CaMaterial.local(certificate, key).withChain(above), seen, replace, "ca.import");
     }
 
     /**
@@ -168,27 +187,40 @@ public final class AuthorityUseCase {
         return Certificates.selfSignedCa(template, key);
     }
 
-    private void refuseExisting(boolean replace) {
-        environment.store().read().authority().ifPresent(existing -> {
+    /** Refuses to replace an existing CA unless {@code replace}; returns the index read, which the store step expects. */
+    private StoreIndex refuseExisting(boolean replace) {
+        StoreIndex index = environment.store().index();
+        index.authority().ifPresent(existing -> {
             if (!replace) {
                 throw S2mtlsException.badInput(environment.store().describe() + ": already holds a CA ('"
                         + Certificates.subjectOf(existing.certificate()).oneline()
                         + "'); pass --force to replace it (certificates it issued stop verifying against the new one)");
             }
         });
+        return index;
     }
 
-    private CaMaterial store(CaMaterial material, boolean replace, String action) {
-        io.s2mtls.core.pki.AuditEvent event = new io.s2mtls.core.pki.AuditEvent(environment.clock().instant(), environment.actor(), action,
+    /**
+     * Sets the CA with one {@link StoreWrite.SetAuthority} that expects the CA {@code seen} had (or none). A CA
+     * that appeared meanwhile is refused as an existing one; one replaced by someone else meanwhile is refused
+     * even with --force, since the operator never saw it.
+     */
+    private CaMaterial store(CaMaterial material, StoreIndex seen, boolean replace, String action) {
+        AuditEvent event = new AuditEvent(environment.clock().instant(), environment.actor(), action,
                 Optional.of(material.certificate().getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT)),
                 Optional.of(Certificates.subjectOf(material.certificate()).oneline()), Optional.empty(),
                 material.keyReference().map(reference -> "key at " + reference));
-        environment.store().update(current -> {
-            if (current.authority().isPresent() && !replace) {
+        Optional<BigInteger> seenSerial = seen.authority().map(CaCertificates::serial);
+        return StoreCommits.commit(environment.store(), seen, index -> {
+            Optional<BigInteger> current = index.authority().map(CaCertificates::serial);
+            if (current.isPresent() && !replace) {
                 throw S2mtlsException.badInput(environment.store().describe() + ": already holds a CA; pass --force to replace it");
             }
-            return current.withAuthority(material).withAudit(List.of(event));
-        });
-        return material;
+            if (!current.equals(seenSerial)) {
+                throw S2mtlsException.badInput(environment.store().describe() + ": another command replaced the store's CA while this one ran;"
+                        + " nothing was changed, run it again");
+            }
+            return new StoreCommits.Prepared<>(StoreBatch.of(new StoreWrite.SetAuthority(material, current), event), material);
+        }).result();
     }
 }

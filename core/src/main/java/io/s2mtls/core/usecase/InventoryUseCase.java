@@ -6,7 +6,9 @@ import io.s2mtls.core.pki.CertificateProfile;
 import io.s2mtls.core.pki.CertificateStatus;
 import io.s2mtls.core.pki.Credential;
 import io.s2mtls.core.pki.InventoryEntry;
-import io.s2mtls.core.port.StoreSnapshot;
+import io.s2mtls.core.pki.CaCertificates;
+import io.s2mtls.core.port.CredentialStore;
+import io.s2mtls.core.port.StoreIndex;
 
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -28,7 +30,7 @@ public final class InventoryUseCase {
 
     /** Every recorded certificate, oldest first. */
     public List<InventoryEntry> list() {
-        return environment.store().read().inventory().stream()
+        return environment.store().index().inventory().stream()
                 .sorted(Comparator.comparing(InventoryEntry::recordedAt)).toList();
     }
 
@@ -129,14 +131,18 @@ public final class InventoryUseCase {
         return Pattern.compile(regex.toString(), Pattern.DOTALL);
     }
 
-    /** The certificate of the credential stored under {@code name}; empty when the store holds none of that name. */
+    /**
+     * The certificate of the credential stored under {@code name}; empty when the store holds none of that name.
+     * It reads that one credential (the port has no certificate without its key).
+     */
     public Optional<X509Certificate> storedCertificate(String name) {
-        return environment.store().read().credential(name).map(Credential::certificate);
+        return environment.store().credential(name).map(Credential::certificate);
     }
 
     /** Whether the inventory records a certificate under {@code name} (a CSR-signed one has no stored credential). */
     public boolean recorded(String name) {
-        return environment.store().read().inventory().stream().anyMatch(e -> e.name().equals(name));
+        StoreIndex index = environment.store().index();
+        return index.credentials().containsKey(name) || index.inventory().stream().anyMatch(e -> e.name().equals(name));
     }
 
     /**
@@ -144,19 +150,13 @@ public final class InventoryUseCase {
      * the renewal resolves them; a reference that does not resolve is refused here with the renewal's message.
      */
     public List<String> renewalNames(List<String> references) {
-        StoreSnapshot snapshot = environment.store().read();
-        return references.stream().map(r -> LifecycleUseCase.resolve(snapshot, r).name()).distinct().toList();
+        LifecycleUseCase.References resolver = new LifecycleUseCase.References(environment.store().index());
+        return references.stream().map(r -> resolver.resolve(r).name()).distinct().toList();
     }
 
     /** The credential names 'renew --due' would renew now: current, non-CA, with a stored key, ending within {@code window}. */
     public List<String> dueForRenewal(Duration window) {
-        StoreSnapshot snapshot = environment.store().read();
-        Instant limit = environment.clock().instant().plus(window);
-        return snapshot.inventory().stream()
-                .filter(e -> e.status() == CertificateStatus.VALID && e.profile() != CertificateProfile.CA)
-                .filter(e -> snapshot.credential(e.name()).filter(c -> c.certificate().getSerialNumber().equals(e.serial()))
-                        .flatMap(Credential::privateKey).isPresent())
-                .filter(e -> !e.notAfter().isAfter(limit))
+        return LifecycleUseCase.due(environment.store().index(), environment.clock().instant().plus(window)).stream()
                 .map(InventoryEntry::name).distinct().toList();
     }
 
@@ -167,11 +167,15 @@ public final class InventoryUseCase {
 
     /** A stored credential with the CA certificate, for writing its files. */
     public CredentialExport export(String name) {
-        StoreSnapshot snapshot = environment.store().read();
-        Credential credential = snapshot.credential(name).orElseThrow(() -> S2mtlsException.badInput(
-                "no credential named '" + name + "' in " + environment.store().describe()
-                        + (snapshot.credentials().isEmpty() ? "" : "; known: " + String.join(", ", snapshot.credentials().keySet().stream().sorted().limit(20).toList()))));
-        return new CredentialExport(credential, snapshot.requireAuthority().certificate(), snapshot.requireAuthority().bundle());
+        CredentialStore store = environment.store();
+        Optional<Credential> credential = store.credential(name);
+        StoreIndex index = store.index();
+        if (credential.isEmpty()) {
+            throw S2mtlsException.badInput("no credential named '" + name + "' in " + store.describe()
+                    + (index.credentials().isEmpty() ? "" : "; known: " + String.join(", ", index.credentials().keySet().stream().sorted().limit(20).toList())));
+        }
+        CaCertificates ca = index.requireAuthority();
+        return new CredentialExport(credential.get(), ca.certificate(), ca.bundle());
     }
 
     /**

@@ -10,7 +10,12 @@ import io.s2mtls.core.pki.Credential;
 import io.s2mtls.core.pki.CredentialName;
 import io.s2mtls.core.pki.InventoryEntry;
 import io.s2mtls.core.pki.KeySpec;
-import io.s2mtls.core.port.StoreSnapshot;
+import io.s2mtls.core.pki.CaCertificates;
+import io.s2mtls.core.port.CredentialStore;
+import io.s2mtls.core.port.StoreBatch;
+import io.s2mtls.core.port.StoreIndex;
+import io.s2mtls.core.port.StoredCredential;
+import io.s2mtls.core.port.StoreWrite;
 import io.s2mtls.core.x509.CertificateRequest;
 import io.s2mtls.core.x509.CertificateRequests;
 import io.s2mtls.core.x509.CertificateTemplate;
@@ -18,6 +23,7 @@ import io.s2mtls.core.x509.Certificates;
 import io.s2mtls.core.x509.KeyPairs;
 import io.s2mtls.core.x509.SigningKey;
 
+import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -82,22 +88,64 @@ public final class IssuanceUseCase {
                         + "'; give distinct CNs or explicit names");
             }
         }
-        StoreSnapshot snapshot = environment.store().read();
-        Issuer issuer = issuer(snapshot);
+        CredentialStore store = environment.store();
+        StoreIndex index = store.index();
+        index.requireAuthority();
         for (IssueCommand command : commands) {
-            if (!command.replace() && snapshot.credential(command.effectiveName()).isPresent()) {
-                throw S2mtlsException.badInput("--name: a credential named '" + command.effectiveName()
-                        + "' is already in the store; choose another name or pass --force to replace it");
+            if (!command.replace() && index.credentials().containsKey(command.effectiveName())) {
+                throw nameTaken(command.effectiveName());
             }
         }
+        Issuer issuer = issuer(index);
         List<IssuedCertificate> issued = inParallel(commands, parallelism, progress, command -> {
             KeyPair keys = KeyPairs.generate(command.key(), environment.random());
             return sign(issuer, command.subject(), keys.getPublic(), Optional.of(keys.getPrivate()), command.days(),
                     command.profile(), command.subjectAltNames(), command.effectiveName());
         });
-        boolean replace = commands.stream().anyMatch(IssueCommand::replace);
-        environment.store().update(current -> withIssued(supersede ? superseded(current, issued) : current, issued, replace, "cert.issue"));
+        StoreCommits.commit(store, index, current -> {
+            issuer.requireCurrent(current, store);
+            StoreBatch.Builder batch = StoreBatch.builder();
+            Set<BigInteger> serials = new HashSet<>();
+            for (int i = 0; i < commands.size(); i++) {
+                IssueCommand command = commands.get(i);
+                IssuedCertificate certificate = issued.get(i);
+                Optional<StoredCredential> held = current.credential(certificate.name());
+                if (held.isPresent() && !command.replace()) {
+                    throw nameTaken(certificate.name());
+                }
+                requireNewSerial(current, serials, certificate.entry());
+                if (supersede && held.isPresent()) {
+                    InventoryEntry old = current.entries().get(held.get().serial());
+                    if (old != null && old.status() == CertificateStatus.VALID) {
+                        batch.write(new StoreWrite.UpdateEntry(old.withStatus(CertificateStatus.SUPERSEDED), CertificateStatus.VALID));
+                    }
+                }
+                batch.write(new StoreWrite.PutCredential(new Credential(certificate.name(), certificate.certificate(), certificate.privateKey()),
+                        held.map(StoredCredential::serial)));
+                batch.write(new StoreWrite.AddEntry(certificate.entry()));
+                batch.audit(event(certificate, "cert.issue"));
+            }
+            return new StoreCommits.Prepared<>(batch.build(), issued);
+        });
         return issued;
+    }
+
+    private static S2mtlsException nameTaken(String name) {
+        return S2mtlsException.badInput("--name: a credential named '" + name
+                + "' is already in the store; choose another name or pass --force to replace it");
+    }
+
+    /** Refuses a serial the index (or this batch) already records, so no serial is ever issued twice from one store. */
+    static void requireNewSerial(StoreIndex index, Set<BigInteger> inBatch, InventoryEntry entry) {
+        if (index.entries().containsKey(entry.serial()) || !inBatch.add(entry.serial())) {
+            throw S2mtlsException.internal("serial " + entry.serialHex() + " is already recorded in the store; nothing was stored,"
+                    + " run the command again", null);
+        }
+    }
+
+    private AuditEvent event(IssuedCertificate certificate, String action) {
+        return AuditEvent.certificate(certificate.entry().recordedAt(), environment.actor(), action, certificate.entry(),
+                Optional.of("name " + certificate.name()));
     }
 
     /** Signs a CSR, keeping its subject's exact DER; records the certificate in the inventory under {@code name}. */
@@ -121,21 +169,11 @@ public final class IssuanceUseCase {
             request.name().ifPresent(CredentialName::check);
             parsed.add(csr);
         }
-        StoreSnapshot snapshot = environment.store().read();
-        Issuer issuer = issuer(snapshot);
-        Set<String> names = new HashSet<>();
-        for (SignRequest request : requests) {
-            if (request.name().isEmpty()) {
-                continue;
-            }
-            String name = request.name().get();
-            boolean taken = snapshot.credential(name).isPresent()
-                    || snapshot.inventory().stream().anyMatch(entry -> entry.name().equals(name));
-            if (taken || !names.add(name)) {
-                throw S2mtlsException.badInput("--name: a credential named '" + name + "' "
-                        + (taken ? "is already in the store" : "would be signed for two CSRs") + "; choose another name");
-            }
-        }
+        CredentialStore store = environment.store();
+        StoreIndex index = store.index();
+        index.requireAuthority();
+        checkSignNames(index, requests);
+        Issuer issuer = issuer(index);
         List<Integer> indexes = new ArrayList<>();
         for (int i = 0; i < parsed.size(); i++) {
             indexes.add(i);
@@ -146,16 +184,66 @@ public final class IssuanceUseCase {
                     CredentialName.fileSafe(csr.subject().commonName().orElse(csr.subject().oneline())));
             return sign(issuer, csr.subject(), csr.publicKey(), Optional.empty(), days, profile, List.of(), name);
         });
-        record(issued, false, "cert.sign");
+        StoreCommits.commit(store, index, current -> {
+            issuer.requireCurrent(current, store);
+            if (current != index) {
+                checkSignNames(current, requests);
+            }
+            StoreBatch.Builder batch = StoreBatch.builder();
+            Set<BigInteger> serials = new HashSet<>();
+            for (IssuedCertificate certificate : issued) {
+                requireNewSerial(current, serials, certificate.entry());
+                batch.write(new StoreWrite.AddEntry(certificate.entry()));
+                batch.audit(event(certificate, "cert.sign"));
+            }
+            return new StoreCommits.Prepared<>(batch.build(), issued);
+        });
         return issued;
     }
 
-    record Issuer(X509Certificate certificate, SigningKey key) {
+    /** Refuses an explicit name that a credential or an inventory entry already has, or that two requests share. */
+    private static void checkSignNames(StoreIndex index, List<SignRequest> requests) {
+        if (requests.stream().allMatch(request -> request.name().isEmpty())) {
+            return;
+        }
+        Set<String> recorded = new HashSet<>(index.credentials().keySet());
+        index.inventory().forEach(entry -> recorded.add(entry.name()));
+        Set<String> names = new HashSet<>();
+        for (SignRequest request : requests) {
+            if (request.name().isEmpty()) {
+                continue;
+            }
+            String name = request.name().get();
+            boolean taken = recorded.contains(name);
+            if (taken || !names.add(name)) {
+                throw S2mtlsException.badInput("--name: a credential named '" + name + "' "
+                        + (taken ? "is already in the store" : "would be signed for two CSRs") + "; choose another name");
+            }
+        }
     }
 
-    Issuer issuer(StoreSnapshot snapshot) {
-        CaMaterial ca = snapshot.requireAuthority();
-        Validity.requireCurrent(ca.certificate(), environment.clock().instant(), "the store's CA");
+    /** The CA certificate that signs and its signing key. */
+    record Issuer(X509Certificate certificate, SigningKey key) {
+        /** Refuses to record what this CA signed when another command replaced the store's CA meanwhile. */
+        void requireCurrent(StoreIndex index, CredentialStore store) {
+            if (!index.authority().map(CaCertificates::serial).equals(Optional.of(certificate.getSerialNumber()))) {
+                throw S2mtlsException.badInput(store.describe() + ": another command replaced the store's CA while this one ran;"
+                        + " nothing was stored, run it again");
+            }
+        }
+    }
+
+    /**
+     * The store's CA as a signer: a remote key needs no store read beyond {@code index}; a local one is read with
+     * {@link CredentialStore#authority()}, which decrypts the CA key and no other.
+     */
+    Issuer issuer(StoreIndex index) {
+        CaCertificates seen = index.requireAuthority();
+        Validity.requireCurrent(seen.certificate(), environment.clock().instant(), "the store's CA");
+        if (seen.keyReference().isPresent()) {
+            return new Issuer(seen.certificate(), SigningKey.remote(environment.remoteSigners().apply(seen.keyReference().get())));
+        }
+        CaMaterial ca = environment.store().authority().orElseThrow(AuthorityUseCase::noAuthority);
         SigningKey key = ca.privateKey()
                 .map(privateKey -> SigningKey.local(privateKey, ca.certificate().getPublicKey()))
                 .orElseGet(() -> SigningKey.remote(environment.remoteSigners().apply(ca.keyReference().orElseThrow())));
@@ -174,39 +262,6 @@ public final class IssuanceUseCase {
                 certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant(),
                 Certificates.sha256Fingerprint(certificate), profile, CertificateStatus.VALID, now);
         return new IssuedCertificate(certificate, privateKey, issuer.certificate(), entry);
-    }
-
-    /** {@code current} with the VALID certificate of each credential about to be replaced marked SUPERSEDED. */
-    private static StoreSnapshot superseded(StoreSnapshot current, List<IssuedCertificate> issued) {
-        StoreSnapshot next = current;
-        for (IssuedCertificate certificate : issued) {
-            Optional<Credential> old = next.credential(certificate.name());
-            if (old.isPresent()) {
-                Optional<InventoryEntry> entry = next.entry(old.get().certificate().getSerialNumber());
-                if (entry.isPresent() && entry.get().status() == CertificateStatus.VALID) {
-                    next = next.withEntry(entry.get().withStatus(CertificateStatus.SUPERSEDED));
-                }
-            }
-        }
-        return next;
-    }
-
-    private void record(List<IssuedCertificate> issued, boolean replace, String action) {
-        environment.store().update(current -> withIssued(current, issued, replace, action));
-    }
-
-    /** The store content with {@code issued} recorded (credentials, inventory entries, audit events). */
-    StoreSnapshot withIssued(StoreSnapshot current, List<IssuedCertificate> issued, boolean replace, String action) {
-        StoreSnapshot next = current;
-        List<AuditEvent> events = new ArrayList<>();
-        for (IssuedCertificate certificate : issued) {
-            Optional<Credential> credential = certificate.privateKey()
-                    .map(key -> new Credential(certificate.name(), certificate.certificate(), Optional.of(key)));
-            next = next.withIssued(credential, certificate.entry(), replace);
-            events.add(AuditEvent.certificate(certificate.entry().recordedAt(), environment.actor(), action, certificate.entry(),
-                    Optional.of("name " + certificate.name())));
-        }
-        return next.withAudit(events);
     }
 
     interface Work<T> {

@@ -13,7 +13,11 @@ import io.s2mtls.core.user.PrivilegeGrant;
 import io.s2mtls.core.user.TlsRequirement;
 import io.s2mtls.core.user.UserAccount;
 import io.s2mtls.core.pki.SubjectAltName;
-import io.s2mtls.core.port.StoreSnapshot;
+import io.s2mtls.core.port.CredentialStore;
+import io.s2mtls.core.port.StoreBatch;
+import io.s2mtls.core.port.StoreIndex;
+import io.s2mtls.core.port.StoreWrite;
+import io.s2mtls.core.port.StoredCredential;
 import io.s2mtls.core.x509.Certificates;
 import io.s2mtls.core.x509.Crls;
 import io.s2mtls.core.x509.KeyPairs;
@@ -29,9 +33,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.IntConsumer;
@@ -59,46 +66,57 @@ public final class LifecycleUseCase {
      * becomes SUPERSEDED. All are recorded in one store update.
      */
     public List<Renewal> renew(List<String> namesOrSerials, Optional<KeySpec> key, Optional<Integer> days, int parallelism, IntConsumer progress) {
-        StoreSnapshot snapshot = environment.store().read();
+        StoreIndex index = environment.store().index();
+        References references = new References(index);
         Set<InventoryEntry> targets = new LinkedHashSet<>();
         for (String reference : namesOrSerials) {
-            InventoryEntry entry = resolve(snapshot, reference);
-            Optional<Credential> credential = snapshot.credential(entry.name())
-                    .filter(c -> c.certificate().getSerialNumber().equals(entry.serial()));
+            InventoryEntry entry = references.resolve(reference);
+            Optional<StoredCredential> credential = index.credential(entry.name()).filter(c -> c.serial().equals(entry.serial()));
             if (entry.status() != CertificateStatus.VALID || credential.isEmpty()) {
                 throw S2mtlsException.badInput("'" + reference + "' (serial " + entry.serialHex() + ") is "
                         + (entry.status() != CertificateStatus.VALID ? entry.status().name().toLowerCase(Locale.ROOT)
                         : "a certificate signed from a CSR, whose key s2mtls never had")
                         + "; renew the current credential by name, or sign a new CSR with 'cert sign'");
             }
-            if (credential.get().privateKey().isEmpty()) {
+            if (!credential.get().hasKey()) {
                 throw S2mtlsException.badInput("'" + reference + "' has no private key in the store; ask its owner for a new CSR and run 'cert sign'");
             }
             targets.add(entry);
         }
-        return renewEntries(snapshot, List.copyOf(targets), key, days, parallelism, progress);
+        return renewEntries(index, List.copyOf(targets), key, days, parallelism, progress);
     }
 
     /** Renews every valid credential that expires within {@code window} (the renewal window). */
     public List<Renewal> renewDue(Duration window, Optional<KeySpec> key, Optional<Integer> days, int parallelism, IntConsumer progress) {
-        StoreSnapshot snapshot = environment.store().read();
-        Instant limit = environment.clock().instant().plus(window);
-        List<InventoryEntry> due = current(snapshot).stream()
-                .filter(e -> e.profile() != CertificateProfile.CA)
-                .filter(e -> snapshot.credential(e.name()).flatMap(Credential::privateKey).isPresent())
-                .filter(e -> !e.notAfter().isAfter(limit))
-                .toList();
-        return renewEntries(snapshot, due, key, days, parallelism, progress);
+        StoreIndex index = environment.store().index();
+        return renewEntries(index, due(index, environment.clock().instant().plus(window)), key, days, parallelism, progress);
     }
 
-    private List<Renewal> renewEntries(StoreSnapshot snapshot, List<InventoryEntry> targets, Optional<KeySpec> key,
+    /** The current, non-CA certificates with a stored key whose notAfter is not after {@code limit}, in inventory order. */
+    static List<InventoryEntry> due(StoreIndex index, Instant limit) {
+        return current(index).stream()
+                .filter(e -> e.profile() != CertificateProfile.CA)
+                .filter(e -> index.credential(e.name()).map(StoredCredential::hasKey).orElse(false))
+                .filter(e -> !e.notAfter().isAfter(limit))
+                .toList();
+    }
+
+    /**
+     * Signs the renewals (each old credential is read, and so decrypted, once, on the worker threads), then
+     * records them in one batch: each old entry VALID to SUPERSEDED, the credential replaced expecting the old
+     * serial, the new entry, the audit event.
+     */
+    private List<Renewal> renewEntries(StoreIndex index, List<InventoryEntry> targets, Optional<KeySpec> key,
                                        Optional<Integer> days, int parallelism, IntConsumer progress) {
         if (targets.isEmpty()) {
             return List.of();
         }
-        IssuanceUseCase.Issuer issuer = issuance.issuer(snapshot);
+        CredentialStore store = environment.store();
+        IssuanceUseCase.Issuer issuer = issuance.issuer(index);
         List<IssuedCertificate> renewed = IssuanceUseCase.inParallel(targets, parallelism, progress, entry -> {
-            Credential old = snapshot.credential(entry.name()).orElseThrow();
+            Credential old = store.credential(entry.name())
+                    .filter(c -> c.certificate().getSerialNumber().equals(entry.serial()))
+                    .orElseThrow(() -> replacedMeanwhile(entry));
             X509Certificate oldCertificate = old.certificate();
             KeySpec spec = key.orElseGet(() -> sameKind(oldCertificate.getPublicKey()));
             int validity = days.orElseGet(() -> (int) Math.max(1, Duration.between(oldCertificate.getNotBefore().toInstant(),
@@ -113,25 +131,39 @@ public final class LifecycleUseCase {
         for (int i = 0; i < targets.size(); i++) {
             renewals.add(new Renewal(targets.get(i), renewed.get(i)));
         }
-        environment.store().update(current -> {
-            StoreSnapshot next = current;
-            List<AuditEvent> events = new ArrayList<>();
+        return StoreCommits.commit(store, index, current -> {
+            issuer.requireCurrent(current, store);
+            StoreBatch.Builder batch = StoreBatch.builder();
+            Set<BigInteger> serials = new HashSet<>();
             for (Renewal renewal : renewals) {
-                InventoryEntry old = next.entry(renewal.replaced().serial()).orElseThrow(() -> S2mtlsException.badInput(
-                        "serial " + renewal.replaced().serialHex() + " vanished from the store while renewing; run the renewal again"));
+                InventoryEntry old = current.entries().get(renewal.replaced().serial());
+                if (old == null) {
+                    throw S2mtlsException.badInput("serial " + renewal.replaced().serialHex()
+                            + " vanished from the store while renewing; run the renewal again");
+                }
                 if (old.status() != CertificateStatus.VALID) {
                     throw S2mtlsException.badInput(old.name() + " (serial " + old.serialHex() + ") was " + old.status().name().toLowerCase(Locale.ROOT)
                             + " by someone else meanwhile; nothing was renewed");
                 }
-                next = next.withEntry(old.withStatus(CertificateStatus.SUPERSEDED));
+                if (!current.credential(old.name()).map(c -> c.serial().equals(old.serial())).orElse(false)) {
+                    throw replacedMeanwhile(old);
+                }
                 IssuedCertificate fresh = renewal.renewed();
-                next = next.withIssued(Optional.of(new Credential(fresh.name(), fresh.certificate(), fresh.privateKey())), fresh.entry(), true);
-                events.add(AuditEvent.certificate(fresh.entry().recordedAt(), environment.actor(), "cert.renew", fresh.entry(),
+                IssuanceUseCase.requireNewSerial(current, serials, fresh.entry());
+                batch.write(new StoreWrite.UpdateEntry(old.withStatus(CertificateStatus.SUPERSEDED), CertificateStatus.VALID));
+                batch.write(new StoreWrite.PutCredential(new Credential(fresh.name(), fresh.certificate(), fresh.privateKey()),
+                        Optional.of(old.serial())));
+                batch.write(new StoreWrite.AddEntry(fresh.entry()));
+                batch.audit(AuditEvent.certificate(fresh.entry().recordedAt(), environment.actor(), "cert.renew", fresh.entry(),
                         Optional.of("replaces serial " + old.serialHex())));
             }
-            return next.withAudit(events);
-        });
-        return renewals;
+            return new StoreCommits.Prepared<>(batch.build(), List.copyOf(renewals));
+        }).result();
+    }
+
+    private static S2mtlsException replacedMeanwhile(InventoryEntry entry) {
+        return S2mtlsException.badInput("credential '" + entry.name() + "' no longer holds serial " + entry.serialHex()
+                + ": another command replaced or removed it meanwhile; nothing was renewed, run the renewal again");
     }
 
     /**
@@ -149,27 +181,33 @@ public final class LifecycleUseCase {
      * CRL for client certificates, so callers lock or drop the user as well.
      */
     public Revocation revoke(String nameOrSerial, Optional<String> serial, String reason) {
-        StoreSnapshot snapshot = environment.store().read();
+        CredentialStore store = environment.store();
+        StoreIndex index = store.index();
         Instant now = environment.clock().instant();
-        List<InventoryEntry> targets = revocationTargets(snapshot, nameOrSerial, serial, now);
+        List<InventoryEntry> targets = revocationTargets(index, nameOrSerial, serial, now);
         String why = reason.isBlank() ? "unspecified" : reason;
         List<AuditEvent> events = targets.stream().map(t -> AuditEvent.certificate(now, environment.actor(), "cert.revoke", t,
                 Optional.of(why))).toList();
-        StoreSnapshot after = environment.store().update(current -> {
-            StoreSnapshot next = current;
+        StoreCommits.Committed<List<InventoryEntry>> committed = StoreCommits.commit(store, index, current -> {
+            StoreBatch.Builder batch = StoreBatch.builder();
+            List<InventoryEntry> revoked = new ArrayList<>();
             for (InventoryEntry target : targets) {
-                InventoryEntry latest = current.entry(target.serial()).orElseThrow(() -> S2mtlsException.badInput(
-                        "serial " + target.serialHex() + " vanished from the store while revoking; run the revocation again"));
+                InventoryEntry latest = current.entries().get(target.serial());
+                if (latest == null) {
+                    throw S2mtlsException.badInput("serial " + target.serialHex() + " vanished from the store while revoking; run the revocation again");
+                }
                 if (latest.status() == CertificateStatus.REVOKED) {
                     throw S2mtlsException.badInput(target.name() + " (serial " + target.serialHex() + ") was revoked by someone else"
                             + " meanwhile; nothing was changed, run the revocation again");
                 }
-                next = next.withEntry(latest.withStatus(CertificateStatus.REVOKED));
+                InventoryEntry next = latest.withStatus(CertificateStatus.REVOKED);
+                batch.write(new StoreWrite.UpdateEntry(next, latest.status()));
+                revoked.add(next);
             }
-            return next.withAudit(events);
+            events.forEach(batch::audit);
+            return new StoreCommits.Prepared<>(batch.build(), List.copyOf(revoked));
         });
-        List<InventoryEntry> revoked = targets.stream().map(t -> after.entry(t.serial()).orElseThrow()).toList();
-        return new Revocation(revoked, crl(after));
+        return new Revocation(committed.result(), crl(committed.after()));
     }
 
     /**
@@ -177,16 +215,16 @@ public final class LifecycleUseCase {
      * a bad-input error when there is nothing to revoke.
      */
     public List<InventoryEntry> revocationTargets(String nameOrSerial, Optional<String> serial) {
-        return revocationTargets(environment.store().read(), nameOrSerial, serial, environment.clock().instant());
+        return revocationTargets(environment.store().index(), nameOrSerial, serial, environment.clock().instant());
     }
 
-    static List<InventoryEntry> revocationTargets(StoreSnapshot snapshot, String nameOrSerial, Optional<String> serial, Instant now) {
+    static List<InventoryEntry> revocationTargets(StoreIndex index, String nameOrSerial, Optional<String> serial, Instant now) {
         if (serial.isPresent()) {
-            InventoryEntry entry = bySerial(snapshot, serial.get()).orElseThrow(() -> S2mtlsException.badInput(
+            InventoryEntry entry = bySerial(index, serial.get()).orElseThrow(() -> S2mtlsException.badInput(
                     "--serial: '" + serial.get() + "' is not a serial in the store's inventory; see 's2mtls cert list'"));
             if (nameOrSerial != null && !nameOrSerial.isBlank() && !entry.name().equals(nameOrSerial)
                     && !(nameOrSerial.replace(":", "").trim().matches("[0-9A-Fa-f]{1,64}")
-                    && bySerial(snapshot, nameOrSerial).map(e -> e.serial().equals(entry.serial())).orElse(false))) {
+                    && bySerial(index, nameOrSerial).map(e -> e.serial().equals(entry.serial())).orElse(false))) {
                 throw S2mtlsException.badInput("--serial: serial " + entry.serialHex() + " belongs to '" + entry.name() + "', not to '"
                         + nameOrSerial + "'; give the name it was issued under, or only --serial");
             }
@@ -195,12 +233,12 @@ public final class LifecycleUseCase {
         if (nameOrSerial == null || nameOrSerial.isBlank()) {
             throw S2mtlsException.badInput("name what to revoke: a credential NAME, or --serial SERIAL");
         }
-        boolean isName = snapshot.credential(nameOrSerial).isPresent()
-                || snapshot.inventory().stream().anyMatch(e -> e.name().equals(nameOrSerial));
+        boolean isName = index.credential(nameOrSerial).isPresent()
+                || index.inventory().stream().anyMatch(e -> e.name().equals(nameOrSerial));
         if (!isName) {
-            return List.of(notRevoked(resolve(snapshot, nameOrSerial)));
+            return List.of(notRevoked(new References(index).resolve(nameOrSerial)));
         }
-        List<InventoryEntry> all = snapshot.inventory().stream().filter(e -> e.name().equals(nameOrSerial))
+        List<InventoryEntry> all = index.inventory().stream().filter(e -> e.name().equals(nameOrSerial))
                 .sorted(Comparator.comparing(InventoryEntry::recordedAt).reversed()).toList();
         List<InventoryEntry> open = all.stream().filter(e -> e.status() != CertificateStatus.REVOKED)
                 .filter(e -> e.notAfter().isAfter(now)).toList();
@@ -212,12 +250,12 @@ public final class LifecycleUseCase {
         return open;
     }
 
-    private static Optional<InventoryEntry> bySerial(StoreSnapshot snapshot, String text) {
+    private static Optional<InventoryEntry> bySerial(StoreIndex index, String text) {
         String hex = text.replace(":", "").trim();
         if (!hex.matches("[0-9A-Fa-f]{1,64}")) {
             throw S2mtlsException.badInput("--serial: '" + text + "' is not a serial in hex (as 's2mtls cert list' prints it)");
         }
-        return snapshot.entry(new BigInteger(hex, 16));
+        return index.entry(new BigInteger(hex, 16));
     }
 
     private static InventoryEntry notRevoked(InventoryEntry entry) {
@@ -233,10 +271,10 @@ public final class LifecycleUseCase {
      * one of {@code certificates}.
      */
     public List<UserAccount> recordedAccounts(String name, List<InventoryEntry> certificates) {
-        StoreSnapshot snapshot = environment.store().read();
-        Set<String> subjects = new java.util.HashSet<>();
+        StoreIndex index = environment.store().index();
+        Set<String> subjects = new HashSet<>();
         certificates.forEach(c -> subjects.add(c.subject()));
-        return snapshot.managedUsers().values().stream()
+        return index.managedUsers().values().stream()
                 .filter(u -> u.credential().map(name::equals)
                         .orElse(u.requirement().equalsIgnoreCase("SUBJECT") && u.subject().map(subjects::contains).orElse(false)))
                 .map(u -> new UserAccount(u.name(), u.host()))
@@ -248,7 +286,7 @@ public final class LifecycleUseCase {
      * credential, or a REQUIRE SUBJECT none of {@code certificates} has), or empty when it agrees or has no record.
      */
     public Optional<String> boundElsewhere(UserAccount account, String name, List<InventoryEntry> certificates) {
-        ManagedUser record = environment.store().read().managedUsers().get(ManagedUsers.key(account));
+        ManagedUser record = environment.store().index().managedUsers().get(ManagedUsers.key(account));
         if (record == null) {
             return Optional.empty();
         }
@@ -282,19 +320,28 @@ public final class LifecycleUseCase {
 
     /** The CRL (PEM) listing every revoked certificate of the store's CA. */
     public String crl() {
-        return crl(environment.store().read());
+        return crl(environment.store().index());
     }
 
-    private String crl(StoreSnapshot snapshot) {
-        IssuanceUseCase.Issuer issuer = issuance.issuer(snapshot);
-        List<Crls.Revoked> revoked = new ArrayList<>();
-        for (InventoryEntry entry : snapshot.inventory()) {
-            if (entry.status() == CertificateStatus.REVOKED) {
-                Instant when = snapshot.audit().stream()
-                        .filter(e -> e.action().equals("cert.revoke") && e.serial().equals(Optional.of(entry.serialHex())))
-                        .map(AuditEvent::time).findFirst().orElse(entry.recordedAt());
-                revoked.add(new Crls.Revoked(entry.serial(), when));
+    /**
+     * The CRL of the revoked entries of {@code index}, each with the time of its first {@code cert.revoke}
+     * event (its recording time when the trail has none); the audit trail is read once, and only when
+     * something is revoked.
+     */
+    private String crl(StoreIndex index) {
+        IssuanceUseCase.Issuer issuer = issuance.issuer(index);
+        List<InventoryEntry> revokedEntries = index.inventory().stream().filter(e -> e.status() == CertificateStatus.REVOKED).toList();
+        Map<String, Instant> revokedAt = new HashMap<>();
+        if (!revokedEntries.isEmpty()) {
+            for (AuditEvent event : environment.store().recentAudit(Integer.MAX_VALUE)) {
+                if (event.action().equals("cert.revoke") && event.serial().isPresent()) {
+                    revokedAt.putIfAbsent(event.serial().get(), event.time());
+                }
             }
+        }
+        List<Crls.Revoked> revoked = new ArrayList<>();
+        for (InventoryEntry entry : revokedEntries) {
+            revoked.add(new Crls.Revoked(entry.serial(), revokedAt.getOrDefault(entry.serialHex(), entry.recordedAt())));
         }
         Instant now = environment.clock().instant();
         return Crls.pem(Crls.build(issuer.certificate(), issuer.key(), revoked, now, now.plus(CRL_VALIDITY),
@@ -336,55 +383,97 @@ public final class LifecycleUseCase {
         Optional<String> subject = certificate.map(InventoryEntry::subject).or(() -> requirement.flatMap(ManagedUsers::subject));
         AuditEvent audit = new AuditEvent(now, environment.actor(), event.action(), certificate.map(InventoryEntry::serialHex),
                 subject, Optional.of(account.toString()), Optional.of(detail));
-        environment.store().update(current -> {
+        StoreCommits.commit(environment.store(), current -> {
             Optional<ManagedUser> before = Optional.ofNullable(current.managedUsers().get(key));
-            StoreSnapshot next = switch (event) {
-                case CREATE, ALTER -> current.withManagedUser(key, Optional.of(ManagedUsers.record(account, requirement.orElseThrow(),
+            StoreBatch.Builder batch = StoreBatch.builder();
+            switch (event) {
+                case CREATE, ALTER -> batch.write(new StoreWrite.PutManagedUser(key, Optional.of(ManagedUsers.record(account, requirement.orElseThrow(),
                         event == UserEvent.ALTER && grants.isEmpty() ? before.map(ManagedUser::grants).orElse(List.of())
                                 : grants.stream().map(PrivilegeGrant::toString).toList(),
                         before.flatMap(ManagedUser::credential), now,
-                        event == UserEvent.ALTER ? before.flatMap(ManagedUser::policy) : Optional.empty())));
-                case DROP -> current.withManagedUser(key, Optional.empty());
-                case LOCK -> current;
-            };
-            return next.withAudit(List.of(audit));
+                        event == UserEvent.ALTER ? before.flatMap(ManagedUser::policy) : Optional.empty())), before));
+                case DROP -> before.ifPresent(user -> batch.write(new StoreWrite.PutManagedUser(key, Optional.empty(), before)));
+                case LOCK -> {
+                }
+                default -> throw new IllegalArgumentException("unknown user event " + event);
+            }
+            batch.audit(audit);
+            return new StoreCommits.Prepared<>(batch.build(), null);
         });
     }
 
-    /** The audit trail, oldest first. */
+    /** The audit trail, oldest first (read on demand; it costs the length of the trail). */
     public List<AuditEvent> audit() {
-        return environment.store().read().audit();
+        return environment.store().recentAudit(Integer.MAX_VALUE);
     }
 
-    /** Valid entries that are each name's latest certificate. */
-    private static List<InventoryEntry> current(StoreSnapshot snapshot) {
-        return snapshot.inventory().stream().filter(e -> e.status() == CertificateStatus.VALID)
-                .filter(e -> snapshot.credential(e.name()).map(c -> c.certificate().getSerialNumber().equals(e.serial())).orElse(false))
+    /** The last {@code limit} events of the audit trail, oldest first; the cost does not grow with the trail. */
+    public List<AuditEvent> audit(int limit) {
+        if (limit < 0) {
+            throw S2mtlsException.badInput("asked for the last " + limit + " audit events; give zero or more");
+        }
+        return environment.store().recentAudit(limit);
+    }
+
+    /** Valid entries that are each name's current certificate, in inventory order. */
+    private static List<InventoryEntry> current(StoreIndex index) {
+        return index.inventory().stream().filter(e -> e.status() == CertificateStatus.VALID)
+                .filter(e -> index.credential(e.name()).map(c -> c.serial().equals(e.serial())).orElse(false))
                 .toList();
     }
 
     /** A credential name (its current certificate) or a serial in hex (colons allowed). */
-    static InventoryEntry resolve(StoreSnapshot snapshot, String reference) {
-        Optional<Credential> credential = snapshot.credential(reference);
-        if (credential.isPresent()) {
-            BigInteger serial = credential.get().certificate().getSerialNumber();
-            return snapshot.entry(serial).orElseThrow(() -> S2mtlsException.badInput(
-                    "credential '" + reference + "' has no inventory entry; the store is inconsistent"));
+    static InventoryEntry resolve(StoreIndex index, String reference) {
+        return new References(index).resolve(reference);
+    }
+
+    /**
+     * Resolves references against one index: a credential name (its current certificate), a serial in hex
+     * (colons allowed), or a name only the inventory knows (its latest certificate). Map look-ups; the map of
+     * latest certificates by name is built once, on the first reference that needs it, so resolving many
+     * references stays linear.
+     */
+    static final class References {
+        private final StoreIndex index;
+        private Map<String, InventoryEntry> latestByName;
+
+        References(StoreIndex index) {
+            this.index = index;
         }
-        String hex = reference.replace(":", "").trim();
-        if (hex.matches("[0-9A-Fa-f]{1,64}")) {
-            Optional<InventoryEntry> bySerial = snapshot.entry(new BigInteger(hex, 16));
-            if (bySerial.isPresent()) {
-                return bySerial.get();
+
+        InventoryEntry resolve(String reference) {
+            Optional<StoredCredential> credential = index.credential(reference);
+            if (credential.isPresent()) {
+                return index.entry(credential.get().serial()).orElseThrow(() -> S2mtlsException.badInput(
+                        "credential '" + reference + "' has no inventory entry; the store is inconsistent"));
             }
+            String hex = reference.replace(":", "").trim();
+            if (hex.matches("[0-9A-Fa-f]{1,64}")) {
+                Optional<InventoryEntry> bySerial = index.entry(new BigInteger(hex, 16));
+                if (bySerial.isPresent()) {
+                    return bySerial.get();
+                }
+            }
+            InventoryEntry byName = latestByName().get(reference);
+            if (byName != null) {
+                return byName;
+            }
+            throw S2mtlsException.badInput("'" + reference + "' is neither a credential name nor a serial in "
+                    + "the store's inventory; see 's2mtls cert list'");
         }
-        List<InventoryEntry> byName = snapshot.inventory().stream().filter(e -> e.name().equals(reference))
-                .sorted(Comparator.comparing(InventoryEntry::recordedAt).reversed()).toList();
-        if (!byName.isEmpty()) {
-            return byName.get(0);
+
+        private Map<String, InventoryEntry> latestByName() {
+            if (latestByName == null) {
+                latestByName = new HashMap<>();
+                for (InventoryEntry entry : index.inventory()) {
+                    InventoryEntry seen = latestByName.get(entry.name());
+                    if (seen == null || entry.recordedAt().isAfter(seen.recordedAt())) {
+                        latestByName.put(entry.name(), entry);
+                    }
+                }
+            }
+            return latestByName;
         }
-        throw S2mtlsException.badInput("'" + reference + "' is neither a credential name nor a serial in "
-                + "the store's inventory; see 's2mtls cert list'");
     }
 
     static KeySpec sameKind(PublicKey key) {

@@ -4,7 +4,7 @@ import io.s2mtls.core.pki.CertificateStatus;
 import io.s2mtls.core.pki.InventoryEntry;
 import io.s2mtls.core.pki.VerificationResult;
 import io.s2mtls.core.pki.VerificationResult.Failure;
-import io.s2mtls.core.port.StoreSnapshot;
+import io.s2mtls.core.port.StoreIndex;
 import io.s2mtls.core.x509.Certificates;
 import io.s2mtls.core.x509.ChainVerifier;
 import io.s2mtls.core.x509.Crls;
@@ -27,9 +27,9 @@ public final class VerificationUseCase {
 
     /** Checks {@code certificate} against the store's CA (and the chain above it), for client authentication, refusing one the store records as revoked. */
     public VerificationResult verify(X509Certificate certificate) {
-        StoreSnapshot snapshot = environment.store().read();
-        List<X509Certificate> bundle = snapshot.requireAuthority().bundle();
-        return revokedInStore(certificate, snapshot)
+        StoreIndex index = environment.store().index();
+        List<X509Certificate> bundle = index.requireAuthority().bundle();
+        return revokedInStore(certificate, index)
                 .orElseGet(() -> verify(certificate, List.of(), bundle, true, List.of()));
     }
 
@@ -54,8 +54,7 @@ public final class VerificationUseCase {
      */
     public VerificationResult verifyWithStoreRevocations(X509Certificate certificate, List<X509Certificate> untrusted,
                                                          List<X509Certificate> bundle, boolean clientAuth, List<X509CRL> crls) {
-        StoreSnapshot snapshot = environment.store().read();
-        return revokedInStore(certificate, snapshot)
+        return revokedInStore(certificate, environment.store().index())
                 .orElseGet(() -> verify(certificate, untrusted, bundle, clientAuth, crls));
     }
 
@@ -71,18 +70,21 @@ public final class VerificationUseCase {
         return crls;
     }
 
-    /** A revoked entry for this very certificate (same fingerprint, or same serial from the store's CA). */
-    private static Optional<VerificationResult> revokedInStore(X509Certificate certificate, StoreSnapshot snapshot) {
-        String fingerprint = Certificates.sha256Fingerprint(certificate);
-        boolean fromStoreCa = snapshot.authority()
+    /**
+     * A revoked entry for this very certificate (same fingerprint, or same serial from the store's CA): one
+     * look-up by serial, since the same fingerprint means the same certificate and so the same serial.
+     */
+    private static Optional<VerificationResult> revokedInStore(X509Certificate certificate, StoreIndex index) {
+        InventoryEntry entry = index.entries().get(certificate.getSerialNumber());
+        if (entry == null || entry.status() != CertificateStatus.REVOKED) {
+            return Optional.empty();
+        }
+        boolean fromStoreCa = index.authority()
                 .map(ca -> ca.certificate().getSubjectX500Principal().equals(certificate.getIssuerX500Principal()))
                 .orElse(false);
-        for (InventoryEntry entry : snapshot.inventory()) {
-            if (entry.status() == CertificateStatus.REVOKED
-                    && (entry.sha256Fingerprint().equalsIgnoreCase(fingerprint) || (fromStoreCa && entry.serial().equals(certificate.getSerialNumber())))) {
-                return Optional.of(VerificationResult.failed(Failure.REVOKED, "the store records serial " + entry.serialHex()
-                        + " ('" + entry.name() + "') as revoked"));
-            }
+        if (fromStoreCa || entry.sha256Fingerprint().equalsIgnoreCase(Certificates.sha256Fingerprint(certificate))) {
+            return Optional.of(VerificationResult.failed(Failure.REVOKED, "the store records serial " + entry.serialHex()
+                    + " ('" + entry.name() + "') as revoked"));
         }
         return Optional.empty();
     }

@@ -260,8 +260,8 @@ class PlannerTest {
         s2mtls.lifecycle().recordUserChange(io.s2mtls.core.usecase.LifecycleUseCase.UserEvent.CREATE, made, Optional.of(TlsRequirement.x509()),
                 List.of(), Optional.empty(), "CREATE USER 'made'@'%' REQUIRE X509");
         // a record written before policies had names: no "policy" field
-        io.s2mtls.core.pki.ManagedUser oldRecord = io.s2mtls.core.pki.ManagedUser.fromJsonLine(
-                "{\"name\":\"old\",\"host\":\"%\",\"requirement\":\"X509\",\"grants\":[],\"credential\":\"old\",\"recordedAt\":\"2026-01-01T00:00:00Z\"}");
+        io.s2mtls.core.pki.ManagedUser oldRecord = new io.s2mtls.core.pki.ManagedUser("old", "%", "X509", Optional.empty(), List.of(),
+                Optional.of("old"), Instant.parse("2026-01-01T00:00:00Z"));
         store.update(current -> current.withManagedUser("old@%", Optional.of(oldRecord)));
         assertEquals(Optional.empty(), store.read().managedUsers().get("made@%").policy());
 

@@ -6,7 +6,6 @@ import io.s2mtls.core.error.ErrorKind;
 import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.pki.CertificateProfile;
 import io.s2mtls.core.pki.KeySpec;
-import io.s2mtls.core.port.StoreSnapshot;
 import io.s2mtls.core.testing.InMemoryCredentialStore;
 import io.s2mtls.core.testing.TestPki;
 import io.s2mtls.core.x509.Pem;
@@ -48,13 +47,13 @@ class BadInputTest {
     }
 
     private void refused(String source, String words, Executable action) {
-        StoreSnapshot before = store.read();
+        StoreState before = StoreState.of(store);
         S2mtlsException e = assertThrows(S2mtlsException.class, action);
         assertEquals(ErrorKind.BAD_INPUT, e.kind(), e.getMessage());
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
         assertTrue(e.getMessage().contains(source), e.getMessage() + " should name " + source);
         assertTrue(e.getMessage().contains(words), e.getMessage() + " should say " + words);
-        assertEquals(before, store.read(), "the store changed");
+        assertEquals(before, StoreState.of(store), "the store changed");
     }
 
     private static byte[] bytes(String text) {

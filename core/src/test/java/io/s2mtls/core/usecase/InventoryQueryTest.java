@@ -4,6 +4,8 @@ import io.s2mtls.core.S2mtls;
 import io.s2mtls.core.pki.CertificateProfile;
 import io.s2mtls.core.pki.CertificateStatus;
 import io.s2mtls.core.pki.InventoryEntry;
+import io.s2mtls.core.port.StoreBatch;
+import io.s2mtls.core.port.StoreWrite;
 import io.s2mtls.core.testing.InMemoryCredentialStore;
 import org.junit.jupiter.api.Test;
 
@@ -38,7 +40,7 @@ class InventoryQueryTest {
                 entry(4, "db", NOW.plus(Duration.ofDays(300)), CertificateProfile.SERVER, CertificateStatus.VALID),
                 entry(5, "left", NOW.plus(Duration.ofDays(300)), CertificateProfile.CLIENT, CertificateStatus.REVOKED));
         for (InventoryEntry e : entries) {
-            store.update(s -> s.withIssued(Optional.empty(), e, false));
+            store.commit(new StoreBatch(List.of(new StoreWrite.AddEntry(e)), List.of()));
         }
         InventoryUseCase inventory = S2mtls.builder(store).clock(Clock.fixed(NOW, ZoneOffset.UTC)).build().inventory();
         assertEquals(List.of(InventoryUseCase.Standing.EXPIRED, InventoryUseCase.Standing.VALID, InventoryUseCase.Standing.SUPERSEDED,

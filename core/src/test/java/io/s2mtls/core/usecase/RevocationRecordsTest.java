@@ -6,6 +6,7 @@ import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.pki.CertificateStatus;
 import io.s2mtls.core.pki.InventoryEntry;
 import io.s2mtls.core.pki.KeySpec;
+import io.s2mtls.core.port.StoreBatch;
 import io.s2mtls.core.testing.InMemoryCredentialStore;
 import io.s2mtls.core.user.TlsRequirement;
 import io.s2mtls.core.user.UserAccount;
@@ -35,7 +36,7 @@ class RevocationRecordsTest {
         issue("/CN=app", "app");
         s2mtls.lifecycle().renew(List.of("app"), Optional.empty(), Optional.empty(), 1, done -> { });
         s2mtls.lifecycle().renew(List.of("app"), Optional.empty(), Optional.empty(), 1, done -> { });
-        List<InventoryEntry> app = store.read().inventory().stream().filter(e -> e.name().equals("app")).toList();
+        List<InventoryEntry> app = store.index().inventory().stream().filter(e -> e.name().equals("app")).toList();
         assertEquals(3, app.size());
 
         LifecycleUseCase.Revocation first = s2mtls.lifecycle().revoke("app", Optional.of(app.get(0).serialHex()), "old laptop");
@@ -43,7 +44,7 @@ class RevocationRecordsTest {
         LifecycleUseCase.Revocation rest = s2mtls.lifecycle().revoke("app", Optional.empty(), "left");
         assertEquals(List.of(app.get(2).serial(), app.get(1).serial()), rest.entries().stream().map(InventoryEntry::serial).toList(),
                 "the rest, most recent first");
-        assertTrue(store.read().inventory().stream().allMatch(e -> e.name().equals("app") == (e.status() == CertificateStatus.REVOKED)));
+        assertTrue(store.index().inventory().stream().allMatch(e -> e.name().equals("app") == (e.status() == CertificateStatus.REVOKED)));
         S2mtlsException again = assertThrows(S2mtlsException.class, () -> s2mtls.lifecycle().revoke("app", Optional.empty(), ""));
         assertTrue(again.getMessage().contains("already revoked"), again.getMessage());
     }
@@ -57,13 +58,10 @@ class RevocationRecordsTest {
         UserAccount byPolicy = new UserAccount("app_rw", "10.0.%");
         UserAccount bySubject = new UserAccount("app_ro", "%");
         UserAccount foreign = new UserAccount("other", "%");
-        store.update(s -> s
-                .withManagedUser(ManagedUsers.key(byPolicy), Optional.of(ManagedUsers.record(byPolicy, TlsRequirement.x509(), List.of(),
-                        Optional.of("app"), now)))
-                .withManagedUser(ManagedUsers.key(bySubject), Optional.of(ManagedUsers.record(bySubject, TlsRequirement.subject("/CN=app"),
-                        List.of(), Optional.empty(), now)))
-                .withManagedUser(ManagedUsers.key(foreign), Optional.of(ManagedUsers.record(foreign, TlsRequirement.x509(), List.of(),
-                        Optional.of("other"), now))));
+        store.commit(new StoreBatch(List.of(
+                StoreState.newUser(ManagedUsers.record(byPolicy, TlsRequirement.x509(), List.of(), Optional.of("app"), now)),
+                StoreState.newUser(ManagedUsers.record(bySubject, TlsRequirement.subject("/CN=app"), List.of(), Optional.empty(), now)),
+                StoreState.newUser(ManagedUsers.record(foreign, TlsRequirement.x509(), List.of(), Optional.of("other"), now))), List.of()));
         List<InventoryEntry> targets = s2mtls.lifecycle().revocationTargets("app", Optional.empty());
         assertEquals(List.of(byPolicy, bySubject), s2mtls.lifecycle().recordedAccounts("app", targets));
         assertEquals(Optional.empty(), s2mtls.lifecycle().boundElsewhere(byPolicy, "app", targets));
