@@ -102,6 +102,17 @@ public final class IssuanceUseCase {
             return sign(issuer, command.subject(), keys.getPublic(), Optional.of(keys.getPrivate()), command.days(),
                     command.profile(), command.subjectAltNames(), command.effectiveName());
         });
+        recordIssued(index, issuer, commands, issued, supersede);
+        return issued;
+    }
+
+    /**
+     * Records issued credentials in one batch built from {@code index}: each credential expecting its name free
+     * (or, when its command replaces, holding what it holds now), its inventory entry, its audit event; with
+     * {@code supersede}, the VALID entry a replaced credential held becomes SUPERSEDED. Linear in the batch.
+     */
+    void recordIssued(StoreIndex index, Issuer issuer, List<IssueCommand> commands, List<IssuedCertificate> issued, boolean supersede) {
+        CredentialStore store = environment.store();
         StoreCommits.commit(store, index, current -> {
             issuer.requireCurrent(current, store);
             StoreBatch.Builder batch = StoreBatch.builder();
@@ -127,7 +138,6 @@ public final class IssuanceUseCase {
             }
             return new StoreCommits.Prepared<>(batch.build(), issued);
         });
-        return issued;
     }
 
     private static S2mtlsException nameTaken(String name) {
