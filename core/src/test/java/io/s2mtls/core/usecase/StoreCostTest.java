@@ -212,6 +212,34 @@ class StoreCostTest {
     }
 
     @Test
+    void aRenewalOrRevocationThatAnotherWriterDidMeanwhileIsRefusedWithNothingWritten() {
+        S2mtls other = otherWriter();
+        store.beforeCommit((attempt, batch) -> {
+            if (attempt == 1) {
+                other.lifecycle().renew(List.of("user4"), Optional.empty(), Optional.empty(), 1, done -> { });
+            }
+        });
+        S2mtlsException renew = assertThrows(S2mtlsException.class,
+                () -> s2mtls.lifecycle().renew(List.of("user4"), Optional.empty(), Optional.empty(), 1, done -> { }));
+        assertEquals(ErrorKind.BAD_INPUT, renew.kind(), renew.getMessage());
+        assertTrue(renew.getMessage().contains("was superseded by someone else meanwhile; nothing was renewed"), renew.getMessage());
+        assertEquals(2, s2mtls.inventory().list(new InventoryUseCase.Query(Optional.of("user4"), Set.of(), Set.of(), Optional.empty())).size(),
+                "the old certificate and their renewal, not mine");
+
+        store.reset().beforeCommit((attempt, batch) -> {
+            if (attempt == 1) {
+                other.lifecycle().revoke("user5", "theirs");
+            }
+        });
+        S2mtlsException revoke = assertThrows(S2mtlsException.class, () -> s2mtls.lifecycle().revoke("user5", "mine"));
+        assertEquals(ErrorKind.BAD_INPUT, revoke.kind(), revoke.getMessage());
+        assertTrue(revoke.getMessage().contains("was revoked by someone else meanwhile"), revoke.getMessage());
+        assertEquals(1, store.recentAudit(Integer.MAX_VALUE).stream().filter(e -> e.action().equals("cert.revoke")
+                && e.detail().equals(Optional.of("theirs"))).count());
+        assertEquals(0, store.recentAudit(Integer.MAX_VALUE).stream().filter(e -> e.detail().equals(Optional.of("mine"))).count());
+    }
+
+    @Test
     void aCaReplacedMeanwhileIsRefusedByIssueAndByCaCreateForce() {
         S2mtls other = otherWriter();
         BigInteger before = store.index().requireAuthority().serial();
