@@ -34,7 +34,7 @@ class VaultPluginTest {
     @Test
     void onlyTheEntryClassIsPublic() {
         Set<String> publicClasses = List.of(VaultPlugin.class, VaultStoreProvider.class, VaultCredentialStore.class, VaultClient.class,
-                        VaultSettings.class, StoreCodec.class, Pem.class, TransitSigner.class, TransitSignerProvider.class).stream()
+                        VaultSettings.class, Kv.class, StoreDocuments.class, ShardState.class, LegacyStore.class, TransitSigner.class, TransitSignerProvider.class).stream()
                 .filter(c -> Modifier.isPublic(c.getModifiers())).map(Class::getSimpleName).collect(Collectors.toSet());
         assertEquals(Set.of("VaultPlugin"), publicClasses);
     }
