@@ -6,8 +6,7 @@ import io.s2mtls.adapters.records.EntryRecord;
 import io.s2mtls.adapters.records.ManagedUserRecord;
 import io.s2mtls.core.pki.InventoryEntry;
 import io.s2mtls.core.pki.ManagedUser;
-import io.s2mtls.core.port.StoreBatch;
-import io.s2mtls.core.port.StoreIndex;
+import io.s2mtls.core.port.StoreConflictException;
 import io.s2mtls.core.port.StoreWrite;
 import io.s2mtls.core.port.StoredCredential;
 
@@ -16,83 +15,117 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The content of one index shard (credential references and inventory entries) or one user shard (managed
- * users), read from its secret, with what a batch does to it. Immutable.
+ * The content of one shard secret, read from it, with what a batch does to it. A shard holds one kind of
+ * thing: credential references ({@code names/HH}), inventory entries ({@code entries/HH}) or managed users
+ * ({@code users/HH}). Immutable.
  */
 final class ShardState {
-    static final ShardState EMPTY = new ShardState(Map.of(), Map.of(), Map.of());
+    /** The kinds of shard, in the order a commit writes them: an entry before the reference that needs it. */
+    enum Kind {
+        ENTRIES("entries"), NAMES("names"), USERS("users");
 
+        final String directory;
+
+        Kind(String directory) {
+            this.directory = directory;
+        }
+    }
+
+    private final Kind kind;
     private final Map<String, StoreDocuments.ShardCredential> credentials;
     private final Map<BigInteger, StoreDocuments.ShardEntry> entries;
     private final Map<String, ManagedUser> users;
-    /** The domain view, made once. */
-    private final StoreIndex index;
 
-    private ShardState(Map<String, StoreDocuments.ShardCredential> credentials, Map<BigInteger, StoreDocuments.ShardEntry> entries,
-                       Map<String, ManagedUser> users) {
+    private ShardState(Kind kind, Map<String, StoreDocuments.ShardCredential> credentials,
+                       Map<BigInteger, StoreDocuments.ShardEntry> entries, Map<String, ManagedUser> users) {
+        this.kind = kind;
         this.credentials = credentials;
         this.entries = entries;
         this.users = users;
+    }
+
+    static ShardState empty(Kind kind) {
+        return new ShardState(kind, Map.of(), Map.of(), Map.of());
+    }
+
+    /** Reads a shard of {@code kind}; an {@link IllegalArgumentException} says what is wrong. */
+    static ShardState read(Kind kind, JsonNode data) {
+        Map<String, StoreDocuments.ShardCredential> credentials = new LinkedHashMap<>();
+        Map<BigInteger, StoreDocuments.ShardEntry> entries = new LinkedHashMap<>();
+        Map<String, ManagedUser> users = new LinkedHashMap<>();
+        switch (kind) {
+            case NAMES -> {
+                for (StoreDocuments.ShardCredential c : StoreDocuments.read(data, StoreDocuments.NameShard.class).credentials()) {
+                    if (c == null || c.credential() == null) {
+                        throw new IllegalArgumentException("a credential reference is empty");
+                    }
+                    credentials.put(c.credential().toCredential().name(), c);
+                }
+            }
+            case ENTRIES -> {
+                for (StoreDocuments.ShardEntry e : StoreDocuments.read(data, StoreDocuments.EntryShard.class).entries()) {
+                    if (e == null || e.entry() == null) {
+                        throw new IllegalArgumentException("an inventory entry is empty");
+                    }
+                    entries.put(e.entry().toEntry().serial(), e);
+                }
+            }
+            default -> {
+                for (ManagedUserRecord record : StoreDocuments.read(data, StoreDocuments.UserShard.class).users()) {
+                    ManagedUser user = record.toUser();
+                    users.put(user.key(), user);
+                }
+            }
+        }
+        return new ShardState(kind, credentials, entries, users);
+    }
+
+    static ShardState names(Map<String, StoreDocuments.ShardCredential> credentials) {
+        return new ShardState(Kind.NAMES, new LinkedHashMap<>(credentials), Map.of(), Map.of());
+    }
+
+    static ShardState entries(Map<BigInteger, StoreDocuments.ShardEntry> entries) {
+        return new ShardState(Kind.ENTRIES, Map.of(), new LinkedHashMap<>(entries), Map.of());
+    }
+
+    static ShardState users(Map<String, ManagedUser> users) {
+        return new ShardState(Kind.USERS, Map.of(), Map.of(), new LinkedHashMap<>(users));
+    }
+
+    /** The document of this shard's secret. */
+    JsonNode document() {
+        switch (kind) {
+            case NAMES:
+                return StoreDocuments.tree(new StoreDocuments.NameShard(new ArrayList<>(credentials.values())));
+            case ENTRIES:
+                return StoreDocuments.tree(new StoreDocuments.EntryShard(new ArrayList<>(entries.values())));
+            default:
+                List<ManagedUserRecord> records = new ArrayList<>();
+                users.values().forEach(u -> records.add(ManagedUserRecord.of(u)));
+                return StoreDocuments.tree(new StoreDocuments.UserShard(records));
+        }
+    }
+
+    Map<String, StoredCredential> storedCredentials() {
         Map<String, StoredCredential> stored = new LinkedHashMap<>();
         credentials.forEach((name, c) -> stored.put(name, c.credential().toCredential()));
-        Map<BigInteger, InventoryEntry> domainEntries = new LinkedHashMap<>();
-        entries.forEach((serial, e) -> domainEntries.put(serial, e.entry().toEntry()));
-        this.index = new StoreIndex(Optional.empty(), stored, domainEntries, users);
+        return stored;
     }
 
-    /** Reads an index shard; an {@link IllegalArgumentException} says what is wrong. */
-    static ShardState ofIndex(JsonNode data) {
-        StoreDocuments.IndexShard shard = StoreDocuments.read(data, StoreDocuments.IndexShard.class);
-        Map<String, StoreDocuments.ShardCredential> credentials = new LinkedHashMap<>();
-        for (StoreDocuments.ShardCredential c : shard.credentials()) {
-            if (c == null || c.credential() == null) {
-                throw new IllegalArgumentException("a credential reference is empty");
-            }
-            credentials.put(c.credential().name(), c);
-        }
-        Map<BigInteger, StoreDocuments.ShardEntry> entries = new LinkedHashMap<>();
-        for (StoreDocuments.ShardEntry e : shard.entries()) {
-            if (e == null || e.entry() == null) {
-                throw new IllegalArgumentException("an inventory entry is empty");
-            }
-            entries.put(e.entry().toEntry().serial(), e);
-        }
-        return new ShardState(credentials, entries, Map.of());
+    Map<BigInteger, InventoryEntry> inventory() {
+        Map<BigInteger, InventoryEntry> inventory = new LinkedHashMap<>();
+        entries.forEach((serial, e) -> inventory.put(serial, e.entry().toEntry()));
+        return inventory;
     }
 
-    /** Reads a user shard; an {@link IllegalArgumentException} says what is wrong. */
-    static ShardState ofUsers(JsonNode data) {
-        Map<String, ManagedUser> users = new LinkedHashMap<>();
-        for (ManagedUserRecord record : StoreDocuments.read(data, StoreDocuments.UserShard.class).users()) {
-            ManagedUser user = record.toUser();
-            users.put(user.key(), user);
-        }
-        return new ShardState(Map.of(), Map.of(), users);
-    }
-
-    /** Built directly, e.g. when a single-secret store is converted. */
-    static ShardState of(Map<String, StoreDocuments.ShardCredential> credentials, Map<BigInteger, StoreDocuments.ShardEntry> entries,
-                         Map<String, ManagedUser> users) {
-        return new ShardState(new LinkedHashMap<>(credentials), new LinkedHashMap<>(entries), new LinkedHashMap<>(users));
-    }
-
-    JsonNode indexDocument() {
-        return StoreDocuments.tree(new StoreDocuments.IndexShard(new ArrayList<>(credentials.values()), new ArrayList<>(entries.values())));
-    }
-
-    JsonNode usersDocument() {
-        List<ManagedUserRecord> records = new ArrayList<>();
-        users.values().forEach(u -> records.add(ManagedUserRecord.of(u)));
-        return StoreDocuments.tree(new StoreDocuments.UserShard(records));
-    }
-
-    StoreIndex index() {
-        return index;
+    Map<String, ManagedUser> managedUsers() {
+        return users;
     }
 
     Collection<StoreDocuments.ShardEntry> entries() {
@@ -104,26 +137,60 @@ final class ShardState {
     }
 
     /**
-     * This shard with {@code writes} applied after checking their expectations against it: a new credential reference
-     * points at the version in {@code versions}, a new entry takes its place from {@code orders}.
+     * This shard with {@code writes} (all of which belong to it) applied after checking their expectations against it,
+     * as {@link io.s2mtls.core.port.StoreIndex#applying} checks them: a new credential reference points at the version in
+     * {@code versions}, a new entry takes its place from {@code orders}.
      *
-     * @throws io.s2mtls.core.port.StoreConflictException when an expectation does not hold
+     * @throws StoreConflictException when an expectation does not hold
      */
     ShardState applying(List<StoreWrite> writes, Map<String, Long> versions, Map<BigInteger, Long> orders) {
-        StoreIndex next = index.applying(new StoreBatch(writes, List.of()));
-        Map<String, StoreDocuments.ShardCredential> nextCredentials = new LinkedHashMap<>();
-        next.credentials().forEach((name, c) -> {
-            StoreDocuments.ShardCredential old = credentials.get(name);
-            long version = versions.containsKey(name) ? versions.get(name) : old.version();
-            nextCredentials.put(name, new StoreDocuments.ShardCredential(CredentialRecord.of(c), version));
-        });
-        Map<BigInteger, StoreDocuments.ShardEntry> nextEntries = new LinkedHashMap<>();
-        next.entries().forEach((serial, e) -> {
-            StoreDocuments.ShardEntry old = entries.get(serial);
-            long order = old != null ? old.order() : orders.get(serial);
-            nextEntries.put(serial, new StoreDocuments.ShardEntry(order, EntryRecord.of(e)));
-        });
-        return new ShardState(nextCredentials, nextEntries, new LinkedHashMap<>(next.managedUsers()));
+        Map<String, StoreDocuments.ShardCredential> c = new LinkedHashMap<>(credentials);
+        Map<BigInteger, StoreDocuments.ShardEntry> e = new LinkedHashMap<>(entries);
+        Map<String, ManagedUser> u = new LinkedHashMap<>(users);
+        for (StoreWrite write : writes) {
+            if (write instanceof StoreWrite.PutCredential put) {
+                String name = put.credential().name();
+                Optional<BigInteger> now = Optional.ofNullable(c.get(name)).map(r -> serial(r));
+                if (!now.equals(put.replacing())) {
+                    throw new StoreConflictException("credential '" + name + "' " + (now.isPresent() ? "holds serial " + now.get().toString(16) : "is absent")
+                            + ", not " + put.replacing().map(s -> "serial " + s.toString(16)).orElse("absent"));
+                }
+                c.put(name, new StoreDocuments.ShardCredential(CredentialRecord.of(new StoredCredential(name,
+                        put.credential().certificate().getSerialNumber(), put.credential().privateKey().isPresent())), versions.get(name)));
+            } else if (write instanceof StoreWrite.RemoveCredential remove) {
+                StoreDocuments.ShardCredential now = c.get(remove.name());
+                if (now == null || !serial(now).equals(remove.serial())) {
+                    throw new StoreConflictException("credential '" + remove.name() + "' does not hold serial " + remove.serial().toString(16));
+                }
+                c.remove(remove.name());
+            } else if (write instanceof StoreWrite.AddEntry add) {
+                if (e.containsKey(add.entry().serial())) {
+                    throw new StoreConflictException("serial " + add.entry().serialHex() + " is already recorded");
+                }
+                e.put(add.entry().serial(), new StoreDocuments.ShardEntry(orders.get(add.entry().serial()), EntryRecord.of(add.entry())));
+            } else if (write instanceof StoreWrite.UpdateEntry update) {
+                StoreDocuments.ShardEntry now = e.get(update.entry().serial());
+                InventoryEntry current = now == null ? null : now.entry().toEntry();
+                if (current == null || current.status() != update.expectedStatus()) {
+                    throw new StoreConflictException("serial " + update.entry().serialHex() + " is "
+                            + (current == null ? "not recorded" : current.status().name().toLowerCase(Locale.ROOT))
+                            + ", not " + update.expectedStatus().name().toLowerCase(Locale.ROOT));
+                }
+                e.put(update.entry().serial(), new StoreDocuments.ShardEntry(now.order(), EntryRecord.of(update.entry())));
+            } else if (write instanceof StoreWrite.PutManagedUser put) {
+                if (!Optional.ofNullable(u.get(put.key())).equals(put.expected())) {
+                    throw new StoreConflictException("the record of database user " + put.key() + " changed");
+                }
+                if (put.user().isPresent()) {
+                    u.put(put.key(), put.user().get());
+                } else {
+                    u.remove(put.key());
+                }
+            } else {
+                throw new IllegalArgumentException("a shard cannot apply " + write);
+            }
+        }
+        return new ShardState(kind, c, e, u);
     }
 
     /**
@@ -147,11 +214,15 @@ final class ShardState {
                 restore(u, put.key(), before.users, mine.users);
             }
         }
-        return new ShardState(c, e, u);
+        return new ShardState(kind, c, e, u);
     }
 
     boolean sameAs(ShardState other) {
         return credentials.equals(other.credentials) && entries.equals(other.entries) && users.equals(other.users);
+    }
+
+    private static BigInteger serial(StoreDocuments.ShardCredential reference) {
+        return reference.credential().toCredential().serial();
     }
 
     private static <K, V> void restore(Map<K, V> now, K key, Map<K, V> before, Map<K, V> mine) {

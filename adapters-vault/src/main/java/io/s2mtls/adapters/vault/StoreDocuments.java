@@ -34,7 +34,7 @@ final class StoreDocuments {
     }
 
     /** At the store's path: which layout, and the directory (generation) under it that holds the store. */
-    record Marker(String format, String generation, int indexShards, int userShards) {
+    record Marker(String format, String generation, int nameShards, int entryShards, int userShards) {
     }
 
     /** {@code GEN/ca}: the CA certificate, its key (PKCS#8 PEM) or the reference to a remote key, and its chain. */
@@ -91,16 +91,22 @@ final class StoreDocuments {
         }
     }
 
-    /** {@code GEN/index/HH}: the credential references and inventory entries of the names that hash to shard HH. */
-    record IndexShard(List<ShardCredential> credentials, List<ShardEntry> entries) {
-        IndexShard {
+    /** {@code GEN/names/HH}: the references of the credentials whose name hashes to shard HH. */
+    record NameShard(List<ShardCredential> credentials) {
+        NameShard {
             credentials = credentials == null ? List.of() : credentials;
-            entries = entries == null ? List.of() : entries;
         }
     }
 
     /** A named credential and the version of its {@code credentials/NAME} secret that holds its certificate and key. */
     record ShardCredential(CredentialRecord credential, long version) {
+    }
+
+    /** {@code GEN/entries/HH}: the inventory entries whose serial hashes to shard HH. */
+    record EntryShard(List<ShardEntry> entries) {
+        EntryShard {
+            entries = entries == null ? List.of() : entries;
+        }
     }
 
     /** An inventory entry with its place in the store-wide order of recording. */

@@ -122,7 +122,8 @@ import static java.util.Objects.requireNonNull;
  * old one back). A deleted shard or chunk reads as empty.
  */
 final class VaultCredentialStore implements CredentialStore {
-    static final int INDEX_SHARDS = 256;
+    static final int NAME_SHARDS = 256;
+    static final int ENTRY_SHARDS = 256;
     static final int USER_SHARDS = 64;
     /** The most a store puts in one secret, below the 1 MiB (1,048,576 bytes) that Vault's integrated storage takes. */
     static final int MAX_SECRET_BYTES = 1_000_000;
@@ -198,8 +199,8 @@ final class VaultCredentialStore implements CredentialStore {
             } catch (IllegalArgumentException e) {
                 throw notAStore("it is damaged (" + e.getMessage() + ")", e);
             }
-            if (marker.generation() == null || !GENERATION.matcher(marker.generation()).matches()
-                    || marker.indexShards() < 1 || marker.indexShards() > 256 || marker.userShards() < 1 || marker.userShards() > 256) {
+            if (marker.generation() == null || !GENERATION.matcher(marker.generation()).matches() || !validShards(marker.nameShards())
+                    || !validShards(marker.entryShards()) || !validShards(marker.userShards())) {
                 throw notAStore("it is damaged (its generation or shard counts are not valid)", null);
             }
             return new Granular(marker);
@@ -239,7 +240,12 @@ final class VaultCredentialStore implements CredentialStore {
     private static StoreDocuments.Marker newMarker() {
         byte[] random = new byte[6];
         RANDOM.nextBytes(random);
-        return new StoreDocuments.Marker(StoreDocuments.FORMAT, "g" + HexFormat.of().formatHex(random), INDEX_SHARDS, USER_SHARDS);
+        return new StoreDocuments.Marker(StoreDocuments.FORMAT, "g" + HexFormat.of().formatHex(random), NAME_SHARDS, ENTRY_SHARDS,
+                USER_SHARDS);
+    }
+
+    private static boolean validShards(int count) {
+        return count >= 1 && count <= 256;
     }
 
     // ---- keys ----
@@ -256,15 +262,15 @@ final class VaultCredentialStore implements CredentialStore {
         return secretPath + "/" + m.generation() + "/audit/" + leaf;
     }
 
-    /** An index shard ({@code users} false) or a user shard. */
-    private record Shard(boolean users, int number) implements Comparable<Shard> {
+    /** One shard secret: its kind and number. */
+    private record Shard(ShardState.Kind kind, int number) implements Comparable<Shard> {
         @Override
         public int compareTo(Shard other) {
-            return users != other.users ? Boolean.compare(users, other.users) : Integer.compare(number, other.number);
+            return kind != other.kind ? kind.compareTo(other.kind) : Integer.compare(number, other.number);
         }
 
         String leaf() {
-            return (users ? "users/" : "index/") + String.format("%02x", number);
+            return kind.directory + "/" + String.format("%02x", number);
         }
     }
 
@@ -272,6 +278,7 @@ final class VaultCredentialStore implements CredentialStore {
         return secretPath + "/" + m.generation() + "/" + shard.leaf();
     }
 
+    /** The first two bytes of the SHA-256 of {@code text}'s UTF-8, modulo {@code shards}. */
     static int shardOf(String text, int shards) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
@@ -281,21 +288,34 @@ final class VaultCredentialStore implements CredentialStore {
         }
     }
 
+    private static Shard nameShard(StoreDocuments.Marker m, String name) {
+        return new Shard(ShardState.Kind.NAMES, shardOf(name, m.nameShards()));
+    }
+
+    /** An entry's shard: by its serial in lower-case hex. */
+    private static Shard entryShard(StoreDocuments.Marker m, BigInteger serial) {
+        return new Shard(ShardState.Kind.ENTRIES, shardOf(serial.toString(16), m.entryShards()));
+    }
+
+    private static Shard userShard(StoreDocuments.Marker m, String key) {
+        return new Shard(ShardState.Kind.USERS, shardOf(key, m.userShards()));
+    }
+
     private static Shard shardOf(StoreDocuments.Marker m, StoreWrite write) {
         if (write instanceof StoreWrite.PutCredential put) {
-            return new Shard(false, shardOf(put.credential().name(), m.indexShards()));
+            return nameShard(m, put.credential().name());
         }
         if (write instanceof StoreWrite.RemoveCredential remove) {
-            return new Shard(false, shardOf(remove.name(), m.indexShards()));
+            return nameShard(m, remove.name());
         }
         if (write instanceof StoreWrite.AddEntry add) {
-            return new Shard(false, shardOf(add.entry().name(), m.indexShards()));
+            return entryShard(m, add.entry().serial());
         }
         if (write instanceof StoreWrite.UpdateEntry update) {
-            return new Shard(false, shardOf(update.entry().name(), m.indexShards()));
+            return entryShard(m, update.entry().serial());
         }
         if (write instanceof StoreWrite.PutManagedUser put) {
-            return new Shard(true, shardOf(put.key(), m.userShards()));
+            return userShard(m, put.key());
         }
         throw new IllegalArgumentException("unknown store write " + write);
     }
@@ -315,15 +335,16 @@ final class VaultCredentialStore implements CredentialStore {
         StoreDocuments.Marker m = ((Granular) root).marker();
         String base = secretPath + "/" + m.generation();
         List<Callable<Object>> lists = new ArrayList<>();
-        lists.add(() -> kv.list(base + "/index", purpose));
-        lists.add(() -> kv.list(base + "/users", purpose));
+        for (ShardState.Kind kind : ShardState.Kind.values()) {
+            lists.add(() -> kv.list(base + "/" + kind.directory, purpose));
+        }
         lists.add(() -> readCa(m, purpose));
         List<Object> first = all(lists);
         List<Shard> shards = new ArrayList<>();
-        for (int i = 0; i < 2; i++) {
-            for (Object name : (List<?>) first.get(i)) {
+        for (ShardState.Kind kind : ShardState.Kind.values()) {
+            for (Object name : (List<?>) first.get(kind.ordinal())) {
                 if (SHARD_NAME.matcher(name.toString()).matches()) {
-                    shards.add(new Shard(i == 1, Integer.parseInt(name.toString(), 16)));
+                    shards.add(new Shard(kind, Integer.parseInt(name.toString(), 16)));
                 }
             }
         }
@@ -334,9 +355,9 @@ final class VaultCredentialStore implements CredentialStore {
         List<StoreDocuments.ShardEntry> entries = new ArrayList<>();
         Map<String, ManagedUser> users = new TreeMap<>();
         for (ShardRead shard : read) {
-            credentials.putAll(shard.state().index().credentials());
+            credentials.putAll(shard.state().storedCredentials());
             entries.addAll(shard.state().entries());
-            users.putAll(shard.state().index().managedUsers());
+            users.putAll(shard.state().managedUsers());
         }
         entries.sort(Comparator.comparingLong(StoreDocuments.ShardEntry::order));
         Map<BigInteger, InventoryEntry> inventory = new LinkedHashMap<>();
@@ -344,7 +365,7 @@ final class VaultCredentialStore implements CredentialStore {
             InventoryEntry domain = entry.entry().toEntry();
             inventory.put(domain.serial(), domain);
         }
-        CaRead ca = (CaRead) first.get(2);
+        CaRead ca = (CaRead) first.get(ShardState.Kind.values().length);
         Optional<CaCertificates> authority = ca.document().map(d -> parsed(caKey(m), () -> d.certificates(description)));
         return new StoreIndex(authority, credentials, inventory, users);
     }
@@ -375,7 +396,7 @@ final class VaultCredentialStore implements CredentialStore {
             return legacy(() -> legacy.store().credential(name));
         }
         StoreDocuments.Marker m = ((Granular) root).marker();
-        ShardRead shard = readShard(m, new Shard(false, shardOf(name, m.indexShards())), purpose);
+        ShardRead shard = readShard(m, nameShard(m, name), purpose);
         Optional<StoreDocuments.ShardCredential> reference = shard.state().credential(name);
         if (reference.isEmpty()) {
             return Optional.empty();
@@ -444,8 +465,8 @@ final class VaultCredentialStore implements CredentialStore {
     private ShardRead readShard(StoreDocuments.Marker m, Shard shard, String purpose) {
         String key = shardKey(m, shard);
         Kv.Secret secret = kv.read(key, purpose);
-        ShardState state = secret.data().map(d -> parsed(key, () -> shard.users() ? ShardState.ofUsers(d) : ShardState.ofIndex(d)))
-                .orElse(ShardState.EMPTY);
+        ShardState state = secret.data().map(d -> parsed(key, () -> ShardState.read(shard.kind(), d)))
+                .orElse(ShardState.empty(shard.kind()));
         return new ShardRead(shard, state, secret.version());
     }
 
@@ -495,9 +516,9 @@ final class VaultCredentialStore implements CredentialStore {
         Map<BigInteger, InventoryEntry> entries = new HashMap<>();
         Map<String, ManagedUser> users = new HashMap<>();
         for (ShardRead shard : shards.values()) {
-            credentials.putAll(shard.state().index().credentials());
-            entries.putAll(shard.state().index().entries());
-            users.putAll(shard.state().index().managedUsers());
+            credentials.putAll(shard.state().storedCredentials());
+            entries.putAll(shard.state().inventory());
+            users.putAll(shard.state().managedUsers());
         }
         CaRead caRead = ca;
         Optional<CaCertificates> authority = ca.document().map(d -> parsed(caKey(m), () -> d.certificates(description)));
@@ -522,7 +543,7 @@ final class VaultCredentialStore implements CredentialStore {
         puts.forEach(put -> widest.put(put.credential().name(), Long.MAX_VALUE));
         for (Map.Entry<Shard, List<StoreWrite>> unit : byShard.entrySet()) {
             ShardState next = shards.get(unit.getKey()).state().applying(unit.getValue(), widest, orders);
-            checkSize(shardKey(m, unit.getKey()), unit.getKey().users() ? next.usersDocument() : next.indexDocument());
+            checkSize(shardKey(m, unit.getKey()), next.document());
         }
         Map<String, JsonNode> credentialDocuments = new LinkedHashMap<>();
         for (StoreWrite.PutCredential put : puts) {
@@ -542,29 +563,34 @@ final class VaultCredentialStore implements CredentialStore {
         // 2. the credentials' own secrets, which nothing refers to yet
         List<Callable<Map.Entry<String, Long>>> credentialWrites = new ArrayList<>();
         credentialDocuments.forEach((name, document) -> {
-            Shard shard = new Shard(false, shardOf(name, m.indexShards()));
+            Shard shard = nameShard(m, name);
             long known = shards.get(shard).state().credential(name).map(StoreDocuments.ShardCredential::version).orElse(0L);
             credentialWrites.add(() -> Map.entry(name, overwrite(credentialKey(m, name), document, known, purpose)));
         });
         Map<String, Long> versions = new HashMap<>();
         all(credentialWrites).forEach(e -> versions.put(e.getKey(), e.getValue()));
 
-        // 3. the shards that make them visible, each with check-and-set on the version read
-        List<Callable<Written>> shardWrites = new ArrayList<>();
-        byShard.forEach((shard, writes) -> shardWrites.add(() -> writeShard(m, shards.get(shard), writes, versions, orders, purpose)));
-        List<Outcome<Written>> outcomes = outcomes(shardWrites);
-        RuntimeException failure = null;
+        // 3. the shards, entries before the references that need them, each with check-and-set on the version read
         List<Written> written = new ArrayList<>();
-        for (Outcome<Written> outcome : outcomes) {
-            if (outcome.failure() != null) {
-                failure = failure == null || outcome.failure() instanceof StoreConflictException ? outcome.failure() : failure;
-            } else {
-                written.add(outcome.value());
+        for (ShardState.Kind kind : ShardState.Kind.values()) {
+            List<Callable<Written>> shardWrites = new ArrayList<>();
+            byShard.forEach((shard, writes) -> {
+                if (shard.kind() == kind) {
+                    shardWrites.add(() -> writeShard(m, shards.get(shard), writes, versions, orders, purpose));
+                }
+            });
+            RuntimeException failure = null;
+            for (Outcome<Written> outcome : outcomes(shardWrites)) {
+                if (outcome.failure() != null) {
+                    failure = failure == null || outcome.failure() instanceof StoreConflictException ? outcome.failure() : failure;
+                } else {
+                    written.add(outcome.value());
+                }
             }
-        }
-        if (failure != null) {
-            undo(m, written, purpose);
-            throw failure;
+            if (failure != null) {
+                undo(m, written, purpose);
+                throw failure;
+            }
         }
 
         // 4. the CA
@@ -588,7 +614,7 @@ final class VaultCredentialStore implements CredentialStore {
         ShardRead current = read;
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             ShardState next = current.state().applying(writes, versions, orders);
-            JsonNode document = read.shard().users() ? next.usersDocument() : next.indexDocument();
+            JsonNode document = next.document();
             checkSize(key, document);
             try {
                 kv.write(key, document, current.version(), purpose);
@@ -631,8 +657,7 @@ final class VaultCredentialStore implements CredentialStore {
                     break;
                 }
                 try {
-                    kv.write(shardKey(m, shard.shard()), shard.shard().users() ? restored.usersDocument() : restored.indexDocument(),
-                            current.version(), purpose);
+                    kv.write(shardKey(m, shard.shard()), restored.document(), current.version(), purpose);
                     break;
                 } catch (Kv.CasMismatch e) {
                     conflicts.incrementAndGet();
@@ -782,32 +807,27 @@ final class VaultCredentialStore implements CredentialStore {
         Map<String, Long> versions = new HashMap<>();
         all(credentialWrites).forEach(e -> versions.put(e.getKey(), e.getValue()));
 
-        Map<Integer, Map<String, StoreDocuments.ShardCredential>> shardCredentials = new TreeMap<>();
-        Map<Integer, Map<BigInteger, StoreDocuments.ShardEntry>> shardEntries = new TreeMap<>();
-        Map<Integer, Map<String, ManagedUser>> shardUsers = new TreeMap<>();
+        Map<Shard, Map<String, StoreDocuments.ShardCredential>> names = new TreeMap<>();
+        Map<Shard, Map<BigInteger, StoreDocuments.ShardEntry>> entries = new TreeMap<>();
+        Map<Shard, Map<String, ManagedUser>> members = new TreeMap<>();
         for (Credential credential : credentials) {
-            shardCredentials.computeIfAbsent(shardOf(credential.name(), m.indexShards()), s -> new LinkedHashMap<>())
+            names.computeIfAbsent(nameShard(m, credential.name()), s -> new LinkedHashMap<>())
                     .put(credential.name(), new StoreDocuments.ShardCredential(io.s2mtls.adapters.records.CredentialRecord.of(
                             new StoredCredential(credential.name(), credential.certificate().getSerialNumber(), credential.privateKey().isPresent())),
                             versions.get(credential.name())));
         }
         for (int i = 0; i < inventory.size(); i++) {
             InventoryEntry entry = inventory.get(i);
-            shardEntries.computeIfAbsent(shardOf(entry.name(), m.indexShards()), s -> new LinkedHashMap<>())
+            entries.computeIfAbsent(entryShard(m, entry.serial()), s -> new LinkedHashMap<>())
                     .put(entry.serial(), new StoreDocuments.ShardEntry(i + 1, io.s2mtls.adapters.records.EntryRecord.of(entry)));
         }
-        users.forEach((key, user) -> shardUsers.computeIfAbsent(shardOf(key, m.userShards()), s -> new LinkedHashMap<>()).put(key, user));
+        users.forEach((key, user) -> members.computeIfAbsent(userShard(m, key), s -> new LinkedHashMap<>()).put(key, user));
         List<Callable<Long>> writes = new ArrayList<>();
-        java.util.Set<Integer> indexShards = new java.util.TreeSet<>(shardCredentials.keySet());
-        indexShards.addAll(shardEntries.keySet());
-        for (int number : indexShards) {
-            ShardState state = ShardState.of(shardCredentials.getOrDefault(number, Map.of()), shardEntries.getOrDefault(number, Map.of()), Map.of());
-            writes.add(() -> kv.write(shardKey(m, new Shard(false, number)), state.indexDocument(), 0, purpose));
-        }
-        shardUsers.forEach((number, members) -> {
-            ShardState state = ShardState.of(Map.of(), Map.of(), members);
-            writes.add(() -> kv.write(shardKey(m, new Shard(true, number)), state.usersDocument(), 0, purpose));
-        });
+        Map<Shard, ShardState> states = new TreeMap<>();
+        names.forEach((shard, content) -> states.put(shard, ShardState.names(content)));
+        entries.forEach((shard, content) -> states.put(shard, ShardState.entries(content)));
+        members.forEach((shard, content) -> states.put(shard, ShardState.users(content)));
+        states.forEach((shard, state) -> writes.add(() -> kv.write(shardKey(m, shard), state.document(), 0, purpose)));
         authority.ifPresent(ca -> writes.add(() -> kv.write(caKey(m), StoreDocuments.tree(StoreDocuments.CaDocument.of(ca)), 0, purpose)));
         all(writes);
         append(m, audit, purpose);
