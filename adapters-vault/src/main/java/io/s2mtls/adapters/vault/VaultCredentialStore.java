@@ -143,6 +143,7 @@ final class VaultCredentialStore implements CredentialStore {
     private final java.util.concurrent.atomic.AtomicInteger conflicts = new java.util.concurrent.atomic.AtomicInteger();
     private VaultClient client;
     private ExecutorService pool;
+    private volatile Runnable afterChecks = () -> { };
 
     VaultCredentialStore(String description, String mount, String secretPath, Supplier<VaultClient> clientSupplier) {
         this.description = requireNonNull(description, "description is null");
@@ -155,6 +156,11 @@ final class VaultCredentialStore implements CredentialStore {
     @Override
     public String describe() {
         return description;
+    }
+
+    /** For tests: {@code hook} runs when a commit has checked its expectations, before it writes anything. */
+    void afterChecks(Runnable hook) {
+        afterChecks = requireNonNull(hook, "hook is null");
     }
 
     /** How many check-and-set writes Vault refused to this store instance (each was retried or reported). */
@@ -523,6 +529,7 @@ final class VaultCredentialStore implements CredentialStore {
         CaRead caRead = ca;
         Optional<CaCertificates> authority = ca.document().map(d -> parsed(caKey(m), () -> d.certificates(description)));
         new StoreIndex(authority, credentials, entries, users).applying(batch);
+        afterChecks.run();
 
         Map<BigInteger, Long> orders = new HashMap<>();
         List<StoreWrite.PutCredential> puts = new ArrayList<>();
