@@ -144,6 +144,7 @@ final class VaultCredentialStore implements CredentialStore {
     private VaultClient client;
     private ExecutorService pool;
     private volatile Runnable afterChecks = () -> { };
+    private volatile Runnable afterConversionWrites = () -> { };
 
     VaultCredentialStore(String description, String mount, String secretPath, Supplier<VaultClient> clientSupplier) {
         this.description = requireNonNull(description, "description is null");
@@ -161,6 +162,11 @@ final class VaultCredentialStore implements CredentialStore {
     /** For tests: {@code hook} runs when a commit has checked its expectations, before it writes anything. */
     void afterChecks(Runnable hook) {
         afterChecks = requireNonNull(hook, "hook is null");
+    }
+
+    /** For tests: {@code hook} runs when a conversion has written the new layout, before it writes the marker. */
+    void afterConversionWrites(Runnable hook) {
+        afterConversionWrites = requireNonNull(hook, "hook is null");
     }
 
     /** How many check-and-set writes Vault refused to this store instance (each was retried or reported). */
@@ -838,6 +844,7 @@ final class VaultCredentialStore implements CredentialStore {
         authority.ifPresent(ca -> writes.add(() -> kv.write(caKey(m), StoreDocuments.tree(StoreDocuments.CaDocument.of(ca)), 0, purpose)));
         all(writes);
         append(m, audit, purpose);
+        afterConversionWrites.run();
         try {
             kv.write(secretPath, StoreDocuments.tree(m), legacy.version(), purpose);
             return m;
