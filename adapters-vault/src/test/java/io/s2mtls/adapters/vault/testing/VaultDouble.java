@@ -55,7 +55,9 @@ import java.util.regex.Pattern;
  * version retention), KV version 1, token lookup-self/renew-self with Vault's exact 403 bodies, AppRole
  * login, namespaces ({@code X-Vault-Namespace}), Transit keys and signatures made with real keys (RSA
  * PKCS#1 v1.5 and PSS, ECDSA asn1/jws, Ed25519), and a sealed mode (503). It listens on 127.0.0.1, over
- * plain HTTP or TLS, and counts check-and-set conflicts.
+ * plain HTTP or TLS, and counts check-and-set conflicts. Like integrated storage (Vault's default), it stores no
+ * KV entry larger than {@code max_entry_size}, 1 MiB unless {@link #maxEntrySize} says otherwise: such a write is
+ * answered 500 with the storage error ("put failed due to value being too large, ...") and nothing is stored.
  *
  * <p>One lock serialises all requests, so it is exactly as consistent as Vault's single active node.
  *
