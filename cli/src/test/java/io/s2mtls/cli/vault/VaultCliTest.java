@@ -227,9 +227,9 @@ class VaultCliTest {
         assertTrue(ok(cli, "ca", "show", "--store", STORE).out().contains("CA key:      " + reference));
 
         StoreSecrets secrets = new StoreSecrets(vault, "secret", "s2mtls/prod");
-        JsonNode ca = secrets.ca().orElseThrow();
-        assertEquals(reference, ca.get("keyReference").asText());
-        assertFalse(ca.has("privateKey"), ca.toString());
+        JsonNode caSecret = secrets.ca().orElseThrow();
+        assertEquals(reference, caSecret.get("keyReference").asText());
+        assertFalse(caSecret.has("privateKey"), caSecret.toString());
         for (String key : secrets.keys()) {
             if (!key.contains("/credentials/")) {
                 assertFalse(vault.kvData("secret", key).orElseThrow().toString().contains("PRIVATE KEY"), "a private key in " + key);
