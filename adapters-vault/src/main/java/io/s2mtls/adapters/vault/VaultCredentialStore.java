@@ -51,31 +51,33 @@ import static java.util.Objects.requireNonNull;
  * document below is the {@code data} of one secret, read at {@code /v1/secret/data/<key>} and written there with
  * check-and-set ({@code options.cas}):
  * <pre>{@code
- * s2mtls/prod                      the marker: {"format":"s2mtls-store/2","generation":"g1f2e...","indexShards":256,"userShards":64}
+ * s2mtls/prod                      the marker: {"format":"s2mtls-store/2","generation":"g1f2e...",
+ *                                               "nameShards":256,"entryShards":256,"userShards":64}
  * s2mtls/prod/GEN/ca               {"certificate":PEM, "privateKey":PKCS#8 PEM | "keyReference":"vault-transit:ca", "chain":[PEM...]}
  * s2mtls/prod/GEN/credentials/NAME {"name", "certificate":PEM, "privateKey":PKCS#8 PEM}   (one per credential)
- * s2mtls/prod/GEN/index/00 .. ff   {"credentials":[{"credential":{"name","serial","hasKey"},"version":N}],
- *                                   "entries":[{"order":N,"entry":{"serial","name","subject",...}}]}
+ * s2mtls/prod/GEN/names/00 .. ff   {"credentials":[{"credential":{"name","serial","hasKey"},"version":N}]}
+ * s2mtls/prod/GEN/entries/00 .. ff {"entries":[{"order":N,"entry":{"serial","name","subject",...}}]}
  * s2mtls/prod/GEN/users/00 .. 3f   {"users":[{"name","host","requirement",...}]}
  * s2mtls/prod/GEN/audit/head       {"chunk":N}
  * s2mtls/prod/GEN/audit/0, 1, ...  {"events":[{"time","actor","action",...}]}   (at most 256 KiB each)
  * }</pre>
- * A credential name's index shard is the first two bytes of the SHA-256 of its UTF-8 name modulo 256; the shard
- * holds the reference to the credential (the serial it holds and the version of its {@code credentials/NAME}
- * secret) and every inventory entry recorded under that name. A managed user's shard is the SHA-256 of its key
- * ({@code name@host}) modulo 64. At 100,000 credentials an index shard holds some 400 references and entries
- * (about 160 KB) and a user shard some 1,600 users (about 400 KB): no secret comes near the 1 MiB that Vault's
- * integrated storage accepts per entry ({@code max_entry_size}). A write that would make any secret larger than
- * {@value #MAX_SECRET_BYTES} bytes is refused (BAD_INPUT) before anything is written. GEN is a random directory
- * name chosen when the store is created or converted, so that two processes converting the same store at once
- * never write into each other's secrets.
+ * A shard is chosen by the first two bytes of the SHA-256 of a UTF-8 text, modulo the shard count: the credential
+ * name for {@code names/} (the serial the name holds and the version of its {@code credentials/NAME} secret), the
+ * serial in lower-case hex for {@code entries/} (every certificate recorded, with its place in the order of
+ * recording), the user's key {@code name@host} for {@code users/}. At 100,000 credentials a names shard holds some
+ * 400 references (about 50 KB), an entries shard some 400 entries (about 140 KB), a users shard some 1,600 users
+ * (about 400 KB): no secret comes near the 1 MiB that Vault's integrated storage accepts per entry
+ * ({@code max_entry_size}). A write that would make any secret larger than {@value #MAX_SECRET_BYTES} bytes is
+ * refused (BAD_INPUT) before anything is written. GEN is a random directory name chosen when the store is created
+ * or converted, so that two processes converting the same store at once never write into each other's secrets.
  *
  * <h2>Reading</h2>
- * {@link #index()} costs 1 marker read, 2 LISTs ({@code GEN/index/}, {@code GEN/users/}), 1 CA read and one read
- * per existing shard: at most 4 + 256 + 64 = 324 requests, 4 + a few for a small store, made 8 at a time. It
- * parses no private key. {@link #credential(String)} costs 3 reads (marker, shard, credential at the version the
- * shard names), {@link #authority()} 2, {@link #recentAudit(int)} 3 for up to a chunk's worth of events (marker,
- * head, the next chunk to see there is none, the chunk) plus one per older chunk needed. The token's policy needs
+ * {@link #index()} costs 1 marker read, 3 LISTs ({@code GEN/names/}, {@code GEN/entries/}, {@code GEN/users/}),
+ * 1 CA read and one read per existing shard: at most 5 + 256 + 256 + 64 = 581 requests (517 for a store of 2,000
+ * or 10,000 credentials without managed users; 5 and a few for a small store), made 8 at a time. It parses no
+ * private key. {@link #credential(String)} costs 3 reads (marker, names shard, the credential at the version the
+ * shard names), {@link #authority()} 2, {@link #recentAudit(int)} 4 for up to a chunk's worth of events (marker,
+ * head, the chunk, the next chunk to see there is none) plus one per older chunk needed. The token's policy needs
  * read, create and update on {@code secret/data/s2mtls/prod} and {@code secret/data/s2mtls/prod/*}, and list on
  * {@code secret/metadata/s2mtls/prod/*}.
  *
@@ -87,7 +89,8 @@ import static java.util.Objects.requireNonNull;
  *       every expectation of the batch against them; a failed one throws {@link StoreConflictException} and nothing
  *       is written. It checks every secret's size;</li>
  *   <li>it writes each new credential's secret (check-and-set on the version it has); nothing refers to it yet;</li>
- *   <li>it writes each touched shard with check-and-set = the version read. When another writer changed a shard
+ *   <li>it writes each touched shard with check-and-set = the version read, first the {@code entries/} shards, then
+ *       {@code names/}, then {@code users/} (a user may name a credential). When another writer changed a shard
  *       since, it re-reads it and re-checks that shard's writes: if they still hold (the other writer touched other
  *       names) it writes again; if not, it restores the shards it already wrote (every name it changed that still
  *       holds its value gets the old one back) and throws {@link StoreConflictException};</li>
@@ -96,10 +99,13 @@ import static java.util.Objects.requireNonNull;
  * </ol>
  * What a crash part-way leaves: after 2, credential secrets that no shard refers to (or a newer version of a
  * referenced one that the shard does not name): invisible, overwritten by the next write of that name; during 3,
- * some shards of the batch written and others not (a bulk batch shows some of its names and not others; each name
- * has its credential, its reference and its entry together, as they share a shard); after 3 or 4, the change
- * without its audit events. A reader that reads while a batch spanning several shards is written may see some of
- * its shards new and others old. A removed credential's secret stays (like the old versions KV keeps) until the
+ * some shards of the batch written and others not: entries are written before the references that need them, so a
+ * bulk batch may show inventory entries whose names are not yet referenced (like certificates signed from a CSR),
+ * never a reference without its entry; after 3 or 4, the change without its audit events. KV keeps 10 versions
+ * of a key by default: a credential whose secret is overwritten ten times without its reference (ten crashed or
+ * refused writes of that name in a row) loses the version its reference names, and reads as damaged.
+ * A reader that reads while a batch spanning several shards is written may see some of its shards new and
+ * others old. A removed credential's secret stays (like the old versions KV keeps) until the
  * name is used again.
  *
  * <h2>Concurrency</h2>
