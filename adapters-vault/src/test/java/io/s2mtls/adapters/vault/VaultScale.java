@@ -23,12 +23,13 @@ import java.util.stream.IntStream;
 
 /**
  * Fills one Vault store (on the double, with Vault's 1 MiB entry limit) with {@code count} credentials in bulk
- * batches, then lists the index and reads one credential, counting requests. Used by {@link VaultScaleTest} and,
- * for 10,000 credentials, by its {@link #main}: run with
- * {@code ./mvnw -o -q -B -pl adapters-vault -am -DskipTests test-compile} and then
- * {@code java -cp "$(cat adapters-vault/target/test-classpath.txt)" io.s2mtls.adapters.vault.VaultScale 10000}
- * (the class path written by {@code dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt}
- * plus {@code target/classes} and {@code target/test-classes}).
+ * batches, then lists the index and reads one credential, counting requests. Used by {@link VaultScaleTest} (2,000)
+ * and, for 10,000 credentials, by {@link #main} (arguments: COUNT [BATCH], default 10000 1000), run by command:
+ * <pre>
+ * ./mvnw -o -q -B -pl adapters-vault -am -DskipTests test-compile
+ * ./mvnw -o -q -B -pl adapters-vault dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
+ * cd adapters-vault &amp;&amp; java -cp "target/test-classes:target/classes:$(cat target/cp.txt)" io.s2mtls.adapters.vault.VaultScale 10000 1000
+ * </pre>
  */
 public final class VaultScale {
     /** What one run measured. */
