@@ -101,12 +101,26 @@ final class TransitSigner implements RemoteSigner {
         }
         try {
             PublicKey key = type.equals("ed25519")
-                    ? Pem.ed25519PublicKey(Base64.getDecoder().decode(publicText.trim()))
-                    : Pem.parsePublicKey(publicText);
+                    ? ed25519PublicKey(Base64.getDecoder().decode(publicText.trim()))
+                    : io.s2mtls.core.x509.Pem.readPublicKey(publicText.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                            "the public key of " + keyPath);
             return new TransitSigner(client, mount, keyName, type, version, key);
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
+        } catch (GeneralSecurityException | IllegalArgumentException | S2mtlsException e) {
             throw client.failure(purpose, "its public key cannot be read (" + e.getMessage() + ")", e);
         }
+    }
+
+    /** DER prefix of an Ed25519 SubjectPublicKeyInfo, followed by the 32 raw key bytes. */
+    private static final byte[] ED25519_SPKI_PREFIX = java.util.HexFormat.of().parseHex("302a300506032b6570032100");
+
+    /** An Ed25519 public key from the 32 raw bytes Transit reports. */
+    static PublicKey ed25519PublicKey(byte[] raw) throws GeneralSecurityException {
+        if (raw.length != 32) {
+            throw new GeneralSecurityException("an Ed25519 public key has 32 bytes, not " + raw.length);
+        }
+        byte[] spki = java.util.Arrays.copyOf(ED25519_SPKI_PREFIX, ED25519_SPKI_PREFIX.length + 32);
+        System.arraycopy(raw, 0, spki, ED25519_SPKI_PREFIX.length, 32);
+        return java.security.KeyFactory.getInstance("Ed25519").generatePublic(new java.security.spec.X509EncodedKeySpec(spki));
     }
 
     @Override

@@ -4,7 +4,7 @@ import io.s2mtls.adapters.vault.testing.TestPluginContext;
 import io.s2mtls.adapters.vault.testing.VaultDouble;
 import io.s2mtls.core.pki.InventoryEntry;
 import io.s2mtls.core.port.CredentialStore;
-import io.s2mtls.core.port.StoreSnapshot;
+import io.s2mtls.core.port.StoreIndex;
 import io.s2mtls.core.spi.StoreLocation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,11 +71,13 @@ class ConcurrentProcessesTest {
                 }
                 try (CredentialStore store = new VaultStoreProvider().open(StoreLocation.parse("vault:secret/s2mtls/shared"),
                         TestPluginContext.of(Map.of("VAULT_ADDR", vault.address(), "VAULT_TOKEN", vault.rootToken())))) {
-                    StoreSnapshot snapshot = store.read();
+                    StoreIndex snapshot = store.index();
                     assertEquals(2 * PER_PROCESS, snapshot.inventory().size());
                     assertEquals(2 * PER_PROCESS, snapshot.credentials().size());
                     Set<BigInteger> serials = new HashSet<>();
                     snapshot.inventory().forEach(e -> assertTrue(serials.add(e.serial()), "serial repeated: " + e.serialHex()));
+                    assertEquals(2 * PER_PROCESS, store.recentAudit(10 * PER_PROCESS).size(), "one audit event per commit");
+                    assertTrue(store.credential("p1-7").isPresent() && store.credential("p2-93").isPresent());
                     Set<String> expected = Stream.of("p1", "p2")
                             .flatMap(p -> IntStream.range(0, PER_PROCESS).mapToObj(i -> p + "-" + i)).collect(Collectors.toSet());
                     assertEquals(expected, snapshot.inventory().stream().map(InventoryEntry::name).collect(Collectors.toSet()));

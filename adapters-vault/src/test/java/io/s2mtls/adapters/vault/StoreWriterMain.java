@@ -5,7 +5,10 @@ import io.s2mtls.core.pki.CertificateProfile;
 import io.s2mtls.core.pki.CertificateStatus;
 import io.s2mtls.core.pki.Credential;
 import io.s2mtls.core.pki.InventoryEntry;
+import io.s2mtls.core.pki.AuditEvent;
 import io.s2mtls.core.port.CredentialStore;
+import io.s2mtls.core.port.StoreBatch;
+import io.s2mtls.core.port.StoreWrite;
 import io.s2mtls.core.spi.CredentialStoreProvider;
 import io.s2mtls.core.spi.S2mtlsPlugin;
 import io.s2mtls.core.spi.StoreLocation;
@@ -25,7 +28,7 @@ import java.util.ServiceLoader;
 
 /**
  * A child process for the concurrency test: finds the vault plugin with ServiceLoader, prepares COUNT
- * credentials, prints "ready", waits for a line on stdin, then adds them one update at a time and prints
+ * credentials, prints "ready", waits for a line on stdin, then adds them one commit at a time and prints
  * "done conflicts=N". Arguments: STORE-URI PREFIX COUNT; environment: VAULT_ADDR, VAULT_TOKEN.
  */
 public final class StoreWriterMain {
@@ -67,7 +70,11 @@ public final class StoreWriterMain {
             System.out.flush();
             new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
             for (Prepared item : prepared) {
-                store.update(current -> current.withIssued(Optional.of(item.credential()), item.entry(), false));
+                StoreBatch batch = StoreBatch.builder().write(new StoreWrite.PutCredential(item.credential(), Optional.empty()))
+                        .write(new StoreWrite.AddEntry(item.entry()))
+                        .audit(AuditEvent.certificate(item.entry().recordedAt(), "writer " + prefix, "cert.issue", item.entry(), Optional.empty()))
+                        .build();
+                store.commit(batch); // names are this process's own: a conflict would be a lost update, and fails the run
             }
             System.out.println("done conflicts=" + ((VaultCredentialStore) store).conflicts());
             System.out.flush();

@@ -47,11 +47,11 @@ class VaultAuthTest {
 
     @Test
     void appRoleLogsInWithIdsFromFiles() throws Exception {
-        vault.policy("s2mtls", "secret/data/s2mtls/");
+        vault.policy("s2mtls", "secret/data/s2mtls/", "secret/metadata/s2mtls/");
         vault.appRole("s2mtls-ci", "role-4711", "secret-0815", List.of("s2mtls"), Duration.ofHours(1));
         try (CredentialStore store = open(appRoleContext("role-4711", "secret-0815"))) {
-            store.update(s -> s);
-            assertTrue(store.read().inventory().isEmpty());
+            store.appendAudit(List.of(VaultStoreBehaviourTest.event("test.write")));
+            assertTrue(store.index().inventory().isEmpty());
         }
         assertEquals(1, vault.logins());
         assertTrue(vault.requests().contains("POST auth/approle/login"));
@@ -62,9 +62,9 @@ class VaultAuthTest {
     void aRevokedAppRoleTokenIsReplacedByANewLogin() throws Exception {
         vault.appRole("s2mtls-ci", "role-1", "secret-1", List.of("root"), Duration.ofHours(1));
         try (CredentialStore store = open(appRoleContext("role-1", "secret-1"))) {
-            store.read();
+            store.index();
             vault.revokeAllTokensExceptRoot();
-            store.update(s -> s);
+            store.appendAudit(List.of(VaultStoreBehaviourTest.event("test.write")));
         }
         assertEquals(2, vault.logins());
     }
@@ -73,7 +73,7 @@ class VaultAuthTest {
     void appRoleWinsOverVaultToken() throws Exception {
         vault.appRole("s2mtls-ci", "role-1", "secret-1", List.of("root"), Duration.ofHours(1));
         try (CredentialStore store = open(appRoleContext("role-1", "secret-1").withEnvironment("VAULT_TOKEN", "hvs.ignored"))) {
-            store.read();
+            store.index();
         }
         assertEquals(1, vault.logins());
     }
@@ -81,7 +81,7 @@ class VaultAuthTest {
     @Test
     void aRefusedAppRoleLoginIsExternalAndKeepsTheSecretIdOut() throws Exception {
         vault.appRole("s2mtls-ci", "role-1", "secret-1", List.of("root"), Duration.ofHours(1));
-        S2mtlsException failure = assertThrows(S2mtlsException.class, () -> open(appRoleContext("role-1", "wrong-secret-id")).read());
+        S2mtlsException failure = assertThrows(S2mtlsException.class, () -> open(appRoleContext("role-1", "wrong-secret-id")).index());
         assertEquals(ErrorKind.EXTERNAL, failure.kind());
         assertTrue(failure.getMessage().contains("invalid role or secret ID"), failure.getMessage());
         assertTrue(failure.getMessage().contains("auth/approle"), failure.getMessage());
@@ -94,7 +94,7 @@ class VaultAuthTest {
         vault.createNamespace("team-b");
         vault.appRole("s2mtls-ci", "role-1", "secret-1", List.of("root"), Duration.ofHours(1));
         S2mtlsException failure = assertThrows(S2mtlsException.class,
-                () -> open(appRoleContext("role-1", "secret-1").withEnvironment("VAULT_NAMESPACE", "team-b")).read());
+                () -> open(appRoleContext("role-1", "secret-1").withEnvironment("VAULT_NAMESPACE", "team-b")).index());
         assertEquals(ErrorKind.EXTERNAL, failure.kind());
         assertTrue(failure.getMessage().contains("is AppRole enabled at auth/approle in namespace team-b/?"), failure.getMessage());
     }
@@ -103,9 +103,9 @@ class VaultAuthTest {
     void onlyOneAppRoleFileIsBadInput() throws Exception {
         Path roleFile = Files.writeString(dir.resolve("role-id"), "role");
         TestPluginContext context = TestPluginContext.of(Map.of("VAULT_ADDR", vault.address())).withOption("role-id-file", roleFile.toString());
-        assertEquals(ErrorKind.BAD_INPUT, assertThrows(S2mtlsException.class, () -> open(context).read()).kind());
+        assertEquals(ErrorKind.BAD_INPUT, assertThrows(S2mtlsException.class, () -> open(context).index()).kind());
         TestPluginContext missing = context.withOption("secret-id-file", dir.resolve("absent").toString());
-        assertEquals(ErrorKind.BAD_INPUT, assertThrows(S2mtlsException.class, () -> open(missing).read()).kind());
+        assertEquals(ErrorKind.BAD_INPUT, assertThrows(S2mtlsException.class, () -> open(missing).index()).kind());
     }
 
     @Test
@@ -114,7 +114,7 @@ class VaultAuthTest {
         TestPluginContext context = TestPluginContext.of(Map.of("VAULT_ADDR", vault.address(), "VAULT_TOKEN", "hvs.wrong"))
                 .withOption("token-file", tokenFile.toString());
         try (CredentialStore store = open(context)) {
-            store.update(s -> s);
+            store.appendAudit(List.of(VaultStoreBehaviourTest.event("test.write")));
         }
     }
 
@@ -122,8 +122,8 @@ class VaultAuthTest {
     void aRenewableTokenNearExpiryIsRenewed() {
         String token = vault.createToken(List.of("root"), Duration.ofSeconds(90), true);
         try (CredentialStore store = open(TestPluginContext.of(Map.of("VAULT_ADDR", vault.address(), "VAULT_TOKEN", token)))) {
-            store.read();
-            store.read();
+            store.index();
+            store.index();
         }
         assertEquals(1, vault.renewals());
         List<String> requests = vault.requests();
@@ -133,7 +133,7 @@ class VaultAuthTest {
         // after the renewal, the token outlives the point where it would have expired
         vault.advanceClock(Duration.ofSeconds(120));
         try (CredentialStore store = open(TestPluginContext.of(Map.of("VAULT_ADDR", vault.address(), "VAULT_TOKEN", token)))) {
-            store.read();
+            store.index();
         }
     }
 
@@ -141,9 +141,9 @@ class VaultAuthTest {
     void aTokenAtItsMaxTtlIsRenewedOnceNotOnEveryRequest() {
         String token = vault.createToken(List.of("root"), Duration.ofSeconds(90), Duration.ofSeconds(150));
         try (CredentialStore store = open(TestPluginContext.of(Map.of("VAULT_ADDR", vault.address(), "VAULT_TOKEN", token)))) {
-            store.read();
-            store.read();
-            store.update(s -> s);
+            store.index();
+            store.index();
+            store.appendAudit(List.of(VaultStoreBehaviourTest.event("test.write")));
         }
         assertEquals(1, vault.renewals());
     }
@@ -154,7 +154,7 @@ class VaultAuthTest {
         String fixed = vault.createToken(List.of("root"), Duration.ofSeconds(90), false);
         for (String token : List.of(longLived, fixed, vault.rootToken())) {
             try (CredentialStore store = open(TestPluginContext.of(Map.of("VAULT_ADDR", vault.address(), "VAULT_TOKEN", token)))) {
-                store.read();
+                store.index();
             }
         }
         assertEquals(0, vault.renewals());
@@ -165,7 +165,7 @@ class VaultAuthTest {
     void anAppRoleTokenNearExpiryIsRenewed() throws Exception {
         vault.appRole("short", "role-1", "secret-1", List.of("root"), Duration.ofSeconds(60));
         try (CredentialStore store = open(appRoleContext("role-1", "secret-1"))) {
-            store.read();
+            store.index();
         }
         assertEquals(1, vault.logins());
         assertEquals(1, vault.renewals());

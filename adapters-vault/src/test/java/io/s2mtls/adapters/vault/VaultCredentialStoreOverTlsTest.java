@@ -30,7 +30,7 @@ class VaultCredentialStoreOverTlsTest extends CredentialStoreContract {
         vault = VaultDouble.https(tls);
         vault.createNamespace("team-a");
         vault.mount("team-a/kv", "kv-v2");
-        vault.policy("s2mtls", "team-a/kv/data/s2mtls/");
+        vault.policy("s2mtls", "team-a/kv/data/s2mtls/", "team-a/kv/metadata/s2mtls/");
         vault.appRole("team-a/auth/approle", "s2mtls", "role-contract", "secret-contract", java.util.List.of("s2mtls"), java.time.Duration.ofHours(1));
         Path dir = Files.createTempDirectory("vault-tls-contract");
         caFile = tls.writeCaPem(dir.resolve("ca.pem"));
@@ -66,6 +66,6 @@ class VaultCredentialStoreOverTlsTest extends CredentialStoreContract {
 
     @Override
     protected Optional<byte[]> rawState() {
-        return vault.rawKv("team-a/kv", path);
+        return vault.rawKvTree("team-a/kv", path);
     }
 }

@@ -50,6 +50,6 @@ class VaultCredentialStoreTest extends CredentialStoreContract {
 
     @Override
     protected Optional<byte[]> rawState() {
-        return vault.rawKv("secret", path);
+        return vault.rawKvTree("secret", path);
     }
 }

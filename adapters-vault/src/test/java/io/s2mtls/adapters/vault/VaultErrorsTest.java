@@ -60,7 +60,7 @@ class VaultErrorsTest {
     @Test
     void aBadTokenIsNamedAsSuch() {
         String token = "hvs.bad-token-value";
-        String message = external(() -> open("vault:secret/s2mtls/prod", vault.address(), token).read(), token,
+        String message = external(() -> open("vault:secret/s2mtls/prod", vault.address(), token).index(), token,
                 vault.address(), "secret/s2mtls/prod", "invalid or expired", "VAULT_TOKEN");
         assertFalse(message.contains("policies"), message);
     }
@@ -70,7 +70,7 @@ class VaultErrorsTest {
         String token = vault.createToken(List.of(), Duration.ofHours(2), false);
         try (CredentialStore store = open("vault:secret/s2mtls/prod", vault.address(), token)) {
             vault.revokeToken(token);
-            external(store::read, token, "invalid or expired");
+            external(store::index, token, "invalid or expired");
         }
     }
 
@@ -78,32 +78,32 @@ class VaultErrorsTest {
     void aPolicyDenialIsPermissionDenied() {
         vault.policy("elsewhere", "secret/data/other/");
         String token = vault.createToken(List.of("elsewhere"), Duration.ofHours(1), true);
-        String message = external(() -> open("vault:secret/s2mtls/prod", vault.address(), token).read(), token,
+        String message = external(() -> open("vault:secret/s2mtls/prod", vault.address(), token).index(), token,
                 vault.address(), "secret/s2mtls/prod", "permission denied", "policies", "read secret/data/s2mtls/prod");
         assertFalse(message.contains("invalid"), message);
-        external(() -> open("vault:secret/s2mtls/prod", vault.address(), token).update(s -> s), token, "permission denied",
+        external(() -> open("vault:secret/s2mtls/prod", vault.address(), token).appendAudit(List.of(VaultStoreBehaviourTest.event("test.write"))), token, "permission denied",
                 "updating vault:secret/s2mtls/prod");
     }
 
     @Test
     void aSealedVaultSaysSealed() {
         vault.seal(true);
-        external(() -> open("vault:secret/s2mtls/prod", vault.address(), vault.rootToken()).read(), vault.rootToken(),
+        external(() -> open("vault:secret/s2mtls/prod", vault.address(), vault.rootToken()).index(), vault.rootToken(),
                 vault.address(), "secret/s2mtls/prod", "sealed");
     }
 
     @Test
     void aSealDuringUseSaysSealed() {
         try (CredentialStore store = open("vault:secret/s2mtls/prod", vault.address(), vault.rootToken())) {
-            store.read();
+            store.index();
             vault.seal(true);
-            external(() -> store.update(s -> s), vault.rootToken(), "sealed", "updating vault:secret/s2mtls/prod");
+            external(() -> store.appendAudit(List.of(VaultStoreBehaviourTest.event("test.write"))), vault.rootToken(), "sealed", "updating vault:secret/s2mtls/prod");
         }
     }
 
     @Test
     void aMissingMountSaysSo() {
-        external(() -> open("vault:nosuch/s2mtls/prod", vault.address(), vault.rootToken()).read(), vault.rootToken(),
+        external(() -> open("vault:nosuch/s2mtls/prod", vault.address(), vault.rootToken()).index(), vault.rootToken(),
                 vault.address(), "nosuch/s2mtls/prod", "no such mount or path");
     }
 
@@ -114,7 +114,7 @@ class VaultErrorsTest {
             closedPort = socket.getLocalPort();
         }
         String address = "http://127.0.0.1:" + closedPort;
-        external(() -> open("vault:secret/s2mtls/prod", address, "hvs.some-token").read(), "hvs.some-token",
+        external(() -> open("vault:secret/s2mtls/prod", address, "hvs.some-token").index(), "hvs.some-token",
                 address, "secret/s2mtls/prod", "connection refused");
     }
 
@@ -126,18 +126,18 @@ class VaultErrorsTest {
             Path wrongCa = other.writeCaPem(dir.resolve("wrong-ca.pem"));
             TestPluginContext context = TestPluginContext.of(Map.of("VAULT_ADDR", secure.address(),
                     "VAULT_TOKEN", secure.rootToken(), "VAULT_CACERT", wrongCa.toString()));
-            external(() -> open("vault:secret/s2mtls/prod", context).read(), secure.rootToken(),
+            external(() -> open("vault:secret/s2mtls/prod", context).index(), secure.rootToken(),
                     secure.address(), "TLS failure", "VAULT_CACERT", wrongCa.toString());
             // without VAULT_CACERT the JDK's trust store does not know the test CA either
-            external(() -> open("vault:secret/s2mtls/prod", context.withoutEnvironment("VAULT_CACERT")).read(), secure.rootToken(),
+            external(() -> open("vault:secret/s2mtls/prod", context.withoutEnvironment("VAULT_CACERT")).index(), secure.rootToken(),
                     "TLS failure", "set VAULT_CACERT");
             // and with the right CA it works, also as an option
             Path rightCa = tls.writeCaPem(dir.resolve("vault-ca.pem"));
             try (CredentialStore store = open("vault:secret/s2mtls/prod", context.withEnvironment("VAULT_CACERT", rightCa.toString()))) {
-                assertTrue(store.read().inventory().isEmpty());
+                assertTrue(store.index().inventory().isEmpty());
             }
             try (CredentialStore store = open("vault:secret/s2mtls/prod", context.withOption("cacert", rightCa.toString()))) {
-                store.update(s -> s);
+                store.appendAudit(List.of(VaultStoreBehaviourTest.event("test.write")));
             }
             assertTrue(secure.kvData("secret", "s2mtls/prod").isPresent());
         }
@@ -169,19 +169,19 @@ class VaultErrorsTest {
         return open("vault:secret/s2mtls/prod", vault.address(), vault.rootToken());
     }
 
-    private static io.s2mtls.core.port.StoreChange anEvent() {
-        return current -> current.withAudit(List.of(new io.s2mtls.core.pki.AuditEvent(java.time.Instant.now(), "tester", "test.event",
-                java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.of("garbage test"))));
+    private static List<io.s2mtls.core.pki.AuditEvent> anEvent() {
+        return List.of(new io.s2mtls.core.pki.AuditEvent(java.time.Instant.now(), "tester", "test.event",
+                java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.of("garbage test")));
     }
 
     @Test
     void aReadAnsweredWithAWebPageIsExternalNotAnEmptyStore() {
         try (CredentialStore store = rootStore()) {
-            store.update(anEvent());
+            store.appendAudit(anEvent());
         }
         vault.garble("GET secret/data/s2mtls/prod", 200, "text/html", "<html><body>Welcome to the proxy</body></html>");
         try (CredentialStore store = rootStore()) {
-            external(store::read, vault.rootToken(), "secret/data/s2mtls/prod", "not Vault's JSON", "text/html", "<html>");
+            external(store::index, vault.rootToken(), "secret/data/s2mtls/prod", "not Vault's JSON", "text/html", "<html>");
         }
     }
 
@@ -192,7 +192,7 @@ class VaultErrorsTest {
             vault.ungarble();
             vault.garble("GET secret/data/s2mtls/prod", 200, "application/json", body);
             try (CredentialStore store = rootStore()) {
-                external(store::read, vault.rootToken(), "secret/data/s2mtls/prod");
+                external(store::index, vault.rootToken(), "secret/data/s2mtls/prod");
             }
         }
     }
@@ -203,22 +203,25 @@ class VaultErrorsTest {
         java.util.Arrays.fill(chunk, (byte) ' ');
         vault.garbleHuge("GET secret/data/s2mtls/prod", 200, "application/json", chunk, 40);
         try (CredentialStore store = rootStore()) {
-            external(store::read, vault.rootToken(), "larger than 32 MiB");
+            external(store::index, vault.rootToken(), "larger than 32 MiB");
         }
     }
 
     @Test
     void aWriteWithoutTheNewVersionIsNotTakenAsCommitted() {
+        try (CredentialStore store = rootStore()) {
+            store.appendAudit(anEvent());
+        }
         for (String body : List.of("<html>OK</html>", "{}", "{\"data\":{}}", "{\"data\":{\"version\":\"two\"}}")) {
             vault.ungarble();
             vault.garble("POST secret/data/s2mtls/prod", 200, body.startsWith("<") ? "text/html" : "application/json", body);
             try (CredentialStore store = rootStore()) {
-                external(() -> store.update(anEvent()), vault.rootToken(), "secret/data/s2mtls/prod");
+                external(() -> store.appendAudit(anEvent()), vault.rootToken(), "secret/data/s2mtls/prod");
             }
         }
         vault.ungarble();
         try (CredentialStore store = rootStore()) {
-            assertEquals(4, store.read().audit().size(), "the double did store each write; none was reported as done");
+            assertEquals(5, store.recentAudit(100).size(), "the double did store each write; none was reported as done");
         }
     }
 
@@ -226,7 +229,7 @@ class VaultErrorsTest {
     void aTokenCheckAnsweredWithAWebPageIsExternal() {
         vault.garble("GET auth/token/lookup-self", 200, "text/html", "<html>login</html>");
         try (CredentialStore store = rootStore()) {
-            external(store::read, vault.rootToken(), "not Vault's JSON");
+            external(store::index, vault.rootToken(), "not Vault's JSON");
         }
     }
 }

@@ -21,7 +21,8 @@ class VaultPluginTest {
     @Test
     void serviceLoaderFindsTheStoreAndTheSigner() {
         List<S2mtlsPlugin> plugins = ServiceLoader.load(S2mtlsPlugin.class).stream().map(ServiceLoader.Provider::get).toList();
-        assertEquals(List.of("vault"), plugins.stream().map(S2mtlsPlugin::name).toList());
+        // the keystore plugin comes along on the class path (this module uses its persisted records)
+        assertEquals(List.of("vault"), plugins.stream().map(S2mtlsPlugin::name).filter(name -> name.equals("vault")).toList());
         PluginRegistry registry = new PluginRegistry(plugins);
         CredentialStoreProvider store = registry.store("vault");
         assertEquals(Set.of("addr", "namespace", "cacert", "token-file", "role-id-file", "secret-id-file", "approle-mount", "transit-mount"),
@@ -34,7 +35,7 @@ class VaultPluginTest {
     @Test
     void onlyTheEntryClassIsPublic() {
         Set<String> publicClasses = List.of(VaultPlugin.class, VaultStoreProvider.class, VaultCredentialStore.class, VaultClient.class,
-                        VaultSettings.class, StoreCodec.class, Pem.class, TransitSigner.class, TransitSignerProvider.class).stream()
+                        VaultSettings.class, Kv.class, StoreDocuments.class, ShardState.class, LegacyStore.class, TransitSigner.class, TransitSignerProvider.class).stream()
                 .filter(c -> Modifier.isPublic(c.getModifiers())).map(Class::getSimpleName).collect(Collectors.toSet());
         assertEquals(Set.of("VaultPlugin"), publicClasses);
     }

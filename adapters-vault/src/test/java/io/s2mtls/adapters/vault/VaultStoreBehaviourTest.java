@@ -2,17 +2,22 @@ package io.s2mtls.adapters.vault;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.s2mtls.adapters.vault.testing.RawVault;
+import io.s2mtls.adapters.vault.testing.StoreSecrets;
 import io.s2mtls.adapters.vault.testing.TestPluginContext;
 import io.s2mtls.adapters.vault.testing.VaultDouble;
 import io.s2mtls.core.error.ErrorKind;
 import io.s2mtls.core.error.S2mtlsException;
+import io.s2mtls.core.pki.AuditEvent;
 import io.s2mtls.core.pki.CaMaterial;
 import io.s2mtls.core.pki.CertificateProfile;
 import io.s2mtls.core.pki.CertificateStatus;
 import io.s2mtls.core.pki.Credential;
 import io.s2mtls.core.pki.InventoryEntry;
+import io.s2mtls.core.pki.ManagedUser;
 import io.s2mtls.core.port.CredentialStore;
-import io.s2mtls.core.port.StoreSnapshot;
+import io.s2mtls.core.port.StoreBatch;
+import io.s2mtls.core.port.StoreConflictException;
+import io.s2mtls.core.port.StoreWrite;
 import io.s2mtls.core.spi.StoreLocation;
 import io.s2mtls.core.testing.TestPki;
 import org.junit.jupiter.api.AfterEach;
@@ -25,13 +30,15 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** What the Vault store does beyond the shared contract: its KV layout, CAS, deleted versions, namespaces. */
+/** What the Vault store does beyond the shared contract: its KV layout, CAS, deleted versions, namespaces, size limits. */
 class VaultStoreBehaviourTest {
     private final VaultDouble vault = VaultDouble.http();
     private final RawVault raw = new RawVault(vault.address());
@@ -51,44 +58,84 @@ class VaultStoreBehaviourTest {
         return new VaultStoreProvider().open(StoreLocation.parse(uri), context);
     }
 
-    private StoreSnapshot issue(CredentialStore store, String name, KeyPair keys) {
-        X509Certificate cert = TestPki.signed(keys, "CN=" + name, caKeys, "CN=Behaviour CA", false);
-        InventoryEntry entry = new InventoryEntry(cert.getSerialNumber(), name, "CN = " + name, cert.getNotBefore().toInstant(),
+    private CredentialStore open(String uri) {
+        return open(uri, context());
+    }
+
+    static AuditEvent event(String action) {
+        return new AuditEvent(Instant.now(), "tester", action, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    private Credential credential(String name, KeyPair keys) {
+        return new Credential(name, TestPki.signed(keys, "CN=" + name, caKeys, "CN=Behaviour CA", false), Optional.of(keys.getPrivate()));
+    }
+
+    static InventoryEntry entry(Credential credential) {
+        X509Certificate cert = credential.certificate();
+        return new InventoryEntry(cert.getSerialNumber(), credential.name(), "CN = " + credential.name(), cert.getNotBefore().toInstant(),
                 cert.getNotAfter().toInstant(), "ab".repeat(32), CertificateProfile.CLIENT, CertificateStatus.VALID, Instant.now());
-        return store.update(current -> current.withIssued(Optional.of(new Credential(name, cert, Optional.of(keys.getPrivate()))), entry, false));
+    }
+
+    static StoreBatch issueBatch(Credential credential) {
+        return StoreBatch.builder().write(new StoreWrite.PutCredential(credential, Optional.empty()))
+                .write(new StoreWrite.AddEntry(entry(credential))).audit(event("cert.issue")).build();
+    }
+
+    private Credential issue(CredentialStore store, String name, KeyPair keys) {
+        Credential credential = credential(name, keys);
+        store.commit(issueBatch(credential));
+        return credential;
+    }
+
+    private void setCa(CredentialStore store) {
+        store.commit(StoreBatch.of(new StoreWrite.SetAuthority(CaMaterial.local(caCert, caKeys.getPrivate()), Optional.empty()), event("ca.create")));
     }
 
     @Test
-    void theStoreIsOneKvV2SecretWithPemInside() throws Exception {
-        try (CredentialStore store = open("vault:secret/teams/prod", context())) {
-            store.update(current -> current.withAuthority(CaMaterial.local(caCert, caKeys.getPrivate())));
+    void eachCredentialIsItsOwnSecretWithPemInside() throws Exception {
+        try (CredentialStore store = open("vault:secret/teams/prod")) {
+            setCa(store);
             issue(store, "alice", TestPki.ecKeyPair());
+            issue(store, "bob", TestPki.ecKeyPair());
             assertEquals("vault:secret/teams/prod", store.describe());
         }
-        JsonNode data = raw.send("GET", "secret/data/teams/prod", vault.rootToken(), null).json().at("/data/data");
-        assertEquals("s2mtls-store/1", data.get("format").asText());
-        assertTrue(data.at("/ca/certificate").asText().startsWith("-----BEGIN CERTIFICATE-----\n"));
-        assertTrue(data.at("/ca/private_key").asText().startsWith("-----BEGIN PRIVATE KEY-----\n"));
-        assertTrue(data.at("/credentials/alice/private_key").asText().startsWith("-----BEGIN PRIVATE KEY-----\n"));
-        assertEquals("alice", data.at("/inventory/0/name").asText());
-        JsonNode metadata = raw.send("GET", "secret/metadata/teams/prod", vault.rootToken(), null).json().get("data");
-        assertEquals(2, metadata.get("current_version").asInt(), "one version per change");
+        StoreSecrets secrets = new StoreSecrets(vault, "secret", "teams/prod");
+        JsonNode marker = secrets.marker();
+        assertEquals("s2mtls-store/2", marker.get("format").asText());
+        assertEquals(256, marker.get("nameShards").asInt());
+        assertTrue(secrets.ca().orElseThrow().get("certificate").asText().startsWith("-----BEGIN CERTIFICATE-----\n"));
+        assertTrue(secrets.ca().orElseThrow().get("privateKey").asText().startsWith("-----BEGIN PRIVATE KEY-----\n"));
+        for (String name : List.of("alice", "bob")) {
+            JsonNode credential = secrets.credential(name).orElseThrow();
+            assertEquals(name, credential.get("name").asText());
+            assertTrue(credential.get("privateKey").asText().startsWith("-----BEGIN PRIVATE KEY-----\n"));
+            assertFalse(credential.toString().contains(name.equals("alice") ? "bob" : "alice"), "one credential per secret");
+        }
+        assertEquals(Set.of("alice", "bob"), secrets.credentialNames());
+        assertEquals(2, secrets.entries().size());
+        for (JsonNode shard : secrets.shards("names")) {
+            assertFalse(shard.toString().contains("PRIVATE KEY"), "the index holds no key");
+        }
+        assertEquals(3, secrets.shards("audit").stream().mapToInt(chunk -> chunk.path("events").size()).sum());
+        // every write carried check-and-set
+        long writes = vault.requests().stream().filter(r -> r.startsWith("POST secret/data/teams/prod")).count();
+        assertTrue(writes >= 7, "marker, CA, 2 credentials, 2+2 shards, audit: " + writes);
     }
 
     @Test
     void everyKeyTypeRoundTrips() throws Exception {
         List<KeyPair> pairs = List.of(generate("RSA", 2048), generate("EC", 384), KeyPairGenerator.getInstance("Ed25519").generateKeyPair(),
                 TestPki.ecKeyPair());
-        try (CredentialStore store = open("vault:secret/keys", context())) {
+        try (CredentialStore store = open("vault:secret/keys")) {
             for (int i = 0; i < pairs.size(); i++) {
                 issue(store, "k" + i, pairs.get(i));
             }
         }
-        try (CredentialStore store = open("vault:secret/keys", context())) {
-            StoreSnapshot read = store.read();
+        try (CredentialStore store = open("vault:secret/keys")) {
             for (int i = 0; i < pairs.size(); i++) {
-                assertArrayEquals(pairs.get(i).getPrivate().getEncoded(), read.credential("k" + i).orElseThrow().privateKey().orElseThrow().getEncoded());
-                assertEquals(pairs.get(i).getPrivate().getAlgorithm(), read.credential("k" + i).orElseThrow().privateKey().orElseThrow().getAlgorithm());
+                Credential read = store.credential("k" + i).orElseThrow();
+                assertArrayEquals(pairs.get(i).getPrivate().getEncoded(), read.privateKey().orElseThrow().getEncoded());
+                assertEquals(pairs.get(i).getPrivate().getAlgorithm(), read.privateKey().orElseThrow().getAlgorithm());
             }
         }
     }
@@ -96,59 +143,121 @@ class VaultStoreBehaviourTest {
     @Test
     void writesUseCheckAndSetEvenWhenTheMountRequiresIt() {
         vault.configureKv("secret", 0, true);
-        try (CredentialStore store = open("vault:secret/strict", context())) {
+        try (CredentialStore store = open("vault:secret/strict")) {
             issue(store, "a", TestPki.ecKeyPair());
             issue(store, "b", TestPki.ecKeyPair());
-            assertEquals(2, store.read().inventory().size());
+            assertEquals(2, store.index().inventory().size());
+            assertEquals(2, store.recentAudit(10).size());
         }
         assertTrue(vault.requests().stream().noneMatch(r -> r.startsWith("POST secret/metadata")));
     }
 
     @Test
-    void aConflictingWriterIsRetriedOnFreshContent() {
-        try (CredentialStore store = open("vault:secret/race", context())) {
+    void aWriterOfAnotherNameInTheSameShardIsRetriedOnFreshContent() {
+        try (CredentialStore store = open("vault:secret/race"); CredentialStore other = open("vault:secret/race")) {
             issue(store, "first", TestPki.ecKeyPair());
+            // two names in the same names shard, so that both writers need the same secret
+            String mine = "n0";
+            String theirs = java.util.stream.IntStream.range(1, 100_000).mapToObj(i -> "n" + i)
+                    .filter(n -> VaultCredentialStore.shardOf(n, 256) == VaultCredentialStore.shardOf(mine, 256)).findFirst().orElseThrow();
             int[] calls = {0};
-            StoreSnapshot result = store.update(current -> {
+            ((VaultCredentialStore) store).afterChecks(() -> {
                 if (calls[0]++ == 0) {
-                    // another writer commits between our read and our write
-                    raw.send("POST", "secret/data/race", vault.rootToken(), "{\"data\":" + vault.kvData("secret", "race").orElseThrow() + "}");
+                    issue(other, theirs, TestPki.ecKeyPair()); // commits between our check and our writes
                 }
-                return current.withAuthority(CaMaterial.remote(caCert, "vault-transit:ca"));
             });
-            assertEquals(2, calls[0], "re-applied once after the conflict");
-            assertEquals(1, vault.casConflicts());
-            assertEquals(1, ((VaultCredentialStore) store).conflicts());
-            assertTrue(result.authority().isPresent());
-            assertEquals(1, store.read().inventory().size());
+            issue(store, mine, TestPki.ecKeyPair());
+            assertEquals(1, calls[0]);
+            assertTrue(((VaultCredentialStore) store).conflicts() >= 1, "our write of the shared shard was refused once");
+            assertEquals(Set.of("first", mine, theirs), store.index().credentials().keySet());
+            assertTrue(store.credential(mine).isPresent());
+            assertTrue(store.credential(theirs).isPresent());
+            assertEquals(3, store.index().inventory().size());
         }
     }
 
     @Test
-    void aSoftDeletedOrDestroyedLatestVersionReadsEmptyAndTheNextWriteStacksOnIt() {
-        try (CredentialStore store = open("vault:secret/deleted", context())) {
+    void aConflictFoundWhileWritingUndoesTheShardsAlreadyWritten() {
+        try (CredentialStore store = open("vault:secret/undo"); CredentialStore other = open("vault:secret/undo")) {
+            issue(store, "first", TestPki.ecKeyPair());
+            Credential mine = credential("taken", TestPki.ecKeyPair());
+            ((VaultCredentialStore) store).afterChecks(() -> issue(other, "taken", TestPki.ecKeyPair()));
+            // our entry is written first, then our reference finds the name taken: the entry must go again
+            assertThrows(StoreConflictException.class, () -> store.commit(issueBatch(mine)));
+            ((VaultCredentialStore) store).afterChecks(() -> { });
+            assertTrue(store.index().entry(mine.certificate().getSerialNumber()).isEmpty(), "our entry was undone");
+            assertEquals(2, store.index().inventory().size());
+            assertEquals(2, store.recentAudit(10).size(), "no audit event for the refused batch");
+            assertArrayEquals(other.credential("taken").orElseThrow().certificate().getSignature(),
+                    store.credential("taken").orElseThrow().certificate().getSignature());
+        }
+    }
+
+    @Test
+    void aSecretThatWouldOutgrowVaultIsRefusedBeforeAnythingIsWritten() {
+        try (CredentialStore store = open("vault:secret/big")) {
+            issue(store, "a", TestPki.ecKeyPair());
+            Optional<byte[]> before = vault.rawKvTree("secret", "big");
+            ManagedUser huge = new ManagedUser("wide", "%", "SUBJECT", Optional.empty(),
+                    java.util.Collections.nCopies(40_000, "SELECT ON some_database_with_a_long_name.*"), Optional.empty(),
+                    Instant.parse("2026-11-27T01:02:03Z"), Optional.empty());
+            Credential b = credential("b", TestPki.ecKeyPair());
+            StoreBatch batch = StoreBatch.builder().write(new StoreWrite.PutCredential(b, Optional.empty()))
+                    .write(new StoreWrite.AddEntry(entry(b)))
+                    .write(new StoreWrite.PutManagedUser(huge.key(), Optional.of(huge), Optional.empty())).audit(event("user.create")).build();
+            S2mtlsException failure = assertThrows(S2mtlsException.class, () -> store.commit(batch));
+            assertEquals(ErrorKind.BAD_INPUT, failure.kind());
+            assertTrue(failure.getMessage().contains("1000000 bytes") && failure.getMessage().contains("nothing was written"),
+                    failure.getMessage());
+            assertArrayEquals(before.orElseThrow(), vault.rawKvTree("secret", "big").orElseThrow());
+            assertEquals(0, vault.refusedAsTooLarge(), "refused by the store, not by Vault");
+        }
+    }
+
+    @Test
+    void aSoftDeletedOrDestroyedMarkerReadsEmptyAndTheNextWriteStartsANewGeneration() {
+        try (CredentialStore store = open("vault:secret/deleted")) {
             issue(store, "a", TestPki.ecKeyPair());
             raw.send("DELETE", "secret/data/deleted", vault.rootToken(), null);
-            assertTrue(store.read().inventory().isEmpty());
+            assertTrue(store.index().inventory().isEmpty());
+            assertTrue(store.credential("a").isEmpty());
             issue(store, "b", TestPki.ecKeyPair());
-            assertEquals(List.of("b"), store.read().inventory().stream().map(InventoryEntry::name).toList());
+            assertEquals(List.of("b"), store.index().inventory().stream().map(InventoryEntry::name).toList());
             raw.send("POST", "secret/destroy/deleted", vault.rootToken(), "{\"versions\":[2]}");
-            assertTrue(store.read().credentials().isEmpty());
+            assertTrue(store.index().credentials().isEmpty());
             issue(store, "c", TestPki.ecKeyPair());
             assertEquals(3, raw.send("GET", "secret/metadata/deleted", vault.rootToken(), null).json().at("/data/current_version").asInt());
+            // undeleting the first marker brings its store back
+            raw.send("POST", "secret/undelete/deleted", vault.rootToken(), "{\"versions\":[1]}");
+            raw.send("POST", "secret/data/deleted", vault.rootToken(), "{\"data\":" + raw.send("GET", "secret/data/deleted?version=1",
+                    vault.rootToken(), null).json().at("/data/data") + ",\"options\":{\"cas\":3}}");
+            assertEquals(Set.of("a"), store.index().credentials().keySet());
         }
     }
 
     @Test
     void aSecretThatIsNotAStoreIsRefusedAndLeftAlone() {
         raw.send("POST", "secret/data/other-app", vault.rootToken(), "{\"data\":{\"password\":\"hunter2\"}}");
-        try (CredentialStore store = open("vault:secret/other-app", context())) {
-            S2mtlsException failure = assertThrows(S2mtlsException.class, store::read);
+        try (CredentialStore store = open("vault:secret/other-app")) {
+            S2mtlsException failure = assertThrows(S2mtlsException.class, store::index);
             assertEquals(ErrorKind.BAD_INPUT, failure.kind());
             assertTrue(failure.getMessage().contains("not an s2mtls store"), failure.getMessage());
             assertThrows(S2mtlsException.class, () -> issue(store, "x", TestPki.ecKeyPair()));
         }
         assertEquals("hunter2", vault.kvData("secret", "other-app").orElseThrow().get("password").asText());
+        assertEquals(List.of("other-app"), vault.kvKeys("secret", "other-app"));
+    }
+
+    @Test
+    void aDamagedShardIsBadInputNamingTheSecret() {
+        try (CredentialStore store = open("vault:secret/damaged")) {
+            issue(store, "a", TestPki.ecKeyPair());
+            String shard = new StoreSecrets(vault, "secret", "damaged").keys().stream().filter(k -> k.contains("/names/")).findFirst().orElseThrow();
+            raw.send("POST", "secret/data/" + shard, vault.rootToken(), "{\"data\":{\"credentials\":[{\"credential\":{\"name\":\"a\"}}]}}");
+            S2mtlsException failure = assertThrows(S2mtlsException.class, store::index);
+            assertEquals(ErrorKind.BAD_INPUT, failure.kind());
+            assertTrue(failure.getMessage().contains("secret/data/" + shard) && failure.getMessage().contains("damaged"), failure.getMessage());
+        }
     }
 
     @Test
@@ -161,7 +270,7 @@ class VaultStoreBehaviourTest {
         assertTrue(vault.kvData("team-a/secret", "s2mtls").isPresent());
         assertTrue(vault.kvData("secret", "s2mtls").isEmpty());
         try (CredentialStore store = open("vault:secret/s2mtls", context().withOption("namespace", "team-a/"))) {
-            assertEquals(1, store.read().inventory().size());
+            assertEquals(1, store.index().inventory().size());
         }
     }
 
@@ -172,14 +281,14 @@ class VaultStoreBehaviourTest {
             assertEquals(ErrorKind.BAD_INPUT, failure.kind());
         }
         S2mtlsException unknown = assertThrows(S2mtlsException.class,
-                () -> open("vault:secret/x", context().withOption("token", "x")).read());
+                () -> open("vault:secret/x", context().withOption("token", "x")).index());
         assertEquals(ErrorKind.BAD_INPUT, unknown.kind());
         S2mtlsException plain = assertThrows(S2mtlsException.class,
-                () -> open("vault:secret/x", context().withEnvironment("VAULT_ADDR", "http://vault.example.com:8200")).read());
+                () -> open("vault:secret/x", context().withEnvironment("VAULT_ADDR", "http://vault.example.com:8200")).index());
         assertEquals(ErrorKind.BAD_INPUT, plain.kind());
         assertTrue(plain.getMessage().contains("plain http"), plain.getMessage());
         S2mtlsException noToken = assertThrows(S2mtlsException.class,
-                () -> open("vault:secret/x", context().withoutEnvironment("VAULT_TOKEN")).read());
+                () -> open("vault:secret/x", context().withoutEnvironment("VAULT_TOKEN")).index());
         assertEquals(ErrorKind.BAD_INPUT, noToken.kind());
         assertTrue(noToken.getMessage().contains("VAULT_TOKEN"));
     }

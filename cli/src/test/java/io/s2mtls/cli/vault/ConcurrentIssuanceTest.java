@@ -2,6 +2,7 @@ package io.s2mtls.cli.vault;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.s2mtls.adapters.vault.testing.StoreSecrets;
 import io.s2mtls.adapters.vault.testing.VaultDouble;
 import io.s2mtls.cli.CliRunner;
 import io.s2mtls.cli.CliRunner.Run;
@@ -95,20 +96,26 @@ class ConcurrentIssuanceTest {
                 names.add(entry.get("name").asText());
             }
             assertEquals(expected, names);
-            // and the credentials with their keys, as stored in the secret
-            JsonNode secret = vault.kvData("secret", "s2mtls/shared").orElseThrow();
-            Set<String> credentials = new HashSet<>();
-            secret.get("credentials").fieldNames().forEachRemaining(credentials::add);
-            assertEquals(expected, credentials);
-            assertEquals(2 * PER_PROCESS, secret.get("inventory").size());
+            // and the credentials with their keys, each in its own secret
+            StoreSecrets secrets = new StoreSecrets(vault, "secret", "s2mtls/shared");
+            assertEquals(expected, secrets.credentialNames());
+            for (String name : expected) {
+                assertTrue(secrets.credential(name).orElseThrow().get("privateKey").asText().contains("PRIVATE KEY"), name);
+            }
+            assertEquals(2 * PER_PROCESS, secrets.entries().size());
 
             // the writers collided, and every refused write was followed by another attempt
             int conflicts = vault.casConflicts();
             assertTrue(conflicts > 0, "the two processes never collided; the test proves nothing");
-            long writes = vault.requests().stream().filter(r -> r.equals("POST secret/data/s2mtls/shared")).count();
-            int committed = JSON.readTree(vault.rawKv("secret", "s2mtls/shared").orElseThrow()).get("current").asInt();
-            assertEquals(1 + 2 * PER_PROCESS, committed, "one version for the CA, one per certificate");
+            long writes = vault.requests().stream().filter(r -> r.startsWith("POST secret/data/s2mtls/shared")).count();
+            long committed = 0;
+            for (String key : secrets.keys()) {
+                committed += JSON.readTree(vault.rawKv("secret", key).orElseThrow()).get("current").asInt();
+            }
             assertEquals(committed + conflicts, writes, "writes = committed versions + refused (and retried) ones");
+            Run audit = cli.run("audit", "--store", STORE);
+            assertEquals(0, audit.exit(), audit.toString());
+            assertEquals(1 + 2 * PER_PROCESS, audit.out().lines().count(), "one audit event for the CA, one per certificate");
             reporter.publishEntry("check-and-set conflicts retried", Integer.toString(conflicts));
         }
     }

@@ -3,6 +3,7 @@ package io.s2mtls.cli.vault;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.s2mtls.adapters.vault.testing.RawVault;
+import io.s2mtls.adapters.vault.testing.StoreSecrets;
 import io.s2mtls.adapters.vault.testing.TestTls;
 import io.s2mtls.adapters.vault.testing.VaultDouble;
 import io.s2mtls.cli.CliRunner;
@@ -178,13 +179,13 @@ class VaultCliTest {
         assertEquals(new TreeSet<>(List.of("creds/app_reader-cert.pem", "creds/app_reader-key.pem", "creds/app_reader.p12",
                 "creds/app_reader.p12.pass", "creds/ca-cert.pem", "exported/app_reader-cert.pem", "exported/app_reader-key.pem",
                 "exported/app_reader.p12", "exported/app_reader.p12.pass", "exported/ca-cert.pem")), filesInWork());
-        // everything else is in the one KV v2 secret
-        JsonNode secret = vault.kvData("secret", "s2mtls/prod").orElseThrow();
-        assertEquals("s2mtls-store/1", secret.get("format").asText());
-        assertTrue(secret.get("ca").get("private_key").asText().startsWith("-----BEGIN PRIVATE KEY-----"));
+        // everything else is in KV v2 secrets under the store's path: the CA, one per credential, the index shards
+        StoreSecrets secrets = new StoreSecrets(vault, "secret", "s2mtls/prod");
+        assertEquals("s2mtls-store/2", secrets.marker().get("format").asText());
+        assertTrue(secrets.ca().orElseThrow().get("privateKey").asText().startsWith("-----BEGIN PRIVATE KEY-----"));
         assertEquals(Files.readString(work.resolve("creds/app_reader-key.pem")).strip(),
-                secret.get("credentials").get("app_reader").get("private_key").asText().strip());
-        assertEquals(1, secret.get("inventory").size());
+                secrets.credential("app_reader").orElseThrow().get("privateKey").asText().strip());
+        assertEquals(1, secrets.entries().size());
     }
 
     // ---- a CA key that never leaves Vault ----
@@ -225,12 +226,17 @@ class VaultCliTest {
         assertEquals(reference, shown.get("keyLocation").asText());
         assertTrue(ok(cli, "ca", "show", "--store", STORE).out().contains("CA key:      " + reference));
 
-        JsonNode secret = vault.kvData("secret", "s2mtls/prod").orElseThrow();
-        assertEquals(reference, secret.get("ca").get("key_reference").asText());
-        assertFalse(secret.get("ca").has("private_key"), secret.get("ca").toString());
-        assertFalse(secret.get("ca").toString().contains("PRIVATE KEY"), "the CA's private key is in the store secret");
+        StoreSecrets secrets = new StoreSecrets(vault, "secret", "s2mtls/prod");
+        JsonNode caSecret = secrets.ca().orElseThrow();
+        assertEquals(reference, caSecret.get("keyReference").asText());
+        assertFalse(caSecret.has("privateKey"), caSecret.toString());
+        for (String key : secrets.keys()) {
+            if (!key.contains("/credentials/")) {
+                assertFalse(vault.kvData("secret", key).orElseThrow().toString().contains("PRIVATE KEY"), "a private key in " + key);
+            }
+        }
         // the client's own key is a normal stored credential
-        assertTrue(secret.get("credentials").get("alice").get("private_key").asText().contains("PRIVATE KEY"));
+        assertTrue(secrets.credential("alice").orElseThrow().get("privateKey").asText().contains("PRIVATE KEY"));
         assertEquals(Set.of("creds/alice-cert.pem", "creds/alice-key.pem", "creds/alice.p12", "creds/alice.p12.pass", "creds/ca-cert.pem"),
                 filesInWork());
     }
@@ -257,14 +263,14 @@ class VaultCliTest {
         opensslAccepts(existing, work.resolve("creds/bob-cert.pem"));
         assertEquals("vault-transit:existing-ca", JSON.readTree(ok(cli, "ca", "show", "--output", "json", "--store", STORE).out())
                 .get("keyLocation").asText());
-        assertFalse(vault.kvData("secret", "s2mtls/prod").orElseThrow().get("ca").toString().contains("PRIVATE KEY"));
+        assertFalse(new StoreSecrets(vault, "secret", "s2mtls/prod").ca().orElseThrow().toString().contains("PRIVATE KEY"));
 
         // a certificate whose key is not the Transit key is refused, and the store keeps its CA
         assertEquals(204, raw.send("POST", "transit/keys/other-key", vault.rootToken(), "{\"type\":\"ecdsa-p256\"}").status());
         Run mismatch = run(cli, "ca", "import", "--cert", existing.toString(), "--key", "vault-transit:other-key", "--force", "--store", STORE);
         assertEquals(2, mismatch.exit(), mismatch.toString());
         assertTrue(mismatch.err().contains("is not the key of"), mismatch.err());
-        assertEquals("vault-transit:existing-ca", vault.kvData("secret", "s2mtls/prod").orElseThrow().get("ca").get("key_reference").asText());
+        assertEquals("vault-transit:existing-ca", new StoreSecrets(vault, "secret", "s2mtls/prod").ca().orElseThrow().get("keyReference").asText());
     }
 
     // ---- failures: exit 3, one line naming the cause, no token ----
@@ -338,7 +344,7 @@ class VaultCliTest {
         Run issue = run(cli(vault), "cert", "issue", "--subject", "/CN=x", "--key", "ec:p256", "--store", none);
         assertEquals(2, issue.exit(), issue.toString());
         assertTrue(issue.err().contains("does not exist"), issue.err());
-        assertTrue(vault.kvData("secret", "s2mtls/typo").isEmpty(), "nothing written to Vault");
+        assertTrue(vault.kvKeys("secret", "s2mtls/typo").isEmpty(), "nothing written to Vault");
     }
 
     @Test
@@ -366,7 +372,7 @@ class VaultCliTest {
         ok(cli, "ca", "create", "--subject", "/CN=Namespaced CA", "--key", "ec:p256", "--store", STORE, "--store-option", "namespace=ns1");
         assertTrue(vault.requests().contains("POST ns1/secret/data/s2mtls/prod"), vault.requests().toString());
         assertTrue(vault.kvData("ns1/secret", "s2mtls/prod").isPresent());
-        assertTrue(vault.kvData("secret", "s2mtls/prod").isEmpty(), "written outside the namespace");
+        assertTrue(vault.kvKeys("secret", "s2mtls/prod").isEmpty(), "written outside the namespace");
         // the same through the Vault CLI's variable
         ok(cli.env("VAULT_NAMESPACE", "ns1"), "ca", "show", "--store", STORE);
         // and without either, the root namespace has no store yet

@@ -192,6 +192,21 @@ public final class Pem {
         return found;
     }
 
+    /** A public key in PEM {@code PUBLIC KEY} (SubjectPublicKeyInfo) form, as a JDK key object. */
+    public static java.security.PublicKey readPublicKey(byte[] data, String source) {
+        data = withoutByteOrderMark(data);
+        for (Object object : pemObjects(data, source, "public key")) {
+            if (object instanceof org.bouncycastle.asn1.x509.SubjectPublicKeyInfo info) {
+                try {
+                    return KEY_CONVERTER.getPublicKey(info);
+                } catch (IOException | RuntimeException e) {
+                    throw S2mtlsException.badInput(source + ": unreadable public key (" + reason(e) + ")", e);
+                }
+            }
+        }
+        throw S2mtlsException.badInput(source + ": no public key found (expected -----BEGIN PUBLIC KEY-----)");
+    }
+
     /** A PKCS#10 CSR in PEM or DER. The signature is not checked here; see {@link CertificateRequests#parse}. */
     static PKCS10CertificationRequest readCsr(byte[] data, String source) {
         data = withoutByteOrderMark(data);

@@ -55,7 +55,9 @@ import java.util.regex.Pattern;
  * version retention), KV version 1, token lookup-self/renew-self with Vault's exact 403 bodies, AppRole
  * login, namespaces ({@code X-Vault-Namespace}), Transit keys and signatures made with real keys (RSA
  * PKCS#1 v1.5 and PSS, ECDSA asn1/jws, Ed25519), and a sealed mode (503). It listens on 127.0.0.1, over
- * plain HTTP or TLS, and counts check-and-set conflicts.
+ * plain HTTP or TLS, and counts check-and-set conflicts. Like integrated storage (Vault's default), it stores no
+ * KV entry larger than {@code max_entry_size}, 1 MiB unless {@link #maxEntrySize} says otherwise: such a write is
+ * answered 500 with the storage error ("put failed due to value being too large, ...") and nothing is stored.
  *
  * <p>One lock serialises all requests, so it is exactly as consistent as Vault's single active node.
  *
@@ -72,6 +74,8 @@ public final class VaultDouble implements AutoCloseable {
     private static final DateTimeFormatter RFC3339_NANOS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.nnnnnnnnn'Z'")
             .withZone(ZoneOffset.UTC);
     private static final Pattern DURATION = Pattern.compile("(\\d+)([smhd]?)");
+    /** Vault's default {@code max_entry_size} with integrated storage: 1 MiB. */
+    public static final int DEFAULT_MAX_ENTRY_BYTES = 1 << 20;
 
     private final ObjectMapper json = new ObjectMapper();
     private final JsonNodeFactory nodes = JsonNodeFactory.instance;
@@ -87,6 +91,10 @@ public final class VaultDouble implements AutoCloseable {
     private final AtomicInteger casConflicts = new AtomicInteger();
     private final AtomicInteger renewals = new AtomicInteger();
     private final AtomicInteger logins = new AtomicInteger();
+    /** Integrated storage's {@code max_entry_size}: the most one stored entry (a KV version's data) may hold. */
+    private volatile int maxEntryBytes = DEFAULT_MAX_ENTRY_BYTES;
+    private final java.util.concurrent.atomic.AtomicLong largestEntry = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicInteger tooLarge = new AtomicInteger();
     private final String rootToken;
     private volatile boolean sealed;
     private volatile Duration clockOffset = Duration.ZERO;
@@ -277,6 +285,42 @@ public final class VaultDouble implements AutoCloseable {
     /** Check-and-set writes refused because {@code cas} did not match, since the double started. */
     public int casConflicts() {
         return casConflicts.get();
+    }
+
+    /** Sets the largest entry a write may store (default {@link #DEFAULT_MAX_ENTRY_BYTES}, as Vault's integrated storage). */
+    public void maxEntrySize(int bytes) {
+        maxEntryBytes = bytes;
+    }
+
+    /** The size in bytes of the largest KV entry stored since the double started. */
+    public long largestEntry() {
+        return largestEntry.get();
+    }
+
+    /** Writes refused because their entry was larger than the limit, since the double started. */
+    public int refusedAsTooLarge() {
+        return tooLarge.get();
+    }
+
+    /** The KV v2 keys of a mount that start with {@code prefix}, sorted. */
+    public List<String> kvKeys(String mountPath, String prefix) {
+        synchronized (lock) {
+            return ((KvMount) mounts.get(trimSlashes(mountPath))).keys.keySet().stream().filter(k -> k.startsWith(prefix)).toList();
+        }
+    }
+
+    /** {@link #rawKv} of every key that is {@code prefix} or lies under {@code prefix/}, as one byte string. */
+    public Optional<byte[]> rawKvTree(String mountPath, String prefix) {
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        synchronized (lock) {
+            for (String key : kvKeys(mountPath, prefix)) {
+                if (key.equals(prefix) || key.startsWith(prefix + "/")) {
+                    all.writeBytes(key.getBytes(StandardCharsets.UTF_8));
+                    all.writeBytes(rawKv(mountPath, key).orElseThrow());
+                }
+            }
+        }
+        return all.size() == 0 ? Optional.empty() : Optional.of(all.toByteArray());
     }
 
     public int renewals() {
@@ -704,6 +748,7 @@ public final class VaultDouble implements AutoCloseable {
 
     private final class KvMount implements Mount {
         final int version;
+        final String uuid = UUID.randomUUID().toString();
         final Map<String, KvKey> keys = new TreeMap<>();
         final Map<String, JsonNode> v1 = new TreeMap<>();
         int maxVersions = 0;
@@ -772,6 +817,26 @@ public final class VaultDouble implements AutoCloseable {
             return ok(data);
         }
 
+        /**
+         * What integrated storage answers when an entry is larger than {@code max_entry_size}: the storage error,
+         * wrapped as every request error is, with status 500; nothing is stored.
+         */
+        private Answer refuseIfTooLarge(JsonNode data, String name) {
+            int size;
+            try {
+                size = json.writeValueAsBytes(data).length;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            if (size > maxEntryBytes) {
+                tooLarge.incrementAndGet();
+                return errors(500, "1 error occurred:\n\t* put failed due to value being too large, max value size for key logical/"
+                        + uuid + "/" + (version == 2 ? "versions/" : "") + name + " is " + maxEntryBytes + ", got " + size + "\n\n");
+            }
+            largestEntry.accumulateAndGet(size, Math::max);
+            return null;
+        }
+
         private int retention(KvKey key) {
             int limit = key.maxVersions > 0 ? key.maxVersions : maxVersions;
             return limit > 0 ? limit : 10;
@@ -798,6 +863,10 @@ public final class VaultDouble implements AutoCloseable {
                     casConflicts.incrementAndGet();
                     return errors(400, "check-and-set parameter did not match the current version");
                 }
+            }
+            Answer refused = refuseIfTooLarge(data, name);
+            if (refused != null) {
+                return refused;
             }
             if (key == null) {
                 key = new KvKey(now());
@@ -966,6 +1035,10 @@ public final class VaultDouble implements AutoCloseable {
                     JsonNode data = v1.get(key);
                     return data == null ? errors(404, List.of()) : ok(data.deepCopy());
                 case "POST":
+                    Answer refused = refuseIfTooLarge(body, key);
+                    if (refused != null) {
+                        return refused;
+                    }
                     v1.put(key, body.deepCopy());
                     return noContent();
                 case "DELETE":

@@ -69,6 +69,27 @@ class VaultDoubleTest {
     }
 
     @Test
+    void anEntryOverOneMebibyteIsRefusedAsIntegratedStorageRefusesIt() {
+        String fits = "x".repeat(VaultDouble.DEFAULT_MAX_ENTRY_BYTES - "{\"k\":\"\"}".length());
+        assertEquals(200, send("POST", "secret/data/big", "{\"data\":{\"k\":\"" + fits + "\"}}").status());
+        assertEquals(VaultDouble.DEFAULT_MAX_ENTRY_BYTES, vault.largestEntry());
+        RawVault.Reply refused = send("POST", "secret/data/big", "{\"data\":{\"k\":\"" + fits + "y\"},\"options\":{\"cas\":1}}");
+        assertEquals(500, refused.status(), refused.text());
+        assertEquals(List.of("errors"), fields(refused.json()));
+        String message = refused.json().get("errors").get(0).asText();
+        assertTrue(message.matches("(?s)1 error occurred:\n\t\\* put failed due to value being too large, max value size for key logical/"
+                + "[0-9a-f-]{36}/versions/big is 1048576, got 1048577\n\n"), message);
+        assertEquals(1, vault.refusedAsTooLarge());
+        // nothing was stored: the key is still at version 1 and a check-and-set on 1 still succeeds
+        assertEquals(1, send("GET", "secret/metadata/big", null).json().at("/data/current_version").asInt());
+        assertEquals(2, send("POST", "secret/data/big", "{\"data\":{\"k\":\"small\"},\"options\":{\"cas\":1}}")
+                .json().at("/data/version").asInt());
+        vault.maxEntrySize(100);
+        assertEquals(500, send("POST", "secret/data/other", "{\"data\":{\"k\":\"" + "z".repeat(100) + "\"}}").status());
+        assertTrue(vault.kvData("secret", "other").isEmpty());
+    }
+
+    @Test
     void writeAnswersWithTheVersionMetadata() {
         RawVault.Reply reply = send("POST", "secret/data/app", "{\"data\":{\"k\":\"v\"}}");
         assertEquals(200, reply.status());
