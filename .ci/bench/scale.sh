@@ -88,7 +88,7 @@ else
 fi
 
 rows=()
-row() { rows+=("$(printf '| %s | %s | %s | %s | %s | %s | %s |' "$@")"); }
+row() { rows+=("$(printf '| %s | %s | %s | %s | %s | %s | %s |' "$@")"); log "${rows[-1]}"; }
 f2() { printf '%.2f' "$1"; }
 f0() { printf '%.0f' "$1"; }
 mib() { printf '%.2f MiB' "$(echo "$1 / 1048576" | bc -l)"; }
