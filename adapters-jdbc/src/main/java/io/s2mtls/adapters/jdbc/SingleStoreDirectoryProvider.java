@@ -1,7 +1,8 @@
 package io.s2mtls.adapters.jdbc;
 
-import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.spi.PluginContext;
+import io.s2mtls.core.spi.PluginOptions;
+import io.s2mtls.core.spi.PluginRegistry;
 import io.s2mtls.core.user.DatabaseTarget;
 import io.s2mtls.core.port.MtlsLogin;
 import io.s2mtls.core.port.UserDirectory;
@@ -25,13 +26,14 @@ final class SingleStoreDirectoryProvider implements UserDirectoryProvider {
     }
 
     @Override
+    public String description() {
+        return "SingleStore, MySQL and MariaDB servers through the SingleStore JDBC driver (jdbc:singlestore://HOST:PORT/)";
+    }
+
+    @Override
     public UserDirectory open(DatabaseTarget target, PluginContext context) {
+        PluginOptions.requireKnown(this, PluginRegistry.Kind.DIRECTORY, context.options());
         Optional<String> dialect = Optional.ofNullable(context.options().get(DIALECT_OPTION));
-        for (String key : context.options().keySet()) {
-            if (!optionNames().contains(key)) {
-                throw S2mtlsException.badInput("database option '" + key + "' is unknown; known: " + optionNames());
-            }
-        }
         Connection connection = JdbcConnector.connect(target);
         try {
             return JdbcUserDirectory.open(connection, target, dialect);

@@ -4,6 +4,8 @@ import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.port.CredentialStore;
 import io.s2mtls.core.spi.CredentialStoreProvider;
 import io.s2mtls.core.spi.PluginContext;
+import io.s2mtls.core.spi.PluginOptions;
+import io.s2mtls.core.spi.PluginRegistry;
 import io.s2mtls.core.spi.StoreLocation;
 
 import java.nio.file.InvalidPathException;
@@ -32,10 +34,7 @@ final class Pkcs12StoreProvider implements CredentialStoreProvider {
         if (!SCHEME.equals(location.scheme())) {
             throw S2mtlsException.badInput("--store: '" + location + "' is not a " + SCHEME + ": store");
         }
-        if (!context.options().isEmpty()) {
-            throw S2mtlsException.badInput("--store-option: the " + SCHEME + " store takes no options, got "
-                    + String.join(", ", context.options().keySet()));
-        }
+        PluginOptions.requireKnown(this, PluginRegistry.Kind.STORE, context.options());
         if (location.path().isBlank()) {
             throw S2mtlsException.badInput("--store: '" + location + "' names no file; write pkcs12:PATH");
         }

@@ -4,6 +4,8 @@ import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.port.CredentialStore;
 import io.s2mtls.core.spi.CredentialStoreProvider;
 import io.s2mtls.core.spi.PluginContext;
+import io.s2mtls.core.spi.PluginOptions;
+import io.s2mtls.core.spi.PluginRegistry;
 import io.s2mtls.core.spi.StoreLocation;
 
 import java.util.Set;
@@ -29,6 +31,7 @@ final class VaultStoreProvider implements CredentialStoreProvider {
 
     @Override
     public CredentialStore open(StoreLocation location, PluginContext context) {
+        PluginOptions.requireKnown(this, PluginRegistry.Kind.STORE, context.options());
         String path = location.path();
         String[] segments = path.split("/", -1);
         if (segments.length < 2) {

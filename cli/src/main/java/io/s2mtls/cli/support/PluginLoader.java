@@ -18,7 +18,9 @@ import java.util.stream.Stream;
 /**
  * Finds plugins with {@link ServiceLoader}: those on the class path (the bundled adapters), plus every
  * jar in the plugin directories named by {@code --plugin-path} or {@code S2MTLS_PLUGIN_PATH}
- * (separated by ':').
+ * (separated by ':'). The registry it returns treats the three provider kinds alike: the session opens
+ * stores and remote keys, and the database commands open directories, through {@link PluginRegistry#open},
+ * which refuses options a provider does not list and masks its sensitive option values in errors.
  */
 public final class PluginLoader {
     public static final String PLUGIN_PATH_ENV = "S2MTLS_PLUGIN_PATH";

@@ -4,8 +4,8 @@ import io.s2mtls.core.S2mtls;
 import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.port.CredentialStore;
 import io.s2mtls.core.port.StoreIndex;
-import io.s2mtls.core.spi.CredentialStoreProvider;
 import io.s2mtls.core.spi.PluginRegistry;
+import io.s2mtls.core.spi.RemoteSignerProvider;
 import io.s2mtls.core.port.RemoteSigner;
 import io.s2mtls.core.spi.StoreLocation;
 
@@ -14,8 +14,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * One command invocation's connections to the outside: the plugins, the opened store and the core
@@ -127,15 +125,7 @@ public final class Session implements AutoCloseable {
         if ("pkcs12".equals(location.scheme())) {
             location = new StoreLocation("pkcs12", console.path(location.path()).toString());
         }
-        CredentialStoreProvider provider = plugins().store(location.scheme());
-        Set<String> unknown = new TreeSet<>(options.storeOptions().keySet());
-        unknown.removeAll(provider.optionNames());
-        if (!unknown.isEmpty()) {
-            throw S2mtlsException.badInput("--store-option: the " + location.scheme() + " store does not know "
-                    + String.join(", ", unknown) + "; it accepts: "
-                    + (provider.optionNames().isEmpty() ? "none" : String.join(", ", new TreeSet<>(provider.optionNames()))));
-        }
-        return provider.open(location, pluginContext());
+        return plugins().openStore(location, pluginContext());
     }
 
     /** Opens the real store on first use. */
@@ -213,7 +203,8 @@ public final class Session implements AutoCloseable {
             if (colon <= 0 || colon == ref.length() - 1) {
                 throw S2mtlsException.badInput("--key: '" + ref + "' is not a key reference; write SCHEME:NAME, e.g. vault-transit:ca");
             }
-            return plugins().signer(ref.substring(0, colon)).open(ref.substring(colon + 1), create, keyType, pluginContext());
+            RemoteSignerProvider provider = plugins().signer(ref.substring(0, colon));
+            return PluginRegistry.open(provider, ref.substring(colon + 1), create, keyType, pluginContext().sharedWith(provider));
         });
     }
 

@@ -1,9 +1,13 @@
 package io.s2mtls.cli.plugin;
 
 import io.s2mtls.core.error.S2mtlsException;
+import io.s2mtls.core.pki.AuditEvent;
+import io.s2mtls.core.pki.CaMaterial;
+import io.s2mtls.core.pki.Credential;
 import io.s2mtls.core.port.CredentialStore;
-import io.s2mtls.core.port.StoreChange;
-import io.s2mtls.core.port.StoreSnapshot;
+import io.s2mtls.core.port.StoreBatch;
+import io.s2mtls.core.port.StoreIndex;
+import io.s2mtls.core.port.StoreWrite;
 import io.s2mtls.core.spi.PluginContext;
 
 import javax.crypto.SecretKeyFactory;
@@ -11,8 +15,12 @@ import javax.crypto.spec.PBEKeySpec;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import static java.util.Objects.requireNonNull;
@@ -21,23 +29,28 @@ import static java.util.Objects.requireNonNull;
  * A {@link CredentialStore} kept in this JVM's memory, protected by the store password like a file store.
  * How it meets the port's contract:
  * <ul>
- *   <li>atomic: a change is applied to the committed snapshot and the result replaces it in one
- *       assignment; if the change throws, nothing is assigned;</li>
- *   <li>serialised: all reads and updates of one location hold that location's lock, and every change is
- *       applied to the latest snapshot, so concurrent updates lose nothing (a remote store would use a
- *       lock or a compare-and-set loop instead, re-applying the change after a conflict);</li>
+ *   <li>granular: the index (no keys), the CA and each credential are kept apart, so reading the index
+ *       or one credential touches nothing else (a remote store keeps one record per entry the same way);</li>
+ *   <li>compare-and-set: a batch is checked against the latest index ({@link StoreIndex#applying}) and
+ *       written only when every expectation holds; otherwise it throws and nothing is written;</li>
+ *   <li>serialised: all reads and commits of one location hold that location's lock, so concurrent
+ *       commits lose nothing (a remote store uses per-entry compare-and-set instead);</li>
+ *   <li>append-only audit: a commit appends its events, and {@link #recentAudit} reads only the tail;</li>
  *   <li>credentials: the first write sets the password (only a salted PBKDF2 hash is kept); later opens
  *       with another password fail with BAD_INPUT "wrong store password", one line, naming the store and
  *       never the password.</li>
  * </ul>
  */
-final class MemoryCredentialStore extends io.s2mtls.core.port.WholeSnapshotStore {
+final class MemoryCredentialStore implements CredentialStore {
     private static final Map<String, Slot> SLOTS = new ConcurrentHashMap<>();
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** What one location holds. Guarded by its own monitor. */
     private static final class Slot {
-        StoreSnapshot snapshot = StoreSnapshot.empty();
+        StoreIndex index = StoreIndex.empty();
+        Optional<CaMaterial> authority = Optional.empty();
+        final Map<String, Credential> credentials = new HashMap<>();
+        final List<AuditEvent> audit = new ArrayList<>();
         byte[] salt;
         byte[] passwordHash;
     }
@@ -59,24 +72,79 @@ final class MemoryCredentialStore extends io.s2mtls.core.port.WholeSnapshotStore
     }
 
     @Override
-    protected StoreSnapshot readSnapshot() {
+    public StoreIndex index() {
         synchronized (slot) {
             if (slot.passwordHash == null) {
-                return StoreSnapshot.empty();   // nothing stored yet: no password needed to see that
+                return StoreIndex.empty();   // nothing stored yet: no password needed to see that
             }
             checkPassword();
-            return slot.snapshot;
+            return slot.index;
         }
     }
 
     @Override
-    protected StoreSnapshot updateSnapshot(StoreChange change) {
-        requireNonNull(change, "change is null");
+    public Optional<CaMaterial> authority() {
+        synchronized (slot) {
+            if (slot.passwordHash == null) {
+                return Optional.empty();
+            }
+            checkPassword();
+            return slot.authority;
+        }
+    }
+
+    @Override
+    public Optional<Credential> credential(String name) {
+        synchronized (slot) {
+            if (slot.passwordHash == null) {
+                return Optional.empty();
+            }
+            checkPassword();
+            return Optional.ofNullable(slot.credentials.get(name));
+        }
+    }
+
+    @Override
+    public void commit(StoreBatch batch) {
+        requireNonNull(batch, "batch is null");
         synchronized (slot) {
             checkPassword();
-            StoreSnapshot next = requireNonNull(change.applyTo(slot.snapshot), "the change returned null");
-            slot.snapshot = next;
-            return next;
+            StoreIndex next = slot.index.applying(batch);   // checks every expectation first; throws before any write
+            for (StoreWrite write : batch.writes()) {
+                if (write instanceof StoreWrite.SetAuthority set) {
+                    slot.authority = Optional.of(set.authority());
+                } else if (write instanceof StoreWrite.PutCredential put) {
+                    slot.credentials.put(put.credential().name(), put.credential());
+                } else if (write instanceof StoreWrite.RemoveCredential remove) {
+                    slot.credentials.remove(remove.name());
+                }
+            }
+            slot.index = next;
+            slot.audit.addAll(batch.audit());
+        }
+    }
+
+    @Override
+    public List<AuditEvent> recentAudit(int limit) {
+        synchronized (slot) {
+            if (slot.passwordHash == null) {
+                return List.of();
+            }
+            checkPassword();
+            int from = Math.max(0, slot.audit.size() - Math.max(0, limit));
+            return List.copyOf(slot.audit.subList(from, slot.audit.size()));
+        }
+    }
+
+    @Override
+    public void changePassword(char[] newPassword, List<AuditEvent> events) {
+        requireNonNull(newPassword, "newPassword is null");
+        synchronized (slot) {
+            checkPassword();
+            slot.salt = new byte[16];
+            RANDOM.nextBytes(slot.salt);
+            slot.passwordHash = hash(newPassword, slot.salt);
+            slot.audit.addAll(events);
         }
     }
 

@@ -51,11 +51,11 @@ public final class ApplyBenchmark {
         }
     }
 
-    static String subject(String prefix, int i) {
+    public static String subject(String prefix, int i) {
         return "/O=ExampleOrg/OU=Bench/CN=" + prefix + i;
     }
 
-    static String policy(String prefix, int users) {
+    public static String policy(String prefix, int users) {
         StringBuilder text = new StringBuilder("name: bench\ndefaults:\n  key: ec:p256\n  days: 365\n  host: \"%\"\n  renew-within: 30d\n"
                 + "  subject: \"/O=ExampleOrg/OU=Bench/CN={name}\"\nusers:\n");
         for (int i = 0; i < users; i++) {

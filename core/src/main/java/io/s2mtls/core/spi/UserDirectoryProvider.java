@@ -1,19 +1,14 @@
 package io.s2mtls.core.spi;
 
-import io.s2mtls.core.user.DatabaseTarget;
 import io.s2mtls.core.port.MtlsLogin;
 import io.s2mtls.core.port.UserDirectory;
-
-import java.util.Set;
+import io.s2mtls.core.user.DatabaseTarget;
 
 /**
  * Opens connections to database servers for managing certificate-bound users, for one JDBC
  * sub-protocol. Found at run time through {@link io.s2mtls.core.spi.S2mtlsPlugin#userDirectories()}.
  */
-public interface UserDirectoryProvider {
-
-    /** The JDBC sub-protocol served, e.g. {@code singlestore} for {@code jdbc:singlestore://...}. */
-    String scheme();
+public interface UserDirectoryProvider extends PluginProvider {
 
     /**
      * Connects as the target's (administrative) user and returns a directory for that server. The dialect
@@ -24,9 +19,4 @@ public interface UserDirectoryProvider {
 
     /** Logs in as a (certificate-bound) user and reports what the server says about the connection. */
     MtlsLogin mtlsLogin(PluginContext context);
-
-    /** Option keys this provider accepts in {@link PluginContext#options()}; the host refuses any other. */
-    default Set<String> optionNames() {
-        return Set.of();
-    }
 }

@@ -9,6 +9,7 @@ import io.s2mtls.cli.support.Session;
 import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.pki.CaMaterial;
 import io.s2mtls.core.spi.PluginContext;
+import io.s2mtls.core.spi.PluginRegistry;
 import io.s2mtls.core.usecase.LifecycleUseCase;
 import io.s2mtls.core.user.DatabaseTarget;
 import io.s2mtls.core.user.DatabaseTarget.ClientCertificate;
@@ -116,7 +117,7 @@ public final class Databases {
         }
         try {
             DatabaseTarget target = new DatabaseTarget(url, user, password, certificate, serverCas, mode, printer.verbose());
-            return provider.open(target, context(admin.dialect));
+            return PluginRegistry.open(provider, target, context(admin.dialect));
         } finally {
             password.ifPresent(p -> Arrays.fill(p, '\0'));
         }
@@ -129,7 +130,7 @@ public final class Databases {
         UserDirectoryProvider provider = provider(url);
         DatabaseTarget target = new DatabaseTarget(url, user, Optional.empty(), Optional.of(certificate), serverCas,
                 sslMode(connection), printer.verbose());
-        return provider.mtlsLogin(context(null)).login(target);
+        return PluginRegistry.mtlsLogin(provider, context(null)).login(target);
     }
 
     /** --jdbc-url, else S2MTLS_JDBC_URL. */
