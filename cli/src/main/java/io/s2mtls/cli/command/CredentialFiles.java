@@ -116,6 +116,22 @@ public final class CredentialFiles {
     }
 
     /**
+     * As {@link #checkWritable}, for the credential of a CA that does not exist yet: an existing
+     * ca-cert.pem cannot hold it, so only --force overwrites it. Checked before the CA is made.
+     */
+    public static void checkWritableForNewCa(Path directory, String name, boolean force) {
+        Files2.checkOutputDirectory(directory, "--out-dir");
+        for (Path path : paths(directory, name, true, true, true)) {
+            Files2.refuseOverwrite(path, force);
+        }
+        Path ca = directory.resolve("ca-cert.pem");
+        Files2.refuseOverwrite(ca, true);
+        if (!force && Files.exists(ca, LinkOption.NOFOLLOW_LINKS)) {
+            throw S2mtlsException.badInput(ca + ": already exists with a different CA certificate; pass --force to overwrite it");
+        }
+    }
+
+    /**
      * For commands that learn the credentials' names only after storing (renew): fails before anything
      * is stored when the directory cannot be written, or any credential file in it (NAME-key.pem,
      * NAME-cert.pem, NAME.p12, NAME.p12.pass, ca-cert.pem) is a symbolic link or not a regular file.

@@ -11,9 +11,8 @@ import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.pki.CaMaterial;
 import io.s2mtls.core.pki.KeySpec;
 import io.s2mtls.core.pki.VerificationResult;
-import io.s2mtls.core.usecase.AuthorityUseCase;
-import io.s2mtls.core.usecase.IssueCommand;
 import io.s2mtls.core.usecase.IssuedCertificate;
+import io.s2mtls.core.usecase.QuickstartUseCase;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -107,18 +106,16 @@ public final class QuickstartCommand extends BaseCommand {
         }
         DistinguishedName caName = DistinguishedName.parse(caSubject);
         DistinguishedName clientName = DistinguishedName.parse(subject);
+        KeySpec clientKey = KeySpec.parse(key);
         String name = "client";
-        CaMaterial ca = core().authority().create(caName, AuthorityUseCase.DEFAULT_KEY, AuthorityUseCase.DEFAULT_DAYS, force);
-        CredentialFiles.checkWritable(directory, name, true, force, ca.certificate(), Optional.empty());
-        IssuedCertificate issued = core().issuance().issue(IssueCommand.client(clientName).withKey(KeySpec.parse(key)).withName(name)
-                .withReplace(force));
+        CredentialFiles.checkWritableForNewCa(directory, name, force);
+        QuickstartUseCase.Started started = core().quickstart().start(new QuickstartUseCase.Request(caName, clientName, clientKey, name, force));
+        CaMaterial ca = started.ca();
+        IssuedCertificate issued = started.client();
+        VerificationResult check = started.check();
         // the client's .p12 has a random password of its own (client.p12.pass), never the store password
         CredentialFiles.Written files = CredentialFiles.write(directory, name, issued.certificate(), issued.privateKey(),
                 ca.certificate(), Optional.empty(), force);
-        VerificationResult check = core().verification().verify(issued.certificate(), List.of(ca.certificate()), true);
-        if (!check.isOk()) {
-            throw S2mtlsException.internal("the certificate just issued does not verify: " + check.describe(), null);
-        }
         DistinguishedName issuedSubject = io.s2mtls.core.x509.Certificates.subjectOf(issued.certificate());
         if (trustedByClient == null) {
             trustedByClient = files.caCertificate();
