@@ -55,6 +55,10 @@ public final class CoreModule extends AbstractModule {
 
     @Provides
     PolicyApply policyApply(Session session, IssuanceUseCase issuance) {
+        return newPolicyApply(session, issuance);
+    }
+
+    static PolicyApply newPolicyApply(Session session, IssuanceUseCase issuance) {
         return new PolicyApply(issuance, session.store(), java.time.Clock.systemUTC(), session.actor());
     }
 

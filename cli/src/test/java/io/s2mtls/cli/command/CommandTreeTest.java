@@ -121,7 +121,7 @@ class CommandTreeTest {
         Set<Class<?>> withFixtures = new LinkedHashSet<>(commandClasses());
         withFixtures.add(Fixture.class);
         withFixtures.add(Fixture.Nested.class);
-        assertEquals(List.of("Fixture", "Nested"), filesWithSeveralCommands(withFixtures).get(Fixture.class.getName()));
+        assertEquals(List.of("Fixture", "Nested"), filesWithSeveralCommands(withFixtures).get(CommandTreeTest.class.getName()));
         assertEquals(Set.of(Fixture.class.getName(), Fixture.Nested.class.getName()), unreachable(withFixtures, RootCommand.class));
         assertTrue(unreachable(withFixtures, Fixture.class).contains(RootCommand.class.getName()));
     }
