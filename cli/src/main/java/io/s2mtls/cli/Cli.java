@@ -1,15 +1,10 @@
 package io.s2mtls.cli;
 
-import com.google.inject.Guice;
-import com.google.inject.Injector;
-import com.google.inject.Key;
-import io.s2mtls.cli.command.RootCommand;
 import io.s2mtls.cli.support.Console;
 import io.s2mtls.cli.support.GlobalOptions;
-import io.s2mtls.cli.support.Session;
-import io.s2mtls.cli.wiring.CommandModule;
-import io.s2mtls.cli.wiring.ConsoleModule;
-import io.s2mtls.cli.wiring.CoreModule;
+import io.s2mtls.cli.support.Invocation;
+import io.s2mtls.cli.wiring.CommandFactory;
+import io.s2mtls.cli.wiring.RootCommand;
 import io.s2mtls.core.error.ErrorKind;
 import io.s2mtls.core.error.S2mtlsException;
 import picocli.CommandLine;
@@ -18,8 +13,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 
 /**
- * The composition root: one injector from small modules, one picocli command line whose commands come
- * from the injector, and the one place where failures become a line on standard error and an exit code.
+ * The composition root: one invocation (console, options, and what is opened on first use), one picocli
+ * command line over the command tree rooted at {@link RootCommand}, whose commands the
+ * {@link CommandFactory} makes as picocli reaches them, and the one place where failures become a line
+ * on standard error and an exit code.
  */
 public final class Cli {
     private Cli() {
@@ -27,13 +24,13 @@ public final class Cli {
 
     public static int run(Console console, String... args) {
         GlobalOptions options = new GlobalOptions();
-        Injector injector = Guice.createInjector(new ConsoleModule(console, options), new CoreModule(), new CommandModule());
-        CommandLine commandLine = commandLine(console, options, injector);
+        Invocation invocation = new Invocation(console, options);
+        CommandLine commandLine = commandLine(console, options, invocation);
         try {
             return commandLine.execute(args);
         } finally {
             try {
-                injector.getInstance(Session.class).close();
+                invocation.close();
             } catch (RuntimeException e) {
                 report(console, options, e);
             }
@@ -48,11 +45,11 @@ public final class Cli {
      */
     public static CommandLine commandLine(Console console) {
         GlobalOptions options = new GlobalOptions();
-        return commandLine(console, options, Guice.createInjector(new ConsoleModule(console, options), new CoreModule(), new CommandModule()));
+        return commandLine(console, options, new Invocation(console, options));
     }
 
-    private static CommandLine commandLine(Console console, GlobalOptions options, Injector injector) {
-        CommandLine commandLine = new CommandLine(RootCommand.class, new GuiceFactory(injector));
+    private static CommandLine commandLine(Console console, GlobalOptions options, Invocation invocation) {
+        CommandLine commandLine = new CommandLine(RootCommand.class, new CommandFactory(invocation));
         commandLine.setOut(console.out());
         commandLine.setErr(console.err());
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
@@ -85,22 +82,5 @@ public final class Cli {
         }
         console.err().flush();
         return exit;
-    }
-
-    /** Commands the injector knows come from the injector; picocli's own classes from picocli. */
-    private static final class GuiceFactory implements CommandLine.IFactory {
-        private final Injector injector;
-
-        GuiceFactory(Injector injector) {
-            this.injector = injector;
-        }
-
-        @Override
-        public <K> K create(Class<K> type) throws Exception {
-            if (injector.getExistingBinding(Key.get(type)) != null) {
-                return injector.getInstance(type);
-            }
-            return CommandLine.defaultFactory().create(type);
-        }
     }
 }

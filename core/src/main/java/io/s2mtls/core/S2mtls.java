@@ -8,6 +8,7 @@ import io.s2mtls.core.usecase.Environment;
 import io.s2mtls.core.usecase.InventoryUseCase;
 import io.s2mtls.core.usecase.IssuanceUseCase;
 import io.s2mtls.core.usecase.LifecycleUseCase;
+import io.s2mtls.core.usecase.QuickstartUseCase;
 import io.s2mtls.core.usecase.UseCases;
 import io.s2mtls.core.usecase.VerificationUseCase;
 
@@ -64,6 +65,11 @@ public final class S2mtls {
     /** Renewal, revocation, CRLs and the audit trail. */
     public LifecycleUseCase lifecycle() {
         return useCases.lifecycle();
+    }
+
+    /** The quickstart sequence: a CA, a client credential from it, verified. */
+    public QuickstartUseCase quickstart() {
+        return useCases.quickstart();
     }
 
     /** Configures an {@link S2mtls}; only the store is required. */

@@ -1,6 +1,8 @@
 package io.s2mtls.cli.command;
 
 import io.s2mtls.cli.support.Files2;
+import io.s2mtls.cli.support.Printer;
+import io.s2mtls.cli.support.Secrets;
 import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.x509.Pem;
 import io.s2mtls.core.x509.Pkcs12Files;
@@ -28,16 +30,40 @@ import java.util.stream.Stream;
  * <p>A NAME.p12 never carries the store password: it is protected by --p12-password-file (or
  * S2MTLS_P12_PASSWORD), else by a fresh random password written beside it.
  */
-final class CredentialFiles {
-    static final String P12_PASSWORD_SUFFIX = ".p12.pass";
+public final class CredentialFiles {
+    public static final String P12_PASSWORD_SUFFIX = ".p12.pass";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private CredentialFiles() {
     }
 
-    record Written(String name, String key, String certificate, String pkcs12, String pkcs12PasswordFile, String caCertificate) {
+    /**
+     * The password that protects every written NAME.p12: --p12-password-file, else S2MTLS_P12_PASSWORD,
+     * else empty, and each file gets a random password of its own in NAME.p12.pass. Never the store password.
+     */
+    public static Optional<char[]> p12Password(Secrets secrets, String file) {
+        return secrets.p12Password(Optional.ofNullable(file));
+    }
+
+    /** Tells where a NAME.p12's password is, or that the given one protects it. */
+    public static void noteP12Passwords(Printer printer, List<Written> written) {
+        List<Written> withP12 = written.stream().filter(w -> w.pkcs12() != null).toList();
+        if (withP12.isEmpty()) {
+            return;
+        }
+        if (withP12.get(0).pkcs12PasswordFile() == null) {
+            printer.note(withP12.size() == 1 ? withP12.get(0).pkcs12() + " is protected by the password you gave (--p12-password-file or "
+                    + Secrets.P12_PASSWORD_ENV + ")." : "The .p12 files are protected by the password you gave (--p12-password-file or "
+                    + Secrets.P12_PASSWORD_ENV + ").");
+        } else {
+            printer.note(withP12.size() == 1 ? withP12.get(0).pkcs12() + " is protected by its own password, in " + withP12.get(0).pkcs12PasswordFile()
+                    + " (mode 0600; the JDBC keyStorePassword)." : "Each NAME.p12 is protected by its own password, in NAME.p12.pass beside it (mode 0600).");
+        }
+    }
+
+    public record Written(String name, String key, String certificate, String pkcs12, String pkcs12PasswordFile, String caCertificate) {
         /** The names of the files actually written, in the order above. */
-        List<String> fileNames() {
+        public List<String> fileNames() {
             return Stream.of(key, certificate, pkcs12, pkcs12PasswordFile, caCertificate).filter(Objects::nonNull)
                     .map(file -> Path.of(file).getFileName().toString()).toList();
         }
@@ -47,7 +73,7 @@ final class CredentialFiles {
      * The outputs of one credential. {@code randomP12Password}: NAME.p12.pass is written too (no
      * password was given).
      */
-    static List<Path> paths(Path directory, String name, boolean withKey, boolean randomP12Password) {
+    public static List<Path> paths(Path directory, String name, boolean withKey, boolean randomP12Password) {
         return paths(directory, name, withKey, true, randomP12Password);
     }
 
@@ -70,13 +96,13 @@ final class CredentialFiles {
      * Fails before anything is issued or stored when the directory cannot be written, an output is a
      * symbolic link or not a regular file, or exists and --force was not given.
      */
-    static void checkWritable(Path directory, String name, boolean withKey, boolean force, X509Certificate caCertificate,
+    public static void checkWritable(Path directory, String name, boolean withKey, boolean force, X509Certificate caCertificate,
                               Optional<char[]> p12Password) {
         checkWritable(directory, name, withKey, true, force, caCertificate, p12Password);
     }
 
     /** As above; {@code withP12} false: no NAME.p12 (nor NAME.p12.pass) is part of the outputs. */
-    static void checkWritable(Path directory, String name, boolean withKey, boolean withP12, boolean force, X509Certificate caCertificate,
+    public static void checkWritable(Path directory, String name, boolean withKey, boolean withP12, boolean force, X509Certificate caCertificate,
                               Optional<char[]> p12Password) {
         Files2.checkOutputDirectory(directory, "--out-dir");
         for (Path path : paths(directory, name, withKey, withP12, p12Password.isEmpty())) {
@@ -90,11 +116,27 @@ final class CredentialFiles {
     }
 
     /**
+     * As {@link #checkWritable}, for the credential of a CA that does not exist yet: an existing
+     * ca-cert.pem cannot hold it, so only --force overwrites it. Checked before the CA is made.
+     */
+    public static void checkWritableForNewCa(Path directory, String name, boolean force) {
+        Files2.checkOutputDirectory(directory, "--out-dir");
+        for (Path path : paths(directory, name, true, true, true)) {
+            Files2.refuseOverwrite(path, force);
+        }
+        Path ca = directory.resolve("ca-cert.pem");
+        Files2.refuseOverwrite(ca, true);
+        if (!force && Files.exists(ca, LinkOption.NOFOLLOW_LINKS)) {
+            throw S2mtlsException.badInput(ca + ": already exists with a different CA certificate; pass --force to overwrite it");
+        }
+    }
+
+    /**
      * For commands that learn the credentials' names only after storing (renew): fails before anything
      * is stored when the directory cannot be written, or any credential file in it (NAME-key.pem,
      * NAME-cert.pem, NAME.p12, NAME.p12.pass, ca-cert.pem) is a symbolic link or not a regular file.
      */
-    static void checkDirectoryForRewrite(Path directory) {
+    public static void checkDirectoryForRewrite(Path directory) {
         Files2.checkOutputDirectory(directory, "--out-dir");
         if (!Files.isDirectory(directory)) {
             return;
@@ -115,13 +157,13 @@ final class CredentialFiles {
      * Writes the files. {@code p12Password} empty: NAME.p12 gets a random password of its own, written
      * to NAME.p12.pass. When a write fails, the files this call created are removed again.
      */
-    static Written write(Path directory, String name, X509Certificate certificate, Optional<PrivateKey> key,
+    public static Written write(Path directory, String name, X509Certificate certificate, Optional<PrivateKey> key,
                          X509Certificate caCertificate, Optional<char[]> p12Password, boolean force) {
         return write(directory, name, certificate, key, true, caCertificate, p12Password, force);
     }
 
     /** As above; {@code withP12} false: the key and certificate PEM files only, no NAME.p12 (nor NAME.p12.pass). */
-    static Written write(Path directory, String name, X509Certificate certificate, Optional<PrivateKey> key, boolean withP12,
+    public static Written write(Path directory, String name, X509Certificate certificate, Optional<PrivateKey> key, boolean withP12,
                          X509Certificate caCertificate, Optional<char[]> p12Password, boolean force) {
         Files2.createDirectory(directory);
         Path keyFile = directory.resolve(name + "-key.pem");
@@ -172,7 +214,7 @@ final class CredentialFiles {
     }
 
     /** 24 random bytes, base64url: 32 characters that survive a shell, a URL and a properties file. */
-    static char[] randomPassword() {
+    public static char[] randomPassword() {
         byte[] random = new byte[24];
         RANDOM.nextBytes(random);
         try {

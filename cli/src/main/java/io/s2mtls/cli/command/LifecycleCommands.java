@@ -24,7 +24,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** Renewal, revocation, the CRL and the audit trail. */
-final class LifecycleCommands {
+public final class LifecycleCommands {
     private LifecycleCommands() {
     }
 
@@ -39,7 +39,7 @@ final class LifecycleCommands {
             footer = {"", "Examples:", "  s2mtls cert renew app_reader --out-dir creds-new",
                     "  s2mtls cert renew app_reader --out-dir creds --force   # replace the files of the old certificate",
                     "  s2mtls cert renew --due --within 30d --out-dir creds   # from cron"})
-    static final class Renew extends BaseCommand {
+    public static final class Renew extends BaseCommand {
         @Parameters(arity = "0..*", paramLabel = "NAME|SERIAL", description = "Credentials to renew, by name or serial (hex).")
         List<String> references = new ArrayList<>();
         @Option(names = "--due", description = "Renew everything that expires within --within.")
@@ -105,7 +105,7 @@ final class LifecycleCommands {
                 throw S2mtlsException.badInput(due ? "give either NAME|SERIAL or --due, not both" : "name what to renew (NAME or SERIAL), or pass --due");
             }
             Optional<KeySpec> keySpec = Optional.ofNullable(key).map(KeySpec::parse);
-            Optional<char[]> p12 = outDir == null ? Optional.empty() : CertCommands.p12Password(secrets, p12PasswordFile);
+            Optional<char[]> p12 = outDir == null ? Optional.empty() : CredentialFiles.p12Password(secrets, p12PasswordFile);
             if (force && outDir == null) {
                 throw S2mtlsException.badInput("--force goes with --out-dir (it lets the renewal overwrite files there)");
             }
@@ -145,7 +145,7 @@ final class LifecycleCommands {
                     }
                 });
             });
-            CertCommands.noteP12Passwords(printer, written);
+            CredentialFiles.noteP12Passwords(printer, written);
             return OK;
         }
     }
@@ -166,7 +166,7 @@ final class LifecycleCommands {
                     "  s2mtls cert revoke app_reader --lock-user --jdbc-url jdbc:singlestore://db:3306/ --admin-user admin",
                     "  s2mtls cert revoke app_reader --lock-user app_reader --jdbc-url jdbc:singlestore://db:3306/ --admin-user admin",
                     "  s2mtls cert revoke 5F3A... --drop-user 'batch@10.0.%%'"})
-    static final class Revoke extends BaseCommand {
+    public static final class Revoke extends BaseCommand {
         @Parameters(arity = "0..1", paramLabel = "NAME|SERIAL",
                 description = "The credential name (all its unexpired certificates) or one serial (hex).")
         String reference;
@@ -343,7 +343,7 @@ final class LifecycleCommands {
 
     @Command(name = "crl", description = "Write the CA's certificate revocation list (PEM), valid for 7 days.",
             footer = {"", "Example:", "  s2mtls ca crl --out crl.pem"})
-    static final class Crl extends BaseCommand {
+    public static final class Crl extends BaseCommand {
         @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the CRL (overwrites).")
         String out;
         private final Provider<LifecycleUseCase> lifecycle;
@@ -371,7 +371,7 @@ final class LifecycleCommands {
             "The audit trail: every CA change, issuance, signing, renewal, revocation and user change, oldest",
             "first, one JSON object per line (time, actor, action, serial, subject, user, detail)."},
             footer = {"", "Examples:", "  s2mtls audit", "  s2mtls audit --action cert.revoke"})
-    static final class Audit extends BaseCommand {
+    public static final class Audit extends BaseCommand {
         @Option(names = "--action", paramLabel = "ACTION", description = "Only this action, e.g. cert.issue, cert.renew, cert.revoke, user.create.")
         String action;
         private final Provider<LifecycleUseCase> lifecycle;

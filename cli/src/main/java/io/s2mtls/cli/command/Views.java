@@ -12,14 +12,14 @@ import java.util.List;
 import java.util.Locale;
 
 /** The small records commands print as JSON, and their text forms. */
-final class Views {
+public final class Views {
     private Views() {
     }
 
-    record CertificateView(String subject, String issuer, String serial, String notBefore, String notAfter,
+    public record CertificateView(String subject, String issuer, String serial, String notBefore, String notAfter,
                            String key, String signatureAlgorithm, boolean ca, List<String> extendedKeyUsage,
                            List<String> subjectAltNames, String sha256) {
-        static CertificateView of(X509Certificate certificate) {
+        public static CertificateView of(X509Certificate certificate) {
             List<String> eku = new ArrayList<>();
             List<String> sans = new ArrayList<>();
             try {
@@ -47,7 +47,7 @@ final class Views {
                     eku, sans, Certificates.sha256Fingerprint(certificate));
         }
 
-        void print(io.s2mtls.cli.support.Printer printer) {
+        public void print(io.s2mtls.cli.support.Printer printer) {
             printer.line("subject:     " + subject);
             printer.line("issuer:      " + issuer);
             printer.line("serial:      " + serial);
@@ -66,27 +66,27 @@ final class Views {
         }
     }
 
-    record CaView(CertificateView certificate, String keyLocation, String store) {
-        static CaView of(CaMaterial ca, String store) {
+    public record CaView(CertificateView certificate, String keyLocation, String store) {
+        public static CaView of(CaMaterial ca, String store) {
             return new CaView(CertificateView.of(ca.certificate()),
                     ca.keyReference().orElse("in the store"), store);
         }
 
-        void print(io.s2mtls.cli.support.Printer printer) {
+        public void print(io.s2mtls.cli.support.Printer printer) {
             certificate.print(printer);
             printer.line("CA key:      " + keyLocation);
             printer.line("store:       " + store);
         }
     }
 
-    record EntryView(String name, String serial, String subject, String notBefore, String notAfter, String profile,
+    public record EntryView(String name, String serial, String subject, String notBefore, String notAfter, String profile,
                      String status, String sha256, String recordedAt) {
-        static EntryView of(InventoryEntry e) {
+        public static EntryView of(InventoryEntry e) {
             return of(e, e.status().name().toLowerCase(Locale.ROOT));
         }
 
         /** {@code status}: the entry's standing now (expired for a valid one past its notAfter). */
-        static EntryView of(InventoryEntry e, String status) {
+        public static EntryView of(InventoryEntry e, String status) {
             return new EntryView(e.name(), e.serialHex(), e.subject(), e.notBefore().toString(), e.notAfter().toString(),
                     e.profile().name().toLowerCase(Locale.ROOT), status, e.sha256Fingerprint(), e.recordedAt().toString());
         }
@@ -96,7 +96,7 @@ final class Views {
      * A text table: each column as wide as its widest cell (header included), two spaces between columns,
      * the last column unpadded, so the columns stay aligned whatever the lengths.
      */
-    static List<String> table(List<String> header, List<List<String>> rows) {
+    public static List<String> table(List<String> header, List<List<String>> rows) {
         int[] widths = new int[header.size()];
         List<List<String>> all = new ArrayList<>();
         all.add(header);
@@ -125,7 +125,7 @@ final class Views {
         return cell.codePointCount(0, cell.length());
     }
 
-    static String hex(X509Certificate certificate) {
+    public static String hex(X509Certificate certificate) {
         return certificate.getSerialNumber().toString(16).toUpperCase(Locale.ROOT);
     }
 }

@@ -12,7 +12,6 @@ import java.io.PrintWriter;
  * warnings go to standard error so they never mix with data a script parses.
  */
 public final class Printer {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private final Console console;
     private final GlobalOptions options;
 
@@ -33,7 +32,7 @@ public final class Printer {
     public void data(Object value, Runnable text) {
         if (options.json()) {
             try {
-                console.out().println(JSON.writeValueAsString(value));
+                console.out().println(Json.MAPPER.writeValueAsString(value));
             } catch (JsonProcessingException e) {
                 throw S2mtlsException.internal("cannot write JSON: " + e.getMessage(), e);
             }
@@ -55,5 +54,10 @@ public final class Printer {
 
     public boolean verbose() {
         return options.verbose();
+    }
+
+    /** The JSON mapper, built on the first JSON output only: text output and --help never load Jackson. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     }
 }

@@ -6,7 +6,6 @@ import com.google.inject.Singleton;
 import io.s2mtls.cli.command.db.Databases;
 import io.s2mtls.cli.support.Console;
 import io.s2mtls.cli.support.Printer;
-import io.s2mtls.cli.support.GlobalOptions;
 import io.s2mtls.cli.support.Secrets;
 import io.s2mtls.cli.support.Session;
 import io.s2mtls.core.S2mtls;
@@ -18,16 +17,11 @@ import io.s2mtls.core.usecase.LifecycleUseCase;
 import io.s2mtls.core.usecase.VerificationUseCase;
 
 /**
- * The core's use cases, over the store the session opens. Providers run only when a command first
- * asks for a use case, after the command line has been parsed; core classes carry no annotations.
+ * The core's use cases, over the store the session opens, for commands that are still made by the
+ * injector. Providers run only when a command first asks for a use case, after the command line has been
+ * parsed; core classes carry no annotations.
  */
 public final class CoreModule extends AbstractModule {
-
-    @Provides
-    @Singleton
-    Session session(Console console, GlobalOptions options, Secrets secrets) {
-        return new Session(console, options, secrets);
-    }
 
     @Provides
     S2mtls core(Session session) {
@@ -61,6 +55,10 @@ public final class CoreModule extends AbstractModule {
 
     @Provides
     PolicyApply policyApply(Session session, IssuanceUseCase issuance) {
+        return newPolicyApply(session, issuance);
+    }
+
+    static PolicyApply newPolicyApply(Session session, IssuanceUseCase issuance) {
         return new PolicyApply(issuance, session.store(), java.time.Clock.systemUTC(), session.actor());
     }
 

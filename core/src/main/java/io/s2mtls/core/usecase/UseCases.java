@@ -35,4 +35,8 @@ public final class UseCases {
     public LifecycleUseCase lifecycle() {
         return lifecycle;
     }
+
+    public QuickstartUseCase quickstart() {
+        return new QuickstartUseCase(authority, issuance, verification);
+    }
 }

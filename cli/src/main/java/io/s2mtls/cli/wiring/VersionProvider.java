@@ -1,4 +1,4 @@
-package io.s2mtls.cli.command;
+package io.s2mtls.cli.wiring;
 
 import picocli.CommandLine;
 

@@ -1,9 +1,7 @@
-package io.s2mtls.cli.command;
+package io.s2mtls.cli.command.subject;
 
-import com.google.inject.Inject;
-import io.s2mtls.cli.support.Console;
+import io.s2mtls.cli.command.BaseCommand;
 import io.s2mtls.cli.support.Files2;
-import io.s2mtls.cli.support.Printer;
 import io.s2mtls.core.dn.DistinguishedName;
 import io.s2mtls.core.dn.SubjectProblem;
 import io.s2mtls.core.error.S2mtlsException;
@@ -32,20 +30,12 @@ public final class SubjectCommand extends BaseCommand {
     @Option(names = "--openssl11", description = "Print the OpenSSL 1.1 rendering used by older MySQL/MariaDB builds.")
     boolean openssl11;
 
-    private final Console console;
-
-    @Inject
-    SubjectCommand(Printer printer, Console console) {
-        super(printer);
-        this.console = console;
-    }
-
     record SubjectView(String subject, String sql, String openssl11, List<String> problems) {
     }
 
     @Override
     protected int run() {
-        Path path = console.path(file);
+        Path path = console().path(file);
         byte[] data = Files2.read(path, "FILE");
         // read from the ASN.1 structure alone: the subject never depends on understanding the key
         DistinguishedName subject = Pem.readSubject(data, path.toString());

@@ -1,12 +1,9 @@
-package io.s2mtls.cli.command;
+package io.s2mtls.cli.command.quickstart;
 
-import com.google.inject.Inject;
-import com.google.inject.Provider;
+import io.s2mtls.cli.command.BaseCommand;
+import io.s2mtls.cli.command.CredentialFiles;
 import io.s2mtls.cli.command.db.ServerConfigCommand;
-import io.s2mtls.cli.support.Console;
 import io.s2mtls.cli.support.Files2;
-import io.s2mtls.cli.support.GlobalOptions;
-import io.s2mtls.cli.support.Printer;
 import io.s2mtls.cli.support.Secrets;
 import io.s2mtls.cli.support.Session;
 import io.s2mtls.core.dn.DistinguishedName;
@@ -14,11 +11,8 @@ import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.pki.CaMaterial;
 import io.s2mtls.core.pki.KeySpec;
 import io.s2mtls.core.pki.VerificationResult;
-import io.s2mtls.core.usecase.AuthorityUseCase;
-import io.s2mtls.core.usecase.IssueCommand;
-import io.s2mtls.core.usecase.IssuanceUseCase;
 import io.s2mtls.core.usecase.IssuedCertificate;
-import io.s2mtls.core.usecase.VerificationUseCase;
+import io.s2mtls.core.usecase.QuickstartUseCase;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -64,25 +58,6 @@ public final class QuickstartCommand extends BaseCommand {
     @Option(names = "--force", description = "Start over in a DIR that already has a quickstart.")
     boolean force;
 
-    private final Console console;
-    private final GlobalOptions options;
-    private final Session session;
-    private final Provider<AuthorityUseCase> authority;
-    private final Provider<IssuanceUseCase> issuance;
-    private final Provider<VerificationUseCase> verification;
-
-    @Inject
-    QuickstartCommand(Printer printer, Console console, GlobalOptions options, Session session, Provider<AuthorityUseCase> authority,
-                      Provider<IssuanceUseCase> issuance, Provider<VerificationUseCase> verification) {
-        super(printer);
-        this.console = console;
-        this.options = options;
-        this.session = session;
-        this.authority = authority;
-        this.issuance = issuance;
-        this.verification = verification;
-    }
-
     record Result(String directory, String store, String passwordFile, String caCertificate, String clientCertificate,
                   String clientKey, String clientPkcs12, String clientPkcs12PasswordFile, String subject, String verify, String serverConfig,
                   String createUserX509, String createUserSubject, String singlestoreCommand, String jdbcUrl,
@@ -100,16 +75,16 @@ public final class QuickstartCommand extends BaseCommand {
             throw S2mtlsException.badInput("--host '" + host + "': not a host name or address; give e.g. db1.example.com or 10.0.0.5");
         }
         if (serverCa != null) {
-            Path given = console.path(serverCa);
+            Path given = console().path(serverCa);
             if (!Files.isRegularFile(given)) {
                 throw S2mtlsException.badInput("--server-ca " + serverCa + ": no such file; give the CA certificate (PEM) that signed the server's certificate");
             }
             trustedByClient = given.toString();
         }
-        session.allowStoreCreation();
-        Path directory = console.path(dir);
+        session().allowStoreCreation();
+        Path directory = console().path(dir);
         Files2.createDirectory(directory);
-        if (options.store().isEmpty() && console.env(Session.STORE_ENV).isEmpty()) {
+        if (options().store().isEmpty() && console().env(Session.STORE_ENV).isEmpty()) {
             Path storeFile = directory.resolve("s2mtls.p12");
             if (Files.exists(storeFile) && !force) {
                 throw S2mtlsException.badInput(directory + ": already holds a quickstart (s2mtls.p12); pass --force to start over or choose another --dir");
@@ -117,32 +92,30 @@ public final class QuickstartCommand extends BaseCommand {
             if (force) {
                 deleteQuietly(storeFile);
             }
-            options.store("pkcs12:" + storeFile);
+            options().store("pkcs12:" + storeFile);
         }
         String passwordFile = null;
-        if (options.storePasswordFile().isEmpty() && console.env(Secrets.STORE_PASSWORD_ENV).isEmpty()) {
+        if (options().storePasswordFile().isEmpty() && console().env(Secrets.STORE_PASSWORD_ENV).isEmpty()) {
             Path file = directory.resolve("store-password.txt");
             byte[] random = new byte[24];
             new SecureRandom().nextBytes(random);
             Files2.writeSecret(file, Base64.getUrlEncoder().withoutPadding().encodeToString(random) + "\n", force);
-            options.storePasswordFile(file.toString());
+            options().storePasswordFile(file.toString());
             passwordFile = file.toString();
             printer.note("Generated a store password in " + file + " (mode 0600). Keep it: the store needs it.");
         }
         DistinguishedName caName = DistinguishedName.parse(caSubject);
         DistinguishedName clientName = DistinguishedName.parse(subject);
+        KeySpec clientKey = KeySpec.parse(key);
         String name = "client";
-        CaMaterial ca = authority.get().create(caName, AuthorityUseCase.DEFAULT_KEY, AuthorityUseCase.DEFAULT_DAYS, force);
-        CredentialFiles.checkWritable(directory, name, true, force, ca.certificate(), Optional.empty());
-        IssuedCertificate issued = issuance.get().issue(IssueCommand.client(clientName).withKey(KeySpec.parse(key)).withName(name)
-                .withReplace(force));
+        CredentialFiles.checkWritableForNewCa(directory, name, force);
+        QuickstartUseCase.Started started = core().quickstart().start(new QuickstartUseCase.Request(caName, clientName, clientKey, name, force));
+        CaMaterial ca = started.ca();
+        IssuedCertificate issued = started.client();
+        VerificationResult check = started.check();
         // the client's .p12 has a random password of its own (client.p12.pass), never the store password
         CredentialFiles.Written files = CredentialFiles.write(directory, name, issued.certificate(), issued.privateKey(),
                 ca.certificate(), Optional.empty(), force);
-        VerificationResult check = verification.get().verify(issued.certificate(), List.of(ca.certificate()), true);
-        if (!check.isOk()) {
-            throw S2mtlsException.internal("the certificate just issued does not verify: " + check.describe(), null);
-        }
         DistinguishedName issuedSubject = io.s2mtls.core.x509.Certificates.subjectOf(issued.certificate());
         if (trustedByClient == null) {
             trustedByClient = files.caCertificate();
@@ -157,7 +130,7 @@ public final class QuickstartCommand extends BaseCommand {
         String protocol = host.equals("localhost") ? " --protocol=TCP" : "";
         String connect = " -h " + shellArg(host) + " -P " + port + protocol + " -u " + shellArg(user);
         String tls = " --ssl-ca=" + shellArg(trustedByClient) + " --ssl-cert=" + shellArg(files.certificate()) + " --ssl-key=" + shellArg(files.key());
-        Result result = new Result(directory.toString(), session.storeUri(), passwordFile, files.caCertificate(), files.certificate(),
+        Result result = new Result(directory.toString(), session().storeUri(), passwordFile, files.caCertificate(), files.certificate(),
                 files.key(), files.pkcs12(), files.pkcs12PasswordFile(), issuedSubject.oneline(), files.certificate() + ": " + check.describe(),
                 "ssl_ca_for_client_cert = " + files.caCertificate(),
                 "CREATE USER " + userLiteral + " REQUIRE X509;",
@@ -210,11 +183,11 @@ public final class QuickstartCommand extends BaseCommand {
 
     /** The global flags that reach the store just used, as a shell would take them. */
     private String storeFlags(String generatedPasswordFile) {
-        StringBuilder flags = new StringBuilder("--store " + shellArg(session.storeUri()));
+        StringBuilder flags = new StringBuilder("--store " + shellArg(session().storeUri()));
         if (generatedPasswordFile != null) {
             flags.append(" --store-password-file ").append(shellArg(generatedPasswordFile));
-        } else if (options.storePasswordFile().isPresent()) {
-            flags.append(" --store-password-file ").append(shellArg(console.path(options.storePasswordFile().get()).toString()));
+        } else if (options().storePasswordFile().isPresent()) {
+            flags.append(" --store-password-file ").append(shellArg(console().path(options().storePasswordFile().get()).toString()));
         }
         // otherwise the password comes from S2MTLS_STORE_PASSWORD, as it did here
         return flags.toString();

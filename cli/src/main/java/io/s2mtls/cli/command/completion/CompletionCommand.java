@@ -1,7 +1,6 @@
-package io.s2mtls.cli.command;
+package io.s2mtls.cli.command.completion;
 
-import com.google.inject.Inject;
-import io.s2mtls.cli.support.Printer;
+import io.s2mtls.cli.command.BaseCommand;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,11 +28,6 @@ public final class CompletionCommand extends BaseCommand {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
-
-    @Inject
-    CompletionCommand(Printer printer) {
-        super(printer);
-    }
 
     @Override
     protected int run() {
