@@ -23,7 +23,7 @@ import java.util.Optional;
 /** {@code s2mtls ca ...}: the certificate authority. */
 @Command(name = "ca", description = "Create, import, show and export the certificate authority that signs client certificates.",
         subcommands = {CaCommands.Create.class, CaCommands.Import.class, CaCommands.Show.class, CaCommands.Export.class,
-                LifecycleCommands.Crl.class})
+                io.s2mtls.cli.command.ca.CaCrlCommand.class})
 public final class CaCommands {
 
     @Command(name = "create", description = {

@@ -40,7 +40,7 @@ import java.util.Optional;
 @Command(name = "cert", description = "Issue, sign, verify, show, list and export certificates.",
         subcommands = {CertCommands.Issue.class, CertCommands.Sign.class, CertCommands.Verify.class,
                 CertCommands.Show.class, CertCommands.ListCommand.class, CertCommands.Export.class,
-                LifecycleCommands.Renew.class, LifecycleCommands.Revoke.class})
+                CertRenewCommand.class, io.s2mtls.cli.command.cert.CertRevokeCommand.class})
 public final class CertCommands {
 
     /** The most threads a bulk issuance takes. */

@@ -8,7 +8,6 @@ public final class Commands {
     }
 
     public static List<Class<?>> packagePrivate() {
-        return List.of(LifecycleCommands.Renew.class, LifecycleCommands.Revoke.class, LifecycleCommands.Crl.class,
-                LifecycleCommands.Audit.class);
+        return List.of(CertRenewCommand.class);
     }
 }

@@ -4,7 +4,7 @@ import com.google.inject.Inject;
 import io.s2mtls.cli.support.GlobalOptions;
 import io.s2mtls.cli.command.db.ConnectCommand;
 import io.s2mtls.cli.command.db.ServerConfigCommand;
-import io.s2mtls.cli.command.db.UserCommands;
+import io.s2mtls.cli.command.user.UserCommands;
 import io.s2mtls.cli.command.policy.PolicyCommands;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,7 +23,7 @@ import java.util.Map;
                 SubjectCommand.class, UserCommands.class, ConnectCommand.class, ServerConfigCommand.class,
                 PolicyCommands.PlanCommand.class, PolicyCommands.ApplyCommand.class,
                 io.s2mtls.cli.command.doctor.DoctorCommand.class,
-                LifecycleCommands.Audit.class, StoreCommands.class, CompletionCommand.class, CommandLine.HelpCommand.class},
+                io.s2mtls.cli.command.audit.AuditCommand.class, StoreCommands.class, CompletionCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 done, 1 a check came out negative, 2 bad usage or input,",
                 "3 an external system failed (database, Vault, network), 4 internal error.",
                 "", "Start here:  s2mtls quickstart      Then:  s2mtls <command> --help"})

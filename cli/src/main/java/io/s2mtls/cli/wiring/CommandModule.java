@@ -9,7 +9,6 @@ import io.s2mtls.cli.command.QuickstartCommand;
 import io.s2mtls.cli.command.SubjectCommand;
 import io.s2mtls.cli.command.db.ConnectCommand;
 import io.s2mtls.cli.command.db.ServerConfigCommand;
-import io.s2mtls.cli.command.db.UserCommands;
 import io.s2mtls.cli.command.policy.PolicyCommands;
 
 import java.util.List;
@@ -26,8 +25,12 @@ public final class CommandModule extends AbstractModule {
             CertCommands.Show.class, CertCommands.ListCommand.class, CertCommands.Export.class,
             SubjectCommand.class,
             io.s2mtls.cli.command.doctor.DoctorCommand.class,
-            UserCommands.class, UserCommands.Create.class, UserCommands.Alter.class, UserCommands.Drop.class, UserCommands.Show.class,
-            UserCommands.ListCommand.class, ConnectCommand.class, ServerConfigCommand.class,
+            io.s2mtls.cli.command.user.UserCommands.class, io.s2mtls.cli.command.user.UserCreateCommand.class,
+            io.s2mtls.cli.command.user.UserAlterCommand.class, io.s2mtls.cli.command.user.UserDropCommand.class,
+            io.s2mtls.cli.command.user.UserShowCommand.class, io.s2mtls.cli.command.user.UserListCommand.class,
+            io.s2mtls.cli.command.cert.CertRevokeCommand.class, io.s2mtls.cli.command.ca.CaCrlCommand.class,
+            io.s2mtls.cli.command.audit.AuditCommand.class,
+            ConnectCommand.class, ServerConfigCommand.class,
             PolicyCommands.PlanCommand.class, PolicyCommands.ApplyCommand.class,
             io.s2mtls.cli.command.StoreCommands.class, io.s2mtls.cli.command.StoreCommands.Passwd.class,
             io.s2mtls.cli.command.CompletionCommand.class);
