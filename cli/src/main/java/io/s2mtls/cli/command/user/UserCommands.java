@@ -13,7 +13,4 @@ import picocli.CommandLine.Command;
                 UserShowCommand.class, UserListCommand.class})
 public final class UserCommands {
     static final String CONNECTION_FOOTER = "The server's certificate is verified against --ca (default: the store's CA).";
-
-    private UserCommands() {
-    }
 }
