@@ -111,7 +111,17 @@ public final class RevocationUseCase {
         }
         return revoke(request, () -> {
             throw new IllegalStateException("no directory");
-        }, revocation -> {
+        }, true, revocation -> {
+        });
+    }
+
+    /**
+     * Revokes and applies {@code request.action()} on the server of {@code directory}, which the caller opened
+     * and closes; see {@link #revoke(Request, Supplier, Consumer)}.
+     */
+    public Result revoke(Request request, UserDirectory directory) {
+        requireNonNull(directory, "directory is null");
+        return revoke(request, () -> directory, false, revocation -> {
         });
     }
 
@@ -128,6 +138,11 @@ public final class RevocationUseCase {
      * @throws S2mtlsException when the database change fails after the revocation, saying exactly what happened
      */
     public Result revoke(Request request, Supplier<? extends UserDirectory> opener, Consumer<LifecycleUseCase.Revocation> whenRevoked) {
+        return revoke(request, opener, true, whenRevoked);
+    }
+
+    private Result revoke(Request request, Supplier<? extends UserDirectory> opener, boolean close,
+                          Consumer<LifecycleUseCase.Revocation> whenRevoked) {
         requireNonNull(request, "request is null");
         requireNonNull(opener, "opener is null");
         requireNonNull(whenRevoked, "whenRevoked is null");
@@ -149,7 +164,9 @@ public final class RevocationUseCase {
             }
             return new Result(targets, revocation, request.action(), accounts, sql, killed, done);
         } finally {
-            directory.ifPresent(UserDirectory::close);
+            if (close) {
+                directory.ifPresent(UserDirectory::close);
+            }
         }
     }
 
