@@ -2,7 +2,7 @@ package io.s2mtls.cli.command;
 
 import com.google.inject.Inject;
 import com.google.inject.Provider;
-import io.s2mtls.cli.command.db.ServerConfigCommand;
+import io.s2mtls.cli.command.serverconfig.ServerConfigCommand;
 import io.s2mtls.cli.support.Console;
 import io.s2mtls.cli.support.Files2;
 import io.s2mtls.cli.support.GlobalOptions;

@@ -2,8 +2,8 @@ package io.s2mtls.cli.command;
 
 import com.google.inject.Inject;
 import io.s2mtls.cli.support.GlobalOptions;
-import io.s2mtls.cli.command.db.ConnectCommand;
-import io.s2mtls.cli.command.db.ServerConfigCommand;
+import io.s2mtls.cli.command.connect.ConnectCommand;
+import io.s2mtls.cli.command.serverconfig.ServerConfigCommand;
 import io.s2mtls.cli.command.user.UserCommands;
 import io.s2mtls.cli.command.policy.PolicyCommands;
 import picocli.CommandLine;

@@ -7,8 +7,8 @@ import io.s2mtls.cli.command.CertCommands;
 import io.s2mtls.cli.command.CsrCommands;
 import io.s2mtls.cli.command.QuickstartCommand;
 import io.s2mtls.cli.command.SubjectCommand;
-import io.s2mtls.cli.command.db.ConnectCommand;
-import io.s2mtls.cli.command.db.ServerConfigCommand;
+import io.s2mtls.cli.command.connect.ConnectCommand;
+import io.s2mtls.cli.command.serverconfig.ServerConfigCommand;
 import io.s2mtls.cli.command.policy.PolicyCommands;
 
 import java.util.List;

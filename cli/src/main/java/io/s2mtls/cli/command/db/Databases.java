@@ -166,7 +166,7 @@ public final class Databases {
     }
 
     /** {@code host:port} of a JDBC URL, for messages (port 3306 when absent). */
-    static String hostAndPort(String url) {
+    public static String hostAndPort(String url) {
         String rest = url.substring(url.indexOf("//") + 2);
         int end = rest.length();
         for (char stop : new char[] {'/', '?', ','}) {
