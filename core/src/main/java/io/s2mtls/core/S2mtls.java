@@ -3,13 +3,17 @@ package io.s2mtls.core;
 import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.port.CredentialStore;
 import io.s2mtls.core.port.RemoteSigner;
+import io.s2mtls.core.usecase.AuditUseCase;
 import io.s2mtls.core.usecase.AuthorityUseCase;
+import io.s2mtls.core.usecase.DoctorUseCase;
 import io.s2mtls.core.usecase.Environment;
 import io.s2mtls.core.usecase.InventoryUseCase;
 import io.s2mtls.core.usecase.IssuanceUseCase;
 import io.s2mtls.core.usecase.LifecycleUseCase;
 import io.s2mtls.core.usecase.QuickstartUseCase;
+import io.s2mtls.core.usecase.RevocationUseCase;
 import io.s2mtls.core.usecase.UseCases;
+import io.s2mtls.core.usecase.UsersUseCase;
 import io.s2mtls.core.usecase.VerificationUseCase;
 
 import java.security.SecureRandom;
@@ -62,7 +66,7 @@ public final class S2mtls {
         return useCases.inventory();
     }
 
-    /** Renewal, revocation, CRLs and the audit trail. */
+    /** Renewal, revocation in the store, CRLs. */
     public LifecycleUseCase lifecycle() {
         return useCases.lifecycle();
     }
@@ -70,6 +74,29 @@ public final class S2mtls {
     /** The quickstart sequence: a CA, a client credential from it, verified. */
     public QuickstartUseCase quickstart() {
         return useCases.quickstart();
+    }
+
+    /**
+     * Certificate-bound database accounts: create, alter and drop them through a {@link io.s2mtls.core.port.UserDirectory}
+     * you opened, each change recorded in the store; show and list them.
+     */
+    public UsersUseCase users() {
+        return useCases.users();
+    }
+
+    /** Revocation with its database effects: lock or drop the accounts that log in with the credential, and end their sessions. */
+    public RevocationUseCase revocation() {
+        return useCases.revocation();
+    }
+
+    /** Why can't this user log in? The doctor's checks against a {@link io.s2mtls.core.port.DoctorServer}. */
+    public DoctorUseCase doctor() {
+        return useCases.doctor();
+    }
+
+    /** The audit trail, read from its end. */
+    public AuditUseCase audit() {
+        return useCases.audit();
     }
 
     /** Configures an {@link S2mtls}; only the store is required. */

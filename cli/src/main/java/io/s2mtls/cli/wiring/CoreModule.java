@@ -10,10 +10,14 @@ import io.s2mtls.cli.support.Secrets;
 import io.s2mtls.cli.support.Session;
 import io.s2mtls.core.S2mtls;
 import io.s2mtls.core.policy.PolicyApply;
+import io.s2mtls.core.usecase.AuditUseCase;
 import io.s2mtls.core.usecase.AuthorityUseCase;
+import io.s2mtls.core.usecase.DoctorUseCase;
 import io.s2mtls.core.usecase.InventoryUseCase;
 import io.s2mtls.core.usecase.IssuanceUseCase;
 import io.s2mtls.core.usecase.LifecycleUseCase;
+import io.s2mtls.core.usecase.RevocationUseCase;
+import io.s2mtls.core.usecase.UsersUseCase;
 import io.s2mtls.core.usecase.VerificationUseCase;
 
 /**
@@ -51,6 +55,26 @@ public final class CoreModule extends AbstractModule {
     @Provides
     LifecycleUseCase lifecycle(S2mtls core) {
         return core.lifecycle();
+    }
+
+    @Provides
+    UsersUseCase users(S2mtls core) {
+        return core.users();
+    }
+
+    @Provides
+    RevocationUseCase revocation(S2mtls core) {
+        return core.revocation();
+    }
+
+    @Provides
+    DoctorUseCase doctor(S2mtls core) {
+        return core.doctor();
+    }
+
+    @Provides
+    AuditUseCase audit(S2mtls core) {
+        return core.audit();
     }
 
     @Provides

@@ -1,14 +1,14 @@
 package io.s2mtls.cli.wiring;
 
 import io.s2mtls.cli.command.BaseCommand;
-import io.s2mtls.cli.command.LifecycleCommands;
+import io.s2mtls.cli.command.audit.AuditCommand;
 import io.s2mtls.cli.command.ca.CaCommand;
 import io.s2mtls.cli.command.cert.CertCommand;
 import io.s2mtls.cli.command.completion.CompletionCommand;
 import io.s2mtls.cli.command.csr.CsrCommand;
-import io.s2mtls.cli.command.db.ConnectCommand;
-import io.s2mtls.cli.command.db.ServerConfigCommand;
-import io.s2mtls.cli.command.db.UserCommands;
+import io.s2mtls.cli.command.connect.ConnectCommand;
+import io.s2mtls.cli.command.serverconfig.ServerConfigCommand;
+import io.s2mtls.cli.command.user.UserCommands;
 import io.s2mtls.cli.command.doctor.DoctorCommand;
 import io.s2mtls.cli.command.policy.PolicyCommands;
 import io.s2mtls.cli.command.quickstart.QuickstartCommand;
@@ -46,7 +46,7 @@ import java.util.Map;
                 PolicyCommands.PlanCommand.class,
                 PolicyCommands.ApplyCommand.class,
                 DoctorCommand.class,
-                LifecycleCommands.Audit.class,
+                AuditCommand.class,
                 StoreCommand.class,
                 CompletionCommand.class,
                 CommandLine.HelpCommand.class},

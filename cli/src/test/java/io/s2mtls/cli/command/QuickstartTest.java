@@ -72,8 +72,8 @@ class QuickstartTest {
         assertTrue(out.contains("cert issue --server --subject /CN=localhost --san DNS:localhost,IP:127.0.0.1 --name db-server"), out);
         assertTrue(out.contains("server-config --credential db-server"), out);
         // the same words as server-config about SSL_RELOAD, and not "restart or SSL_RELOAD"
-        assertTrue(out.contains(io.s2mtls.cli.command.db.ServerConfigCommand.RELOAD_CLIENT_CA), out);
-        assertTrue(out.contains(io.s2mtls.cli.command.db.ServerConfigCommand.RELOAD_CERT_AND_KEY), out);
+        assertTrue(out.contains(io.s2mtls.cli.command.serverconfig.ServerConfigCommand.RELOAD_CLIENT_CA), out);
+        assertTrue(out.contains(io.s2mtls.cli.command.serverconfig.ServerConfigCommand.RELOAD_CERT_AND_KEY), out);
         assertTrue(!out.contains("restart or SSL_RELOAD"), out);
         // a second run refuses to clobber the first
         Run again = cli.run("quickstart", "--dir", "qs");

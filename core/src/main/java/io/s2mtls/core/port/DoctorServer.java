@@ -29,4 +29,20 @@ public interface DoctorServer {
 
     /** Logs in as {@code user} with {@code certificate}. */
     MtlsLogin.LoginReport login(String user, ClientCertificate certificate);
+
+    /**
+     * The CA bundle the server verifies client certificates with, when the server names a file that can be read
+     * from here; otherwise empty certificates and, in {@code notes}, why not. This default knows of none.
+     */
+    default ClientCaBundle clientCaBundle() {
+        return new ClientCaBundle("", List.of(), List.of());
+    }
+
+    /** The server's client CA bundle: where it is ({@code source}, for messages), its certificates, and notes on why it is not there. */
+    record ClientCaBundle(String source, List<java.security.cert.X509Certificate> certificates, List<String> notes) {
+        public ClientCaBundle {
+            certificates = List.copyOf(certificates);
+            notes = List.copyOf(notes);
+        }
+    }
 }

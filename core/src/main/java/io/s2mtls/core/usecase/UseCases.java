@@ -7,6 +7,10 @@ public final class UseCases {
     private final VerificationUseCase verification;
     private final InventoryUseCase inventory;
     private final LifecycleUseCase lifecycle;
+    private final UsersUseCase users;
+    private final RevocationUseCase revocation;
+    private final DoctorUseCase doctor;
+    private final AuditUseCase audit;
 
     public UseCases(Environment environment) {
         this.authority = new AuthorityUseCase(environment);
@@ -14,6 +18,10 @@ public final class UseCases {
         this.verification = new VerificationUseCase(environment);
         this.inventory = new InventoryUseCase(environment);
         this.lifecycle = new LifecycleUseCase(environment, issuance);
+        this.users = new UsersUseCase(environment);
+        this.revocation = new RevocationUseCase(environment, lifecycle);
+        this.doctor = new DoctorUseCase(environment);
+        this.audit = new AuditUseCase(environment);
     }
 
     public AuthorityUseCase authority() {
@@ -38,5 +46,21 @@ public final class UseCases {
 
     public QuickstartUseCase quickstart() {
         return new QuickstartUseCase(authority, issuance, verification);
+    }
+
+    public UsersUseCase users() {
+        return users;
+    }
+
+    public RevocationUseCase revocation() {
+        return revocation;
+    }
+
+    public DoctorUseCase doctor() {
+        return doctor;
+    }
+
+    public AuditUseCase audit() {
+        return audit;
     }
 }

@@ -1,6 +1,5 @@
 package io.s2mtls.cli.command.ca;
 
-import io.s2mtls.cli.command.LifecycleCommands;
 import picocli.CommandLine.Command;
 
 /** {@code s2mtls ca}: the certificate authority. Lists its subcommands, one class each. */
@@ -10,6 +9,6 @@ import picocli.CommandLine.Command;
                 CaImportCommand.class,
                 CaShowCommand.class,
                 CaExportCommand.class,
-                LifecycleCommands.Crl.class})
+                CaCrlCommand.class})
 public final class CaCommand {
 }

@@ -1,6 +1,5 @@
 package io.s2mtls.cli.command.cert;
 
-import io.s2mtls.cli.command.LifecycleCommands;
 import picocli.CommandLine.Command;
 
 /** {@code s2mtls cert}: issuing, signing, checking and listing certificates. Lists its subcommands, one class each. */
@@ -12,7 +11,7 @@ import picocli.CommandLine.Command;
                 CertShowCommand.class,
                 CertListCommand.class,
                 CertExportCommand.class,
-                LifecycleCommands.Renew.class,
-                LifecycleCommands.Revoke.class})
+                CertRenewCommand.class,
+                CertRevokeCommand.class})
 public final class CertCommand {
 }

@@ -18,4 +18,19 @@ public final class ConnectionOptions {
     @Option(names = "--ssl-mode", paramLabel = "MODE", order = 3, defaultValue = "verify-ca",
             description = "verify-ca (default) or verify-full (the URL's host must also be in the server certificate).")
     String sslMode;
+
+    /** --jdbc-url as given, or null. */
+    public String jdbcUrl() {
+        return jdbcUrl;
+    }
+
+    /** --ca as given, or null. */
+    public String ca() {
+        return ca;
+    }
+
+    /** --ssl-mode. */
+    public String sslMode() {
+        return sslMode;
+    }
 }

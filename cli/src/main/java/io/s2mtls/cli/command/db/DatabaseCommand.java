@@ -5,13 +5,14 @@ import io.s2mtls.cli.support.Printer;
 import java.util.concurrent.Callable;
 
 /**
- * A command that talks to a database server (or prints its configuration). Like the other commands it
- * returns an exit code and throws {@link io.s2mtls.core.error.S2mtlsException} for the central handler;
- * it lives apart from {@code io.s2mtls.cli.command} so the two packages do not depend on each other.
+ * A leaf command of the workflows the core owns (users, revocation, the CRL, the audit trail, connect).
+ * Like the other commands it returns an exit code and throws {@link io.s2mtls.core.error.S2mtlsException}
+ * for the central handler; it lives apart from {@code io.s2mtls.cli.command} so that package, which
+ * registers the commands, and the packages of the leaf commands do not depend on each other.
  */
-abstract class DatabaseCommand implements Callable<Integer> {
-    static final int OK = 0;
-    static final int CHECK_FAILED = 1;
+public abstract class DatabaseCommand implements Callable<Integer> {
+    public static final int OK = 0;
+    public static final int CHECK_FAILED = 1;
 
     protected final Printer printer;
 

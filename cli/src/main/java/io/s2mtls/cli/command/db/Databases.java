@@ -7,17 +7,15 @@ import io.s2mtls.cli.support.Printer;
 import io.s2mtls.cli.support.Secrets;
 import io.s2mtls.cli.support.Session;
 import io.s2mtls.core.error.S2mtlsException;
-import io.s2mtls.core.pki.CaMaterial;
+import io.s2mtls.core.pki.CaCertificates;
 import io.s2mtls.core.spi.PluginContext;
 import io.s2mtls.core.spi.PluginRegistry;
 import io.s2mtls.core.usecase.LifecycleUseCase;
+import io.s2mtls.core.usecase.UsersUseCase;
 import io.s2mtls.core.user.DatabaseTarget;
 import io.s2mtls.core.user.DatabaseTarget.ClientCertificate;
 import io.s2mtls.core.user.DatabaseTarget.SslMode;
 import io.s2mtls.core.port.MtlsLogin;
-import io.s2mtls.core.user.PrivilegeGrant;
-import io.s2mtls.core.user.TlsRequirement;
-import io.s2mtls.core.user.UserAccount;
 import io.s2mtls.core.port.UserDirectory;
 import io.s2mtls.core.spi.UserDirectoryProvider;
 import io.s2mtls.core.x509.Pem;
@@ -56,34 +54,16 @@ public final class Databases {
     }
 
     /**
-     * Records a change made by a user command in the store (audit trail and managed-user record). When
-     * there is no store with a CA here, nothing is recorded and a note on stderr says so.
+     * How a user command's change is recorded. A dry run records nothing. A store that exists must be readable
+     * before the server is changed (the use case checks; a wrong store password fails while the server is
+     * unchanged); with no store here at all the change is made and said not recorded.
      */
-    void recordUserChange(LifecycleUseCase.UserEvent event, UserAccount account, Optional<TlsRequirement> requirement,
-                          List<PrivilegeGrant> grants, List<String> sql) {
-        try {
-            if (session.store().read().authority().isEmpty()) {
-                printer.note("Not recorded: " + session.storeUri() + " holds no CA, so there is no s2mtls store to record the change in.");
-                return;
-            }
-        } catch (S2mtlsException e) {
-            printer.note("Not recorded in a store (" + e.getMessage() + ").");
-            return;
+    public UsersUseCase.Options changeOptions(boolean dryRun) {
+        if (dryRun) {
+            return new UsersUseCase.Options(true, UsersUseCase.Recording.IF_PRESENT);
         }
-        session.core().lifecycle().recordUserChange(event, account, requirement, grants, Optional.empty(), String.join("; ", sql));
-    }
-
-    /**
-     * Before a change on the server that will be recorded: a store that exists but cannot be read (a wrong
-     * store password, say) fails now, while the server is still unchanged, instead of after the change. No
-     * store with a CA here is fine: the change is then made and said not recorded.
-     */
-    void requireReadableStore() {
         try {
-            if (session.storeMissing()) {
-                return;
-            }
-            session.store().read();
+            return new UsersUseCase.Options(false, session.storeMissing() ? UsersUseCase.Recording.IF_PRESENT : UsersUseCase.Recording.REQUIRED);
         } catch (S2mtlsException e) {
             throw new S2mtlsException(e.kind(), e.getMessage()
                     + " (nothing was changed on the server: the change is recorded in that store)", e);
@@ -188,7 +168,7 @@ public final class Databases {
     }
 
     /** {@code host:port} of a JDBC URL, for messages (port 3306 when absent). */
-    static String hostAndPort(String url) {
+    public static String hostAndPort(String url) {
         String rest = url.substring(url.indexOf("//") + 2);
         int end = rest.length();
         for (char stop : new char[] {'/', '?', ','}) {
@@ -229,9 +209,9 @@ public final class Databases {
             Path path = console.path(given.get().getValue());
             return Pem.readCertificates(Files2.read(path, given.get().getKey()), path.toString());
         }
-        Optional<CaMaterial> authority;
+        Optional<CaCertificates> authority;
         try {
-            authority = session.store().read().authority();
+            authority = session.store().index().authority();
         } catch (S2mtlsException e) {
             throw S2mtlsException.badInput("--ca: no CA given for the server certificate, and the store's CA cannot be read ("
                     + e.getMessage() + "); pass --ca FILE or set " + CA_ENV, e);

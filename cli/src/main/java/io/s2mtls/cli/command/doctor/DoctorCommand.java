@@ -1,6 +1,7 @@
 package io.s2mtls.cli.command.doctor;
 
 import com.google.inject.Inject;
+import com.google.inject.Provider;
 import io.s2mtls.cli.command.db.AdminOptions;
 import io.s2mtls.cli.command.db.ConnectionOptions;
 import io.s2mtls.cli.command.db.Databases;
@@ -8,29 +9,20 @@ import io.s2mtls.cli.support.Console;
 import io.s2mtls.cli.support.Files2;
 import io.s2mtls.cli.support.Printer;
 import io.s2mtls.cli.support.Secrets;
-import io.s2mtls.cli.support.Session;
 import io.s2mtls.core.doctor.CheckResult;
-import io.s2mtls.core.doctor.Doctor;
 import io.s2mtls.core.doctor.DoctorReport;
-import io.s2mtls.core.doctor.DoctorRequest;
 import io.s2mtls.core.doctor.PresentedCredential;
-import io.s2mtls.core.doctor.TrustBundle;
 import io.s2mtls.core.error.S2mtlsException;
-import io.s2mtls.core.pki.Credential;
-import io.s2mtls.core.pki.ManagedUser;
-import io.s2mtls.core.port.StoreSnapshot;
+import io.s2mtls.core.usecase.DoctorUseCase;
 import io.s2mtls.core.user.UserAccount;
 import io.s2mtls.core.port.UserDirectory;
-import io.s2mtls.core.x509.Pem;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -91,15 +83,15 @@ public final class DoctorCommand implements Callable<Integer> {
 
     private final Printer printer;
     private final Databases databases;
-    private final Session session;
+    private final Provider<DoctorUseCase> doctor;
     private final Console console;
     private final Secrets secrets;
 
     @Inject
-    DoctorCommand(Printer printer, Databases databases, Session session, Console console, Secrets secrets) {
+    DoctorCommand(Printer printer, Databases databases, Provider<DoctorUseCase> doctor, Console console, Secrets secrets) {
         this.printer = printer;
         this.databases = databases;
-        this.session = session;
+        this.doctor = doctor;
         this.console = console;
         this.secrets = secrets;
     }
@@ -108,55 +100,19 @@ public final class DoctorCommand implements Callable<Integer> {
     public Integer call() {
         UserAccount account = new UserAccount(user, host);
         String url = databases.jdbcUrl(connection);
-        List<String> trustNotes = new ArrayList<>();
-        Optional<StoreSnapshot> store = readStore(trustNotes);
-        PresentedCredential credential = presented(store);
-        List<X509Certificate> serverCas = databases.serverCas(connection);
-
-        Optional<UserDirectory> directory = Optional.empty();
-        Optional<String> adminUnavailable = Optional.empty();
+        DoctorUseCase.Request request = presented.credential != null ? DoctorUseCase.Request.stored(account, presented.credential)
+                : DoctorUseCase.Request.files(account, files(presented.files));
+        List<UserDirectory> opened = new ArrayList<>();
         try {
-            directory = Optional.of(databases.openDirectory(connection, admin));
-        } catch (S2mtlsException e) {
-            adminUnavailable = Optional.of(e.getMessage());
-        }
-        try {
-            List<TrustBundle> trust = new ArrayList<>();
-            directory.ifPresent(d -> serverBundle(d, trustNotes).ifPresent(trust::add));
-            // --ca / S2MTLS_CA is the CA of the server's own certificate, not a client CA: never a candidate here
-            store.flatMap(StoreSnapshot::authority).ifPresent(ca -> trust.add(new TrustBundle("the store's CA "
-                    + io.s2mtls.core.x509.Certificates.subjectOf(ca.certificate()).oneline(), TrustBundle.Origin.STORE, ca.bundle())));
-            Optional<ManagedUser> recorded = store.flatMap(s -> Optional.ofNullable(s.managedUsers().get(account.name() + "@" + account.host())));
-            CliDoctorServer server = new CliDoctorServer(databases, connection, serverCas, directory, adminUnavailable, where(url));
-            DoctorReport report = new Doctor(Clock.systemUTC()).diagnose(
-                    new DoctorRequest(account, credential, trust, trustNotes, recorded,
-                            store.map(StoreSnapshot::inventory).orElse(List.of())), server);
-            print(report, credential.source());
-            return report.loginWorks() ? LOGIN_WORKS : PROBLEM_FOUND;
+            DoctorUseCase.Diagnosis diagnosis = doctor.get().diagnose(request, () -> server(url, opened));
+            print(diagnosis.report(), diagnosis.presented());
+            return diagnosis.report().loginWorks() ? LOGIN_WORKS : PROBLEM_FOUND;
         } finally {
-            directory.ifPresent(UserDirectory::close);
+            opened.forEach(UserDirectory::close);
         }
     }
 
-    private Optional<StoreSnapshot> readStore(List<String> notes) {
-        try {
-            return Optional.of(session.store().read());
-        } catch (S2mtlsException e) {
-            if (presented.credential != null) {
-                throw e;
-            }
-            notes.add("the store " + session.storeUri() + " was not read (" + e.getMessage() + "): its CA and records are not used");
-            return Optional.empty();
-        }
-    }
-
-    private PresentedCredential presented(Optional<StoreSnapshot> store) {
-        if (presented.credential != null) {
-            Credential stored = store.flatMap(s -> s.credential(presented.credential)).orElseThrow(() -> S2mtlsException.badInput(
-                    "--credential: no credential named '" + presented.credential + "' in " + session.storeUri() + "; see 's2mtls cert list'"));
-            return new PresentedCredential.Loaded("credential " + presented.credential, stored.certificate(), List.of(), stored.privateKey());
-        }
-        FileCredential files = presented.files;
+    private PresentedCredential.Files files(FileCredential files) {
         Path cert = console.path(files.cert);
         byte[] certificate = Files2.read(cert, "--cert");
         Optional<byte[]> key = Optional.ofNullable(files.key).map(k -> Files2.read(console.path(k), "--key"));
@@ -166,32 +122,18 @@ public final class DoctorCommand implements Callable<Integer> {
                 key, password);
     }
 
-    /** The bundle the server verifies client certificates with, when it names a file that is readable here. */
-    private Optional<TrustBundle> serverBundle(UserDirectory directory, List<String> notes) {
-        Optional<String> file;
+    /** The server as the doctor sees it: the administrative connection when it opens (else why not), and logins. */
+    private CliDoctorServer server(String url, List<UserDirectory> opened) {
+        List<X509Certificate> serverCas = databases.serverCas(connection);
+        Optional<UserDirectory> directory = Optional.empty();
+        Optional<String> adminUnavailable = Optional.empty();
         try {
-            file = directory.clientCaFile();
+            directory = Optional.of(databases.openDirectory(connection, admin));
+            opened.add(directory.get());
         } catch (S2mtlsException e) {
-            notes.add("the server's client CA bundle could not be asked for: " + e.getMessage());
-            return Optional.empty();
+            adminUnavailable = Optional.of(e.getMessage());
         }
-        String variable = directory.server().dialect().equals("singlestore") ? "ssl_ca_for_client_cert" : "ssl_ca";
-        if (file.isEmpty()) {
-            notes.add("the server does not say which client CA bundle it uses (" + variable + ")");
-            return Optional.empty();
-        }
-        Path path = Path.of(file.get());
-        if (!Files.isReadable(path)) {
-            notes.add("the server's client CA bundle is " + file.get() + " (" + variable + "), on the server: not readable here");
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(new TrustBundle("the server's client CA bundle " + file.get() + " (" + variable + ")",
-                    TrustBundle.Origin.SERVER, Pem.readCertificates(Files2.read(path, variable), path.toString())));
-        } catch (S2mtlsException e) {
-            notes.add("the server's client CA bundle " + file.get() + " is not readable as PEM: " + e.getMessage());
-            return Optional.empty();
-        }
+        return new CliDoctorServer(databases, connection, serverCas, directory, adminUnavailable, where(url));
     }
 
     private static String where(String url) {

@@ -2,7 +2,7 @@ package io.s2mtls.cli.command.quickstart;
 
 import io.s2mtls.cli.command.BaseCommand;
 import io.s2mtls.cli.command.CredentialFiles;
-import io.s2mtls.cli.command.db.ServerConfigCommand;
+import io.s2mtls.cli.command.serverconfig.ServerConfigCommand;
 import io.s2mtls.cli.support.Files2;
 import io.s2mtls.cli.support.Secrets;
 import io.s2mtls.cli.support.Session;

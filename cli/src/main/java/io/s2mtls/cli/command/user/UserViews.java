@@ -1,15 +1,18 @@
-package io.s2mtls.cli.command.db;
+package io.s2mtls.cli.command.user;
 
+import io.s2mtls.cli.support.Printer;
 import io.s2mtls.core.user.DatabaseUser;
+import io.s2mtls.core.user.PrivilegeGrant;
 import io.s2mtls.core.user.TlsRequirement;
 import io.s2mtls.core.user.UserAccount;
+import io.s2mtls.core.usecase.UsersUseCase;
 
 import java.util.List;
 import java.util.Optional;
 
-/** The small records that --output json writes for the database commands. */
-final class Views {
-    private Views() {
+/** The small records that --output json writes for the user commands, and the printing they share. */
+final class UserViews {
+    private UserViews() {
     }
 
     /** A requirement as JSON: the keyword, and the subject/issuer strings when there are any. */
@@ -56,7 +59,25 @@ final class Views {
         }
     }
 
-    /** {@code connect}. */
-    record LoginView(String server, String user, String currentUser, String tlsVersion, String cipher) {
+    /** Prints a change: stdout gets the SQL, one statement per line; stderr what happened (and whether it was recorded). */
+    static void print(Printer printer, UsersUseCase.Change change) {
+        change.notRecorded().ifPresent(printer::note);
+        String action = change.event().done();
+        UserAccount account = change.account();
+        Optional<TlsRequirement> requirement = change.requirement();
+        List<String> sql = change.sql();
+        ChangeView view = new ChangeView(action, account.name(), account.host(),
+                requirement.map(RequirementView::of).orElse(null), change.grants().stream().map(PrivilegeGrant::toString).toList(),
+                sql, change.dryRun(), change.server().dialect(), change.server().version());
+        printer.data(view, () -> sql.forEach(statement -> printer.line(statement + ";")));
+        if (!printer.json()) {
+            String server = change.server().dialect() + " " + change.server().version();
+            printer.note(change.dryRun() ? "Dry run on " + server + ": nothing was changed."
+                    : action + " " + account + requirement.map(r -> " REQUIRE " + describe(Optional.of(r))).orElse("")
+                    + " on " + server
+                    + (requirement.isPresent() && change.server().dialect().equals("singlestore")
+                    ? " (SingleStore does not expose the requirement; not read back)" : requirement.isPresent() ? ", read back and checked" : "")
+                    + ".");
+        }
     }
 }

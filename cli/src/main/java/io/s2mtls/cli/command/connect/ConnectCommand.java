@@ -1,7 +1,10 @@
-package io.s2mtls.cli.command.db;
+package io.s2mtls.cli.command.connect;
 
 import com.google.inject.Inject;
 import com.google.inject.Provider;
+import io.s2mtls.cli.command.db.ConnectionOptions;
+import io.s2mtls.cli.command.db.DatabaseCommand;
+import io.s2mtls.cli.command.db.Databases;
 import io.s2mtls.cli.support.Printer;
 import io.s2mtls.cli.support.Secrets;
 import io.s2mtls.core.error.ErrorKind;
@@ -69,6 +72,10 @@ public final class ConnectCommand extends DatabaseCommand {
         this.secrets = secrets;
     }
 
+    /** What {@code connect --output json} writes. */
+    record LoginView(String server, String user, String currentUser, String tlsVersion, String cipher) {
+    }
+
     /** What can be said locally about the certificate offered, to tell a bad chain from a subject mismatch. */
     private String facts(X509Certificate offered) {
         String file = credential.name != null ? "the certificate of credential " + credential.name
@@ -98,14 +105,14 @@ public final class ConnectCommand extends DatabaseCommand {
                 words.addAll(List.of("--key-password-file", quoted(credential.files.keyPasswordFile)));
             }
         }
-        if (connection.jdbcUrl != null) {
-            words.addAll(List.of("--jdbc-url", quoted(Databases.redacted(connection.jdbcUrl))));
+        if (connection.jdbcUrl() != null) {
+            words.addAll(List.of("--jdbc-url", quoted(Databases.redacted(connection.jdbcUrl()))));
         }
-        if (connection.ca != null) {
-            words.addAll(List.of("--ca", quoted(connection.ca)));
+        if (connection.ca() != null) {
+            words.addAll(List.of("--ca", quoted(connection.ca())));
         }
-        if (!"verify-ca".equalsIgnoreCase(connection.sslMode)) {
-            words.addAll(List.of("--ssl-mode", quoted(connection.sslMode)));
+        if (!"verify-ca".equalsIgnoreCase(connection.sslMode())) {
+            words.addAll(List.of("--ssl-mode", quoted(connection.sslMode())));
         }
         return String.join(" ", words) + " (with the admin options, to read the account on the server)";
     }
@@ -140,7 +147,7 @@ public final class ConnectCommand extends DatabaseCommand {
             }
             throw e;
         }
-        Views.LoginView view = new Views.LoginView(Databases.hostAndPort(url), user, report.currentUser(), report.tlsVersion(), report.cipher());
+        LoginView view = new LoginView(Databases.hostAndPort(url), user, report.currentUser(), report.tlsVersion(), report.cipher());
         printer.data(view, () -> {
             printer.line("server:       " + view.server());
             printer.line("current user: " + view.currentUser());

@@ -1,7 +1,8 @@
-package io.s2mtls.cli.command.db;
+package io.s2mtls.cli.command.serverconfig;
 
 import com.google.inject.Inject;
 import com.google.inject.Provider;
+import io.s2mtls.cli.command.db.DatabaseCommand;
 import io.s2mtls.cli.support.Console;
 import io.s2mtls.cli.support.Files2;
 import io.s2mtls.cli.support.Printer;

@@ -1,4 +1,4 @@
-package io.s2mtls.cli.command.db;
+package io.s2mtls.cli.command.user;
 
 import io.s2mtls.cli.support.Console;
 import io.s2mtls.cli.support.Files2;
