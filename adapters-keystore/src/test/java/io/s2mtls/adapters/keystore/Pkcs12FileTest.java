@@ -78,7 +78,7 @@ class Pkcs12FileTest {
         // -nodes dumps every key in the clear, each after its friendlyName
         ExternalTool.Result dump = openssl(List.of("pkcs12", "-in", file.toString(), "-passin", "env:S2MTLS_TEST_PASSWORD",
                 "-nodes", "-nocerts"));
-        Matcher matcher = Pattern.compile("friendlyName: ([^\\n]+)\\n(?:[^\\n]*\\n)*?(-----BEGIN PRIVATE KEY-----\\n[^-]+-----END PRIVATE KEY-----)")
+        Matcher matcher = Pattern.compile("friendlyName: ([^\\n]+)\\n(?:(?!Bag Attributes)[^\\n]*\\n)*?(-----BEGIN PRIVATE KEY-----\\n[^-]+-----END PRIVATE KEY-----)")
                 .matcher(dump.out());
         Map<String, String> extracted = new java.util.LinkedHashMap<>();
         while (matcher.find()) {
