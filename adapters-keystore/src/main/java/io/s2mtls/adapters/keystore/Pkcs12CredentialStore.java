@@ -338,7 +338,7 @@ final class Pkcs12CredentialStore implements CredentialStore {
                     + " bytes long, over the PKCS12 store size limit of " + maxFileBytes
                     + " bytes; nothing was written (remove credentials that are no longer used, or split the store)");
         }
-        AtomicFiles.removeAbandonedTemporaryFiles(file);
+        AtomicFiles.removeTemporaryFiles(file);
         if (current.version1().isPresent()) {
             // the in-file trail moves to the sidecar before the upgraded store replaces the old one
             AuditTrail.replace(AuditTrail.of(file), auditKey, current.version1().get().audit());

@@ -44,7 +44,7 @@ class PasswordChangeCrashTest {
 
     private boolean hasTemporaryFile() throws IOException {
         try (Stream<Path> files = Files.list(directory)) {
-            return files.anyMatch(p -> p.getFileName().toString().endsWith(".s2mtls-tmp"));
+            return files.anyMatch(p -> p.getFileName().toString().contains(".s2mtls-tmp"));
         }
     }
 
