@@ -27,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -67,7 +68,10 @@ import static java.util.Objects.requireNonNull;
  * upgraded store is renamed into place.
  *
  * <p>The password is asked for on the first read of an existing file or the first write, and kept (with
- * the keys derived from it) until {@link #close()}.
+ * the keys derived from it) until {@link #close()}. The content last read is kept with the identity of the
+ * file it came from (file key, modification time, size): since every write renames a new file into
+ * place, reading the same file again (one credential after another) reuses it instead of parsing and
+ * verifying the file again; any write, by any process, makes the next read load the new file.
  */
 final class Pkcs12CredentialStore implements CredentialStore {
     private static final ConcurrentHashMap<Path, ReentrantLock> WRITE_LOCKS = new ConcurrentHashMap<>();
@@ -104,7 +108,33 @@ final class Pkcs12CredentialStore implements CredentialStore {
         static final Content MISSING = new Content(Optional.empty(), Optional.empty());
     }
 
+    /** Which file a loaded content came from: every write renames a new file into place, so this changes with each. */
+    private record Identity(Path file, Object fileKey, long modifiedNanos, long size) {
+        static Optional<Identity> of(Path file) {
+            try {
+                BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+                if (attributes.fileKey() == null) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Identity(file, attributes.fileKey(),
+                        attributes.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS), attributes.size()));
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    /** The content last loaded and the file it came from: reading one credential after another parses the file once. */
+    private Identity loadedFrom;
+    private Content loaded;
+
     private Content load(Path file) {
+        Optional<Identity> identity = Identity.of(file);
+        synchronized (this) {
+            if (identity.isPresent() && identity.get().equals(loadedFrom) && keys != null) {
+                return loaded;
+            }
+        }
         byte[] bytes = readIfPresent(file);
         if (bytes == null) {
             return Content.MISSING;
@@ -112,10 +142,18 @@ final class Pkcs12CredentialStore implements CredentialStore {
         PasswordKeys passwordKeys = passwordKeys();
         try {
             Pkcs12Format.Opened opened = Pkcs12Format.open(bytes, passwordKeys);
+            Content content;
             if (StoreFile.isVersion1(opened.authenticatedSafe())) {
-                return new Content(Optional.empty(), Optional.of(Pkcs12Format.decodeVersion1(opened.authenticatedSafe(), passwordKeys)));
+                content = new Content(Optional.empty(), Optional.of(Pkcs12Format.decodeVersion1(opened.authenticatedSafe(), passwordKeys)));
+            } else {
+                content = new Content(Optional.of(StoreFile.read(opened, passwordKeys)), Optional.empty());
             }
-            return new Content(Optional.of(StoreFile.read(opened, passwordKeys)), Optional.empty());
+            // the attributes read before the bytes: if the file was replaced in between, the next load reads again
+            synchronized (this) {
+                loadedFrom = identity.filter(i -> i.size() == bytes.length).orElse(null);
+                loaded = content;
+            }
+            return content;
         } catch (Pkcs12Format.WrongPasswordException e) {
             throw wrongPassword();
         } catch (Pkcs12Format.UnreadableException e) {
@@ -387,6 +425,8 @@ final class Pkcs12CredentialStore implements CredentialStore {
             keys.destroy();
             keys = null;
         }
+        loadedFrom = null;
+        loaded = null;
     }
 
     // ---------------------------------------------------------------- lock and files

@@ -205,11 +205,11 @@ public final class Pkcs12Builder {
         return der(new SafeBag(PKCSObjectIdentifiers.pkcs8ShroudedKeyBag, info, attributes(friendlyName, localKeyId)));
     }
 
-    /** A {@code certBag} (x509Certificate) holding the DER certificate {@code certificate}. */
+    /** A {@code certBag} (x509Certificate) holding the DER certificate {@code certificate}; without attributes when {@code friendlyName} is null. */
     public static byte[] certBag(byte[] certificate, String friendlyName, byte[] localKeyId) {
-        return der(new SafeBag(PKCSObjectIdentifiers.certBag,
-                new CertBag(PKCSObjectIdentifiers.x509Certificate, new DEROctetString(certificate)),
-                attributes(friendlyName, localKeyId)));
+        CertBag bag = new CertBag(PKCSObjectIdentifiers.x509Certificate, new DEROctetString(certificate));
+        return der(friendlyName == null ? new SafeBag(PKCSObjectIdentifiers.certBag, bag)
+                : new SafeBag(PKCSObjectIdentifiers.certBag, bag, attributes(friendlyName, localKeyId)));
     }
 
     /** A {@code secretBag} of type {@code id-data} whose value is an OCTET STRING holding {@code value}. */
