@@ -180,8 +180,17 @@ final class StoreFile {
         }
     }
 
-    /** The index, decrypting the CA's item for its certificates but no private key. */
-    StoreIndex index(PasswordKeys keys) throws Pkcs12Format.UnreadableException, Pkcs12Format.WrongPasswordException {
+    private StoreIndex index;
+
+    /** The index, decrypting the CA's item for its certificates but no private key; built once per opened file. */
+    synchronized StoreIndex index(PasswordKeys keys) throws Pkcs12Format.UnreadableException, Pkcs12Format.WrongPasswordException {
+        if (index == null) {
+            index = buildIndex(keys);
+        }
+        return index;
+    }
+
+    private StoreIndex buildIndex(PasswordKeys keys) throws Pkcs12Format.UnreadableException, Pkcs12Format.WrongPasswordException {
         Optional<CaCertificates> authority = Optional.empty();
         if (document.authority() != null) {
             AuthorityParts parts = authorityParts(keys, false);

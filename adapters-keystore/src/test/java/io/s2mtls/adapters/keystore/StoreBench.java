@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -46,6 +47,7 @@ public final class StoreBench {
         switch (args[0]) {
             case "create" -> detail = create(file, Integer.parseInt(args[2]));
             case "issue" -> detail = issue(file);
+            case "phases" -> detail = phases(file);
             case "index" -> {
                 try (CredentialStore store = Stores.open(file)) {
                     StoreIndex index = store.index();
@@ -89,6 +91,38 @@ public final class StoreBench {
                     .write(new StoreWrite.AddEntry(Stores.entry(name, cert))).audit(event("cert.issue")).build());
             return "store had " + index.credentials().size() + " credentials";
         }
+    }
+
+    /** Where the time of reading a store goes, phase by phase (cold, as in a CLI process). */
+    private static String phases(Path file) throws Exception {
+        StringBuilder out = new StringBuilder();
+        long t = THREADS.getCurrentThreadCpuTime();
+        byte[] bytes = Files.readAllBytes(file);
+        t = lap(out, "read file", t);
+        PasswordKeys keys = new PasswordKeys(Stores.PASSWORD.toCharArray());
+        Pkcs12Format.Opened opened = Pkcs12Format.open(bytes, keys);
+        t = lap(out, "parse PFX + MAC key + verify MAC", t);
+        StoreFile stored = StoreFile.read(opened, keys);
+        t = lap(out, "PBKDF2 + decrypt index + bind JSON", t);
+        StoreIndex index = stored.index(keys);
+        t = lap(out, "records to index", t);
+        index.applying(StoreBatch.of(List.of(), List.of()));
+        t = lap(out, "applying (copy)", t);
+        byte[] aes = keys.pbkdf2Sha256(stored.salt, io.s2mtls.core.x509.Pkcs12Builder.PBKDF2_ITERATIONS);
+        byte[] item = StoreFile.indexItem(index, new byte[32], aes, stored.salt);
+        t = lap(out, "index item (JSON + encrypt)", t);
+        List<byte[]> items = new java.util.ArrayList<>(stored.contentInfos);
+        items.set(0, item);
+        byte[] mac = keys.pkcs12MacKeySha256(stored.macSalt, stored.macIterations);
+        byte[] pfx = io.s2mtls.core.x509.Pkcs12Builder.pfx(items, mac, stored.macSalt, stored.macIterations);
+        t = lap(out, "assemble + MAC " + pfx.length + " bytes", t);
+        return out.toString();
+    }
+
+    private static long lap(StringBuilder out, String what, long since) {
+        long now = THREADS.getCurrentThreadCpuTime();
+        out.append(what).append(' ').append((now - since) / 1_000_000).append(" ms; ");
+        return now;
     }
 
     private static AuditEvent event(String action) {
