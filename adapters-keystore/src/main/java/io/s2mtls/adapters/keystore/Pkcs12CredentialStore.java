@@ -222,10 +222,13 @@ final class Pkcs12CredentialStore implements CredentialStore {
     @Override
     public List<AuditEvent> recentAudit(int limit) {
         Path file = storeFile();
-        if (limit <= 0 || readIfPresent(file) == null) {
+        if (limit <= 0) {
             return List.of();
         }
         Content content = load(file);
+        if (content.file().isEmpty() && content.version1().isEmpty()) {
+            return List.of();
+        }
         if (content.version1().isPresent()) {
             List<AuditEvent> audit = content.version1().get().audit();
             return List.copyOf(audit.subList(Math.max(0, audit.size() - limit), audit.size()));
