@@ -4,6 +4,7 @@ import io.s2mtls.core.pki.CaMaterial;
 import io.s2mtls.core.pki.Credential;
 import io.s2mtls.core.pki.CredentialName;
 import io.s2mtls.core.port.StoreSnapshot;
+import io.s2mtls.core.x509.Pkcs12Builder;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1EncodableVector;
 import org.bouncycastle.asn1.ASN1Encoding;
@@ -68,64 +69,37 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Turns a {@link StoreSnapshot} into the bytes of a PKCS12 (PFX, RFC 7292) file and back.
+ * Reading PKCS12 store files: the PFX and its MAC (both format versions), the bags, and the whole content
+ * of a version-1 file. The format written now, version 2, is described on {@link StoreFile}.
  *
- * <h2>On-disk format</h2>
+ * <h2>Version 1 (read only, upgraded on the next write)</h2>
  * A version-3 PFX whose authenticated safe holds two content infos:
  * <ol>
  *   <li>a plain {@code data} SafeContents of {@code pkcs8ShroudedKeyBag}s: the CA key (when local) and
- *       the key of every credential that has one. Each key is its own PKCS #8 {@code EncryptedPrivateKeyInfo}.</li>
- *   <li>an {@code encryptedData} SafeContents holding a {@code certBag} (x509Certificate) for the CA and
- *       for every credential, in the snapshot's order, and one {@code secretBag} whose type is
- *       {@code id-data} (1.2.840.113549.1.7.1) and whose value is an OCTET STRING with the UTF-8 JSON
- *       document described on {@link StoreMetadata} (the inventory and the CA key reference).</li>
+ *       the key of every credential that has one.</li>
+ *   <li>an {@code encryptedData} SafeContents holding a {@code certBag} for the CA and for every
+ *       credential, and one {@code secretBag} ({@code id-data}) named {@value #METADATA_NAME} with the
+ *       JSON document described on {@link StoreMetadata} (inventory, CA key reference, audit trail,
+ *       managed users).</li>
  * </ol>
  * Bags are told apart by their {@code friendlyName}: {@value #CA_NAME} for the CA,
- * {@value #CA_CHAIN_NAME} for the certificates above an intermediate CA (in order, its issuer first, up to the root),
- * {@value #METADATA_NAME} for the JSON document, and the credential name otherwise (both fixed names
- * contain a space, which no credential name can). A key bag and its certificate bag share a
- * {@code localKeyId} (a per-file counter).
- *
- * <p>Encryption, for keys and the certificate safe alike: PBES2 with PBKDF2-HMAC-SHA256
- * ({@value #PBKDF2_ITERATIONS} iterations, 16-byte salt) and AES-256-CBC with a fresh random IV for every
- * encrypted item. All items of one file share one PBKDF2 salt, so one derivation serves the whole file
- * and a 200-credential store costs no more to open than a 1-credential one. Integrity: the PFX MAC is
- * HMAC-SHA256 keyed by the PKCS #12 KDF with SHA-256 ({@value #MAC_ITERATIONS} iterations: one hash per
- * iteration, so twice PBKDF2's count keeps a password guess against the MAC as costly as against the
- * encryption). A rewrite keeps the salts of the file it replaces (the IVs are always fresh), so a
- * process derives the keys once, not once per write. OpenSSL 3 ({@code openssl pkcs12}) and the JDK's
- * {@code KeyStore.getInstance("PKCS12")} read these files.
+ * {@value #CA_CHAIN_NAME} for the certificates above an intermediate CA (in order, its issuer first, up to
+ * the root), and the credential name otherwise (the fixed names contain a space, which no credential name
+ * can). A key bag and its certificate bag share a {@code localKeyId}. Both versions use PBES2
+ * (PBKDF2-HMAC-SHA256, AES-256-CBC) and an HMAC-SHA256 PFX MAC, the parameters of {@link Pkcs12Builder}.
  */
 final class Pkcs12Format {
     static final String CA_NAME = "s2mtls CA";
     static final String CA_CHAIN_NAME = "s2mtls CA chain";
     static final String METADATA_NAME = "s2mtls inventory";
-    static final int PBKDF2_ITERATIONS = io.s2mtls.core.x509.Pkcs12Files.PBKDF2_ITERATIONS;
-    static final int MAC_ITERATIONS = io.s2mtls.core.x509.Pkcs12Files.MAC_ITERATIONS;
-    private static final int SALT_BYTES = 16;
-    private static final int AES_KEY_BYTES = 32;
+    private static final int AES_KEY_BYTES = Pkcs12Builder.AES_KEY_BYTES;
     private static final int MAX_ITERATIONS = 10_000_000;
-    private static final SecureRandom RANDOM = new SecureRandom();
-    private static final AlgorithmIdentifier HMAC_SHA256 =
-            new AlgorithmIdentifier(PKCSObjectIdentifiers.id_hmacWithSHA256, DERNull.INSTANCE);
-    private static final AlgorithmIdentifier SHA256 =
-            new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256, DERNull.INSTANCE);
     private static final Map<ASN1ObjectIdentifier, String> KEY_ALGORITHMS = Map.of(
             PKCSObjectIdentifiers.rsaEncryption, "RSA",
             PKCSObjectIdentifiers.id_RSASSA_PSS, "RSASSA-PSS",
             X9ObjectIdentifiers.id_ecPublicKey, "EC",
             EdECObjectIdentifiers.id_Ed25519, "Ed25519",
             EdECObjectIdentifiers.id_Ed448, "Ed448");
-
-    /** The salts a file was written with, reused by the next write so the derived keys stay cached. */
-    record Salts(Optional<byte[]> encryption, Optional<byte[]> mac) {
-        static final Salts NONE = new Salts(Optional.empty(), Optional.empty());
-    }
-
-    /** A decoded file: its content and the salts worth reusing. */
-    record Decoded(StoreSnapshot snapshot, Salts salts) {
-        static final Decoded MISSING = new Decoded(StoreSnapshot.empty(), Salts.NONE);
-    }
 
     /** The file cannot be a store s2mtls reads; the message is a one-line reason. */
     static final class UnreadableException extends Exception {
@@ -144,97 +118,17 @@ final class Pkcs12Format {
     private Pkcs12Format() {
     }
 
-    // ---------------------------------------------------------------- writing
-
-    static byte[] encode(StoreSnapshot snapshot, PasswordKeys keys, Salts reuse) {
-        byte[] encryptionSalt = reuse.encryption().orElseGet(Pkcs12Format::newSalt);
-        byte[] macSalt = reuse.mac().orElseGet(Pkcs12Format::newSalt);
-        byte[] aesKey = keys.pbkdf2Sha256(encryptionSalt, PBKDF2_ITERATIONS, AES_KEY_BYTES);
-        try {
-            ASN1EncodableVector keyBags = new ASN1EncodableVector();
-            ASN1EncodableVector certBags = new ASN1EncodableVector();
-            int localKeyId = 0;
-            if (snapshot.authority().isPresent()) {
-                CaMaterial ca = snapshot.authority().get();
-                byte[] id = ca.privateKey().isPresent() ? localKeyId(++localKeyId) : null;
-                ca.privateKey().ifPresent(key -> keyBags.add(keyBag(key, CA_NAME, id, aesKey, encryptionSalt)));
-                certBags.add(certBag(ca.certificate(), CA_NAME, id));
-                ca.chain().forEach(above -> certBags.add(certBag(above, CA_CHAIN_NAME, null)));
-            }
-            for (Credential credential : snapshot.credentials().values()) {
-                byte[] id = credential.privateKey().isPresent() ? localKeyId(++localKeyId) : null;
-                credential.privateKey().ifPresent(key -> keyBags.add(keyBag(key, credential.name(), id, aesKey, encryptionSalt)));
-                certBags.add(certBag(credential.certificate(), credential.name(), id));
-            }
-            byte[] metadata = StoreMetadata.encode(snapshot.authority().flatMap(CaMaterial::keyReference), snapshot.inventory(),
-                    snapshot.audit(), snapshot.managedUsers());
-            certBags.add(new SafeBag(PKCSObjectIdentifiers.secretBag,
-                    new DERSequence(new ASN1Encodable[] {PKCSObjectIdentifiers.data, new DERTaggedObject(true, 0, new DEROctetString(metadata))}),
-                    attributes(METADATA_NAME, null)));
-
-            byte[] iv = newIv();
-            byte[] encryptedCerts = aes(Cipher.ENCRYPT_MODE, aesKey, iv, der(new DERSequence(certBags)));
-            ContentInfo keysInfo = new ContentInfo(PKCSObjectIdentifiers.data, new DEROctetString(der(new DERSequence(keyBags))));
-            ContentInfo certsInfo = new ContentInfo(PKCSObjectIdentifiers.encryptedData, new EncryptedData(
-                    PKCSObjectIdentifiers.data, pbes2(encryptionSalt, iv), new DEROctetString(encryptedCerts)));
-            byte[] authenticatedSafe = der(new AuthenticatedSafe(new ContentInfo[] {keysInfo, certsInfo}));
-
-            byte[] mac = hmacSha256(keys.pkcs12MacKeySha256(macSalt, MAC_ITERATIONS), authenticatedSafe);
-            Pfx pfx = new Pfx(new ContentInfo(PKCSObjectIdentifiers.data, new DEROctetString(authenticatedSafe)),
-                    new MacData(new DigestInfo(SHA256, mac), macSalt, MAC_ITERATIONS));
-            return der(pfx);
-        } finally {
-            Arrays.fill(aesKey, (byte) 0);
-        }
-    }
-
-    private static SafeBag keyBag(PrivateKey key, String name, byte[] localKeyId, byte[] aesKey, byte[] salt) {
-        byte[] pkcs8 = key.getEncoded();
-        if (pkcs8 == null || !"PKCS#8".equalsIgnoreCase(key.getFormat())) {
-            throw new IllegalArgumentException("the private key of '" + name + "' cannot be exported (format "
-                    + key.getFormat() + "), so it cannot be kept in a PKCS12 file");
-        }
-        try {
-            byte[] iv = newIv();
-            EncryptedPrivateKeyInfo info = new EncryptedPrivateKeyInfo(pbes2(salt, iv), aes(Cipher.ENCRYPT_MODE, aesKey, iv, pkcs8));
-            return new SafeBag(PKCSObjectIdentifiers.pkcs8ShroudedKeyBag, info, attributes(name, localKeyId));
-        } finally {
-            Arrays.fill(pkcs8, (byte) 0);
-        }
-    }
-
-    private static SafeBag certBag(X509Certificate certificate, String name, byte[] localKeyId) {
-        try {
-            return new SafeBag(PKCSObjectIdentifiers.certBag,
-                    new CertBag(PKCSObjectIdentifiers.x509Certificate, new DEROctetString(certificate.getEncoded())),
-                    attributes(name, localKeyId));
-        } catch (CertificateException e) {
-            throw new IllegalArgumentException("the certificate of '" + name + "' cannot be encoded: " + e.getMessage(), e);
-        }
-    }
-
-    private static ASN1Set attributes(String friendlyName, byte[] localKeyId) {
-        ASN1EncodableVector attributes = new ASN1EncodableVector();
-        attributes.add(new Attribute(PKCSObjectIdentifiers.pkcs_9_at_friendlyName, new DERSet(new DERBMPString(friendlyName))));
-        if (localKeyId != null) {
-            attributes.add(new Attribute(PKCSObjectIdentifiers.pkcs_9_at_localKeyId, new DERSet(new DEROctetString(localKeyId))));
-        }
-        return new DERSet(attributes);
-    }
-
-    private static AlgorithmIdentifier pbes2(byte[] salt, byte[] iv) {
-        return new AlgorithmIdentifier(PKCSObjectIdentifiers.id_PBES2, new PBES2Parameters(
-                new KeyDerivationFunc(PKCSObjectIdentifiers.id_PBKDF2, new PBKDF2Params(salt, PBKDF2_ITERATIONS, HMAC_SHA256)),
-                new EncryptionScheme(NISTObjectIdentifiers.id_aes256_CBC, new DEROctetString(iv))));
-    }
-
-    private static byte[] localKeyId(int counter) {
-        return ("s2mtls-" + counter).getBytes(StandardCharsets.US_ASCII);
-    }
-
     // ---------------------------------------------------------------- reading
 
-    static Decoded decode(byte[] file, PasswordKeys keys) throws UnreadableException, WrongPasswordException {
+    /** An opened file: its authenticated safe (MAC verified) and the salt and iteration count of its MAC. */
+    record Opened(byte[] authenticatedSafe, byte[] macSalt, int macIterations) {
+    }
+
+    /**
+     * Parses the PFX and verifies its MAC with the password; a MAC that fails is a wrong password unless the
+     * password decrypts an item of the file (then the file is damaged).
+     */
+    static Opened open(byte[] file, PasswordKeys keys) throws UnreadableException, WrongPasswordException {
         if (file.length == 0) {
             throw new UnreadableException("the file is empty");
         }
@@ -260,7 +154,7 @@ final class Pkcs12Format {
         }
         int macIterations = iterations(macData.getIterationCount().longValue());
         byte[] macSalt = macData.getSalt();
-        byte[] expected = hmacSha256(keys.pkcs12MacKeySha256(macSalt, macIterations), authenticatedSafe);
+        byte[] expected = Pkcs12Builder.hmacSha256(keys.pkcs12MacKeySha256(macSalt, macIterations), authenticatedSafe);
         if (!MessageDigest.isEqual(expected, macData.getMac().getDigest())) {
             // The MAC cannot tell a wrong password from a damaged file; the encryption can, nearly always.
             if (passwordOpensAnything(authenticatedSafe, keys)) {
@@ -268,25 +162,28 @@ final class Pkcs12Format {
             }
             throw new WrongPasswordException();
         }
-        Bags bags = readBags(authenticatedSafe, keys);
-        Salts salts = new Salts(bags.encryptionSalt(), macIterations == MAC_ITERATIONS ? Optional.of(macSalt) : Optional.empty());
-        return new Decoded(assemble(bags), salts);
+        return new Opened(authenticatedSafe, macSalt, macIterations);
     }
 
-    private record NamedKey(String name, byte[] localKeyId, PrivateKey key) {
+    /** The whole content of a version-1 file (every key decrypted): what the old format can only give. */
+    static StoreSnapshot decodeVersion1(byte[] authenticatedSafe, PasswordKeys keys) throws UnreadableException, WrongPasswordException {
+        return assemble(readBags(authenticatedSafe, keys));
     }
 
-    private record NamedCertificate(String name, byte[] localKeyId, X509Certificate certificate) {
+    /** A key bag's name, localKeyId and key; the key is null when the bag was read without keys. */
+    record NamedKey(String name, byte[] localKeyId, PrivateKey key) {
     }
 
-    private record Bags(List<NamedKey> keys, List<NamedCertificate> certificates, List<byte[]> metadata, Optional<byte[]> encryptionSalt) {
+    record NamedCertificate(String name, byte[] localKeyId, X509Certificate certificate) {
+    }
+
+    private record Bags(List<NamedKey> keys, List<NamedCertificate> certificates, List<byte[]> metadata) {
     }
 
     private static Bags readBags(byte[] authenticatedSafe, PasswordKeys keys) throws UnreadableException, WrongPasswordException {
         List<NamedKey> privateKeys = new ArrayList<>();
         List<NamedCertificate> certificates = new ArrayList<>();
         List<byte[]> metadata = new ArrayList<>();
-        Optional<byte[]> reusableSalt = Optional.empty();
         ContentInfo[] contents;
         try {
             contents = AuthenticatedSafe.getInstance(ASN1Primitive.fromByteArray(authenticatedSafe)).getContentInfo();
@@ -301,7 +198,6 @@ final class Pkcs12Format {
                 } else if (PKCSObjectIdentifiers.encryptedData.equals(content.getContentType())) {
                     EncryptedData encrypted = EncryptedData.getInstance(content.getContent());
                     safeContents = decrypt(encrypted.getEncryptionAlgorithm(), encrypted.getContent().getOctets(), keys);
-                    reusableSalt = reusableSalt(encrypted.getEncryptionAlgorithm());
                 } else {
                     throw new UnreadableException("it holds content of type " + content.getContentType().getId()
                             + ", which s2mtls does not read");
@@ -316,13 +212,17 @@ final class Pkcs12Format {
                 throw new UnreadableException("a safe in it is malformed: " + reason(e));
             }
             for (ASN1Encodable element : bags) {
-                readBag(element, keys, privateKeys, certificates, metadata);
+                readBag(element, keys, true, privateKeys, certificates, metadata);
             }
         }
-        return new Bags(privateKeys, certificates, metadata, reusableSalt);
+        return new Bags(privateKeys, certificates, metadata);
     }
 
-    private static void readBag(ASN1Encodable element, PasswordKeys keys, List<NamedKey> privateKeys,
+    /**
+     * Reads one bag into the lists; key bags are decrypted only when {@code withKeys} (otherwise their key
+     * is null). Unknown bags are refused.
+     */
+    static void readBag(ASN1Encodable element, PasswordKeys keys, boolean withKeys, List<NamedKey> privateKeys,
                                 List<NamedCertificate> certificates, List<byte[]> metadata)
             throws UnreadableException, WrongPasswordException {
         try {
@@ -342,6 +242,10 @@ final class Pkcs12Format {
             ASN1ObjectIdentifier type = bag.getBagId();
             if (PKCSObjectIdentifiers.pkcs8ShroudedKeyBag.equals(type)) {
                 EncryptedPrivateKeyInfo info = EncryptedPrivateKeyInfo.getInstance(bag.getBagValue());
+                if (!withKeys) {
+                    privateKeys.add(new NamedKey(requireName(name, "a private key"), localKeyId, null));
+                    return;
+                }
                 byte[] pkcs8 = decrypt(info.getEncryptionAlgorithm(), info.getEncryptedData(), keys);
                 try {
                     privateKeys.add(new NamedKey(requireName(name, "a private key"), localKeyId, privateKey(pkcs8)));
@@ -355,7 +259,7 @@ final class Pkcs12Format {
                 }
                 certificates.add(new NamedCertificate(requireName(name, "a certificate"), localKeyId,
                         certificate(ASN1OctetString.getInstance(certBag.getCertValue()).getOctets())));
-            } else if (PKCSObjectIdentifiers.secretBag.equals(type) && METADATA_NAME.equals(name)) {
+            } else if (PKCSObjectIdentifiers.secretBag.equals(type) && (METADATA_NAME.equals(name) || StoreFile.INDEX_NAME.equals(name))) {
                 ASN1Sequence secret = ASN1Sequence.getInstance(bag.getBagValue());
                 ASN1TaggedObject value = ASN1TaggedObject.getInstance(secret.getObjectAt(1));
                 metadata.add(ASN1OctetString.getInstance(value.getExplicitBaseObject()).getOctets());
@@ -497,7 +401,7 @@ final class Pkcs12Format {
         return name;
     }
 
-    private static PrivateKey privateKey(byte[] pkcs8) throws UnreadableException {
+    static PrivateKey privateKey(byte[] pkcs8) throws UnreadableException {
         try {
             ASN1ObjectIdentifier algorithm = PrivateKeyInfo.getInstance(pkcs8).getPrivateKeyAlgorithm().getAlgorithm();
             String jcaName = KEY_ALGORITHMS.get(algorithm);
@@ -510,7 +414,7 @@ final class Pkcs12Format {
         }
     }
 
-    private static X509Certificate certificate(byte[] der) throws UnreadableException {
+    static X509Certificate certificate(byte[] der) throws UnreadableException {
         try {
             return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
         } catch (CertificateException | RuntimeException e) {
@@ -519,7 +423,7 @@ final class Pkcs12Format {
     }
 
     /** Decrypts PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC) content; anything else is unreadable. */
-    private static byte[] decrypt(AlgorithmIdentifier algorithm, byte[] ciphertext, PasswordKeys keys)
+    static byte[] decrypt(AlgorithmIdentifier algorithm, byte[] ciphertext, PasswordKeys keys)
             throws UnreadableException, WrongPasswordException {
         String unsupported = "it is encrypted with an algorithm s2mtls does not read (";
         if (!PKCSObjectIdentifiers.id_PBES2.equals(algorithm.getAlgorithm())) {
@@ -544,7 +448,7 @@ final class Pkcs12Format {
         if (iv.length != 16) {
             throw new UnreadableException("an AES IV in it is " + iv.length + " bytes long");
         }
-        byte[] key = keys.pbkdf2Sha256(kdf.getSalt(), iterations(kdf.getIterationCount().longValue()), AES_KEY_BYTES);
+        byte[] key = keys.pbkdf2Sha256(kdf.getSalt(), iterations(kdf.getIterationCount().longValue()));
         try {
             return aes(Cipher.DECRYPT_MODE, key, iv, ciphertext);
         } catch (IllegalStateException e) {
@@ -557,13 +461,7 @@ final class Pkcs12Format {
         }
     }
 
-    private static Optional<byte[]> reusableSalt(AlgorithmIdentifier algorithm) {
-        PBKDF2Params kdf = PBKDF2Params.getInstance(PBES2Parameters.getInstance(algorithm.getParameters()).getKeyDerivationFunc().getParameters());
-        return kdf.getIterationCount().intValue() == PBKDF2_ITERATIONS && kdf.getSalt().length >= SALT_BYTES
-                ? Optional.of(kdf.getSalt()) : Optional.empty();
-    }
-
-    private static int iterations(long count) throws UnreadableException {
+    static int iterations(long count) throws UnreadableException {
         if (count < 1 || count > MAX_ITERATIONS) {
             throw new UnreadableException("it asks for " + count + " key-derivation iterations (at most "
                     + MAX_ITERATIONS + " are accepted)");
@@ -574,53 +472,14 @@ final class Pkcs12Format {
     // ---------------------------------------------------------------- primitives
 
     private static byte[] aes(int mode, byte[] key, byte[] iv, byte[] input) {
-        try {
-            Cipher cipher = Cipher.getInstance("AES/CBC/PKCS5Padding");
-            cipher.init(mode, new SecretKeySpec(key, "AES"), new IvParameterSpec(iv));
-            return cipher.doFinal(input);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-256-CBC failed: " + e.getMessage(), e);
-        }
-    }
-
-    private static byte[] hmacSha256(byte[] key, byte[] data) {
-        try {
-            HMac mac = new HMac(new SHA256Digest());
-            mac.init(new KeyParameter(key));
-            mac.update(data, 0, data.length);
-            byte[] out = new byte[mac.getMacSize()];
-            mac.doFinal(out, 0);
-            return out;
-        } finally {
-            Arrays.fill(key, (byte) 0);
-        }
-    }
-
-    private static byte[] der(ASN1Encodable value) {
-        try {
-            return value.toASN1Primitive().getEncoded(ASN1Encoding.DER);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot DER-encode the store", e);
-        }
-    }
-
-    private static byte[] newSalt() {
-        byte[] salt = new byte[SALT_BYTES];
-        RANDOM.nextBytes(salt);
-        return salt;
-    }
-
-    private static byte[] newIv() {
-        byte[] iv = new byte[16];
-        RANDOM.nextBytes(iv);
-        return iv;
+        return Pkcs12Builder.aes(mode, key, iv, input);
     }
 
     private static String idText(byte[] id) {
         return java.util.HexFormat.of().formatHex(id);
     }
 
-    private static String reason(Exception e) {
+    static String reason(Exception e) {
         String message = e.getMessage();
         if (message == null || message.isBlank()) {
             return e.getClass().getSimpleName();

@@ -1,71 +1,43 @@
 package io.s2mtls.adapters.keystore;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.s2mtls.adapters.records.EntryRecord;
+import io.s2mtls.adapters.records.ManagedUserRecord;
+import io.s2mtls.adapters.records.StoreJson;
 import io.s2mtls.core.pki.AuditEvent;
-import io.s2mtls.core.pki.CertificateProfile;
-import io.s2mtls.core.pki.CertificateStatus;
 import io.s2mtls.core.pki.InventoryEntry;
 import io.s2mtls.core.pki.ManagedUser;
 
-import java.io.IOException;
-import java.math.BigInteger;
-import java.time.Instant;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * What a PKCS12 file has no place for: the inventory and the CA key reference, as one JSON document.
+ * The inventory document of a version-1 store file (written before the store was granular), read only
+ * so that such a file can be opened and upgraded on its next write; see {@link StoreFile} for the format
+ * written now.
  *
  * <pre>{@code
  * {"format":"s2mtls-store","version":1,"caKeyReference":null,
- *  "inventory":[{"serial":"9F3A...","name":"alice","subject":"/O=s2mtls/CN=alice",
- *                "notBefore":"2026-01-01T00:00:00Z","notAfter":"2027-01-01T00:00:00Z",
- *                "sha256Fingerprint":"ab12...","profile":"CLIENT","status":"VALID",
- *                "recordedAt":"2026-01-01T00:00:00.123Z"}]}
+ *  "inventory":[{"serial":"9F3A...","name":"alice",...}],
+ *  "audit":["{\"time\":...}", ...], "managedUsers":["{\"name\":...}", ...]}
  * }</pre>
- * Serials are upper-case hex, instants ISO-8601 (exactly as {@link Instant#toString()} writes them, so
- * they round-trip to the nanosecond). {@code audit} and {@code managedUsers} hold one JSON line each (the
- * forms of {@link AuditEvent#toJsonLine()} and {@link ManagedUser#toJsonLine()}); documents without them
- * read as empty. Unknown fields are refused rather than dropped on the next write.
+ * {@code audit} and {@code managedUsers} hold one JSON object per string, in the forms of
+ * {@link io.s2mtls.adapters.records.AuditRecord} and {@link ManagedUserRecord}; documents without them
+ * read as empty. Unknown fields are refused.
  */
-record StoreMetadata(String format, int version, String caKeyReference, List<Entry> inventory, List<String> audit,
+record StoreMetadata(String format, int version, String caKeyReference, List<EntryRecord> inventory, List<String> audit,
                      List<String> managedUsers) {
     static final String FORMAT = "s2mtls-store";
     static final int VERSION = 1;
-
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
-
-    record Entry(String serial, String name, String subject, String notBefore, String notAfter,
-                 String sha256Fingerprint, String profile, String status, String recordedAt) {
-    }
-
-    static byte[] encode(Optional<String> caKeyReference, List<InventoryEntry> inventory, List<AuditEvent> audit,
-                         Map<String, ManagedUser> managedUsers) {
-        List<Entry> entries = inventory.stream().map(e -> new Entry(e.serial().toString(16).toUpperCase(Locale.ROOT),
-                e.name(), e.subject(), e.notBefore().toString(), e.notAfter().toString(), e.sha256Fingerprint(),
-                e.profile().name(), e.status().name(), e.recordedAt().toString())).toList();
-        try {
-            return JSON.writeValueAsBytes(new StoreMetadata(FORMAT, VERSION, caKeyReference.orElse(null), entries,
-                    audit.stream().map(AuditEvent::toJsonLine).toList(),
-                    managedUsers.values().stream().map(ManagedUser::toJsonLine).toList()));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write the inventory as JSON", e);
-        }
-    }
 
     /** Parses and checks the document; any problem is an {@link IllegalArgumentException} with a one-line reason. */
     static StoreMetadata decode(byte[] json) {
         StoreMetadata metadata;
         try {
-            metadata = JSON.readValue(json, StoreMetadata.class);
-        } catch (IOException e) {
+            metadata = StoreJson.read(json, StoreMetadata.class);
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("its inventory is not valid JSON: " + firstLine(e.getMessage()));
         }
         if (metadata == null || !FORMAT.equals(metadata.format())) {
@@ -73,7 +45,7 @@ record StoreMetadata(String format, int version, String caKeyReference, List<Ent
         }
         if (metadata.version() != VERSION) {
             throw new IllegalArgumentException("its inventory has format version " + metadata.version()
-                    + " and this s2mtls reads version " + VERSION + "; use a newer s2mtls");
+                    + " and this s2mtls reads version " + VERSION + " here; use a newer s2mtls");
         }
         if (metadata.inventory() == null) {
             throw new IllegalArgumentException("its inventory document has no inventory list");
@@ -87,7 +59,7 @@ record StoreMetadata(String format, int version, String caKeyReference, List<Ent
 
     List<AuditEvent> auditEvents() {
         try {
-            return audit == null ? List.of() : audit.stream().map(AuditEvent::fromJsonLine).toList();
+            return audit == null ? List.of() : audit.stream().map(StoreJson::auditEvent).toList();
         } catch (RuntimeException problem) {
             throw new IllegalArgumentException("its audit trail has an unreadable line: " + firstLine(String.valueOf(problem.getMessage())));
         }
@@ -97,7 +69,9 @@ record StoreMetadata(String format, int version, String caKeyReference, List<Ent
         Map<String, ManagedUser> users = new LinkedHashMap<>();
         try {
             if (managedUsers != null) {
-                managedUsers.stream().map(ManagedUser::fromJsonLine).forEach(u -> users.put(u.key(), u));
+                managedUsers.stream()
+                        .map(line -> StoreJson.read(line.getBytes(StandardCharsets.UTF_8), ManagedUserRecord.class).toUser())
+                        .forEach(u -> users.put(u.key(), u));
             }
         } catch (RuntimeException problem) {
             throw new IllegalArgumentException("its managed-user records have an unreadable line: " + firstLine(String.valueOf(problem.getMessage())));
@@ -106,21 +80,17 @@ record StoreMetadata(String format, int version, String caKeyReference, List<Ent
     }
 
     List<InventoryEntry> inventoryEntries() {
-        return inventory.stream().map(StoreMetadata::toEntry).toList();
+        return inventory.stream().map(e -> {
+            try {
+                return e.toEntry();
+            } catch (RuntimeException problem) {
+                throw new IllegalArgumentException("its inventory has an unreadable entry (serial " + e.serial() + "): "
+                        + firstLine(String.valueOf(problem.getMessage())));
+            }
+        }).toList();
     }
 
-    private static InventoryEntry toEntry(Entry e) {
-        try {
-            return new InventoryEntry(new BigInteger(e.serial(), 16), e.name(), e.subject(), Instant.parse(e.notBefore()),
-                    Instant.parse(e.notAfter()), e.sha256Fingerprint(), CertificateProfile.valueOf(e.profile()),
-                    CertificateStatus.valueOf(e.status()), Instant.parse(e.recordedAt()));
-        } catch (RuntimeException problem) {
-            throw new IllegalArgumentException("its inventory has an unreadable entry (serial " + e.serial() + "): "
-                    + firstLine(String.valueOf(problem.getMessage())));
-        }
-    }
-
-    private static String firstLine(String text) {
+    static String firstLine(String text) {
         if (text == null) {
             return "";
         }

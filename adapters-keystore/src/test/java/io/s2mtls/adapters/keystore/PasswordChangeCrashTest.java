@@ -2,7 +2,6 @@ package io.s2mtls.adapters.keystore;
 
 import io.s2mtls.core.pki.CaMaterial;
 import io.s2mtls.core.port.CredentialStore;
-import io.s2mtls.core.port.StoreSnapshot;
 import io.s2mtls.core.testing.TestPki;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,6 +15,7 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +44,7 @@ class PasswordChangeCrashTest {
 
     private boolean hasTemporaryFile() throws IOException {
         try (Stream<Path> files = Files.list(directory)) {
-            return files.anyMatch(p -> p.getFileName().toString().endsWith(".s2mtls-tmp"));
+            return files.anyMatch(p -> p.getFileName().toString().contains(".s2mtls-tmp"));
         }
     }
 
@@ -53,9 +53,9 @@ class PasswordChangeCrashTest {
         Path file = directory.resolve("crash.p12");
         KeyPair caKeys = TestPki.ecKeyPair();
         try (CredentialStore store = Stores.open(file)) {
-            store.update(current -> Stores.withAll(current.withAuthority(CaMaterial.local(
+            Stores.commit(store, Optional.of(CaMaterial.local(
                     TestPki.selfSigned(caKeys, Stores.CA_SUBJECT, true), caKeys.getPrivate())),
-                    List.of(Stores.issue("alice", caKeys), Stores.issue("bob", caKeys))));
+                    List.of(Stores.issue("alice", caKeys), Stores.issue("bob", caKeys)));
         }
         Random random = new Random();
         int killedMidWrite = 0;
@@ -82,7 +82,7 @@ class PasswordChangeCrashTest {
             boolean second = PasswordChangerMain.opens(file, SECOND_PASSWORD);
             assertTrue(first1 ^ second, "round " + round + ": exactly one of the two passwords opens the store");
             try (CredentialStore store = Stores.open(file, first1 ? Stores.PASSWORD : SECOND_PASSWORD)) {
-                StoreSnapshot read = store.read();
+                Stores.Content read = Stores.read(store);
                 assertEquals(Set.of("alice", "bob"), read.credentials().keySet(), "round " + round);
                 assertEquals(caKeys.getPublic(), read.requireAuthority().certificate().getPublicKey());
             }

@@ -4,7 +4,6 @@ import io.s2mtls.core.error.ErrorKind;
 import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.pki.CaMaterial;
 import io.s2mtls.core.port.CredentialStore;
-import io.s2mtls.core.port.StoreSnapshot;
 import io.s2mtls.core.testing.ExternalTool;
 import io.s2mtls.core.testing.TestPki;
 import org.junit.jupiter.api.Test;
@@ -15,6 +14,7 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -35,8 +35,8 @@ class PasswordChangeTest {
     private Path storeWithCaAndOneCredential() {
         Path file = directory.resolve("store.p12");
         try (CredentialStore store = Stores.open(file)) {
-            store.update(current -> Stores.withAll(current.withAuthority(CaMaterial.local(
-                    TestPki.selfSigned(caKeys, Stores.CA_SUBJECT, true), caKeys.getPrivate())), List.of(Stores.issue("alice", caKeys))));
+            Stores.commit(store, Optional.of(CaMaterial.local(
+                    TestPki.selfSigned(caKeys, Stores.CA_SUBJECT, true), caKeys.getPrivate())), List.of(Stores.issue("alice", caKeys)));
         }
         return file;
     }
@@ -58,18 +58,18 @@ class PasswordChangeTest {
     void theStoreOpensWithTheNewPasswordOnlyAndKeepsItsContent() throws Exception {
         Path file = storeWithCaAndOneCredential();
         byte[] before = Files.readAllBytes(file);
-        StoreSnapshot original;
+        Stores.Content original;
         try (CredentialStore store = Stores.open(file)) {
-            original = store.read();
+            original = Stores.read(store);
             store.changePassword(NEW_PASSWORD.toCharArray(), List.of());
-            assertEquals(original.credentials().keySet(), store.read().credentials().keySet());
+            assertEquals(original.credentials().keySet(), Stores.read(store).credentials().keySet());
             // the same store object goes on working, under the new password
-            store.update(current -> Stores.withAll(current, List.of(Stores.issue("bob", caKeys))));
+            Stores.commit(store, List.of(Stores.issue("bob", caKeys)));
         }
         assertNotEquals(new String(before, java.nio.charset.StandardCharsets.ISO_8859_1),
                 new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1));
         try (CredentialStore store = Stores.open(file, NEW_PASSWORD)) {
-            StoreSnapshot read = store.read();
+            Stores.Content read = Stores.read(store);
             assertEquals(java.util.Set.of("alice", "bob"), read.credentials().keySet());
             assertEquals(original.requireAuthority().certificate(), read.requireAuthority().certificate());
             assertEquals(original.requireAuthority().privateKey(), read.requireAuthority().privateKey());
@@ -92,7 +92,7 @@ class PasswordChangeTest {
         }
         assertArrayEquals(before, Files.readAllBytes(file));
         try (CredentialStore store = Stores.open(file)) {
-            assertEquals(1, store.read().credentials().size());
+            assertEquals(1, Stores.read(store).credentials().size());
         }
     }
 
@@ -100,10 +100,10 @@ class PasswordChangeTest {
     void aProcessStillHoldingTheOldPasswordIsRefusedAfterwards() throws Exception {
         Path file = storeWithCaAndOneCredential();
         try (CredentialStore stale = Stores.open(file); CredentialStore changer = Stores.open(file)) {
-            stale.read(); // has the old password and its derived keys cached
+            Stores.read(stale); // has the old password and its derived keys cached
             changer.changePassword(NEW_PASSWORD.toCharArray(), List.of());
             byte[] after = Files.readAllBytes(file);
-            wrongPassword(() -> stale.update(current -> Stores.withAll(current, List.of(Stores.issue("mallory", caKeys)))));
+            wrongPassword(() -> Stores.commit(stale, List.of(Stores.issue("mallory", caKeys))));
             assertArrayEquals(after, Files.readAllBytes(file), "nothing was written with the old password");
         }
         try (CredentialStore stale = Stores.open(file)) {
@@ -119,7 +119,7 @@ class PasswordChangeTest {
                     java.util.Arrays.asList((io.s2mtls.core.pki.AuditEvent) null)));
         }
         try (CredentialStore store = Stores.open(file)) {
-            assertEquals(1, store.read().credentials().size(), "a failed change keeps the old password");
+            assertEquals(1, Stores.read(store).credentials().size(), "a failed change keeps the old password");
         }
     }
 

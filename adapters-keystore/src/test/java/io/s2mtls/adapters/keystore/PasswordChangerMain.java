@@ -31,7 +31,7 @@ public final class PasswordChangerMain {
 
     static boolean opens(Path file, String password) {
         try (CredentialStore store = Stores.open(file, password)) {
-            store.read();
+            Stores.read(store);
             return true;
         } catch (S2mtlsException e) {
             if (e.getMessage().contains("wrong store password")) {

@@ -32,7 +32,7 @@ class Pkcs12BadInputTest {
     private Path validStore() {
         Path file = directory.resolve("store.p12");
         try (CredentialStore store = Stores.open(file)) {
-            store.update(current -> Stores.withAll(current, List.of(Stores.issue("alice", caKeys), Stores.issue("bob", caKeys))));
+            Stores.commit(store, List.of(Stores.issue("alice", caKeys), Stores.issue("bob", caKeys)));
         }
         return file;
     }
@@ -42,12 +42,12 @@ class Pkcs12BadInputTest {
         byte[] before = Files.isRegularFile(file) ? Files.readAllBytes(file) : null;
         S2mtlsException onRead = refused(() -> {
             try (CredentialStore store = Stores.open(file, password)) {
-                store.read();
+                Stores.read(store);
             }
         }, file, password, expectedWords);
         refused(() -> {
             try (CredentialStore store = Stores.open(file, password)) {
-                store.update(current -> Stores.withAll(current, List.of(Stores.issue("carol", caKeys))));
+                Stores.commit(store, List.of(Stores.issue("carol", caKeys)));
             }
         }, file, password, expectedWords);
         if (before == null) {
@@ -164,7 +164,7 @@ class Pkcs12BadInputTest {
             FixedPasswordContext context = new FixedPasswordContext(Stores.PASSWORD);
             try (CredentialStore store = new Pkcs12StoreProvider().open(
                     new io.s2mtls.core.spi.StoreLocation("pkcs12", file.toString()), context)) {
-                assertFalse(store.read().credentials().isEmpty(), "a mode-0000 store readable by this user must still open");
+                assertFalse(Stores.read(store).credentials().isEmpty(), "a mode-0000 store readable by this user must still open");
             }
             return;
         }
@@ -176,7 +176,7 @@ class Pkcs12BadInputTest {
         FixedPasswordContext context = new FixedPasswordContext(null);
         try (CredentialStore store = new Pkcs12StoreProvider().open(
                 new io.s2mtls.core.spi.StoreLocation("pkcs12", directory.resolve("new.p12").toString()), context)) {
-            assertTrue(store.read().credentials().isEmpty());
+            assertTrue(Stores.read(store).credentials().isEmpty());
         }
         assertEquals(0, context.passwordRequests.get());
         assertNull(directory.resolve("new.p12").toFile().listFiles());
@@ -188,9 +188,9 @@ class Pkcs12BadInputTest {
         FixedPasswordContext context = new FixedPasswordContext(Stores.PASSWORD);
         try (CredentialStore store = new Pkcs12StoreProvider().open(
                 new io.s2mtls.core.spi.StoreLocation("pkcs12", file.toString()), context)) {
-            store.update(current -> Stores.withAll(current, List.of(Stores.issue("alice", caKeys))));
-            store.read();
-            store.update(current -> Stores.withAll(current, List.of(Stores.issue("bob", caKeys))));
+            Stores.commit(store, List.of(Stores.issue("alice", caKeys)));
+            Stores.read(store);
+            Stores.commit(store, List.of(Stores.issue("bob", caKeys)));
         }
         assertEquals(1, context.passwordRequests.get());
     }

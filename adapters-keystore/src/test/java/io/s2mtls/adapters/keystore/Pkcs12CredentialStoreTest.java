@@ -30,6 +30,11 @@ class Pkcs12CredentialStoreTest extends CredentialStoreContract {
     }
 
     @Override
+    protected Optional<CredentialStore> openStoreWithPassword(char[] password) {
+        return Optional.of(Stores.open(file(), new String(password)));
+    }
+
+    @Override
     protected Optional<byte[]> rawState() {
         try {
             return Optional.of(Files.readAllBytes(file()));

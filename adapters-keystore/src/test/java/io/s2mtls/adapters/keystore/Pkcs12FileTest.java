@@ -3,7 +3,6 @@ package io.s2mtls.adapters.keystore;
 import io.s2mtls.core.pki.CaMaterial;
 import io.s2mtls.core.pki.Credential;
 import io.s2mtls.core.port.CredentialStore;
-import io.s2mtls.core.port.StoreSnapshot;
 import io.s2mtls.core.testing.ExternalTool;
 import io.s2mtls.core.testing.TestPki;
 import org.junit.jupiter.api.Test;
@@ -48,8 +47,8 @@ class Pkcs12FileTest {
         keys.put("alice", alice.credential().privateKey().orElseThrow());
         keys.put("bob", bob.credential().privateKey().orElseThrow());
         try (CredentialStore store = Stores.open(file)) {
-            store.update(current -> Stores.withAll(current.withAuthority(CaMaterial.local(
-                    TestPki.selfSigned(caKeys, Stores.CA_SUBJECT, true), caKeys.getPrivate())), List.of(alice, bob)));
+            Stores.commit(store, Optional.of(CaMaterial.local(
+                    TestPki.selfSigned(caKeys, Stores.CA_SUBJECT, true), caKeys.getPrivate())), List.of(alice, bob));
         }
         return file;
     }
@@ -78,7 +77,7 @@ class Pkcs12FileTest {
         // -nodes dumps every key in the clear, each after its friendlyName
         ExternalTool.Result dump = openssl(List.of("pkcs12", "-in", file.toString(), "-passin", "env:S2MTLS_TEST_PASSWORD",
                 "-nodes", "-nocerts"));
-        Matcher matcher = Pattern.compile("friendlyName: ([^\\n]+)\\n(?:[^\\n]*\\n)*?(-----BEGIN PRIVATE KEY-----\\n[^-]+-----END PRIVATE KEY-----)")
+        Matcher matcher = Pattern.compile("friendlyName: ([^\\n]+)\\n(?:(?!Bag Attributes)[^\\n]*\\n)*?(-----BEGIN PRIVATE KEY-----\\n[^-]+-----END PRIVATE KEY-----)")
                 .matcher(dump.out());
         Map<String, String> extracted = new java.util.LinkedHashMap<>();
         while (matcher.find()) {
@@ -137,18 +136,18 @@ class Pkcs12FileTest {
         long firstNanos;
         long secondNanos;
         long readNanos;
-        StoreSnapshot read;
+        Stores.Content read;
         try (CredentialStore store = Stores.open(file)) {
             long start = System.nanoTime();
-            store.update(current -> Stores.withAll(current, batch));
+            Stores.commit(store, batch);
             firstNanos = System.nanoTime() - start;
             start = System.nanoTime();
-            store.update(current -> Stores.withAll(current, second));
+            Stores.commit(store, second);
             secondNanos = System.nanoTime() - start;
         }
         try (CredentialStore store = Stores.open(file)) {
             long start = System.nanoTime();
-            read = store.read();
+            read = Stores.read(store);
             readNanos = System.nanoTime() - start;
         }
         System.out.printf("pkcs12 store: new store + 200 credentials in one update %d ms; +200 more (read 200, write 400) %d ms;"
@@ -170,11 +169,11 @@ class Pkcs12FileTest {
         var caCert = TestPki.selfSigned(caKeys, Stores.CA_SUBJECT, true);
         var csrSigned = TestPki.signed(TestPki.ecKeyPair(), "CN=carol", caKeys, Stores.CA_SUBJECT, false);
         try (CredentialStore store = Stores.open(file)) {
-            store.update(current -> current.withAuthority(CaMaterial.remote(caCert, "vault-transit:ca"))
-                    .withIssued(Optional.of(new Credential("carol", csrSigned, Optional.empty())), Stores.entry("carol", csrSigned), false));
+            Stores.commit(store, Optional.of(CaMaterial.remote(caCert, "vault-transit:ca")), List.of(
+                    new Stores.Issued(new Credential("carol", csrSigned, Optional.empty()), Stores.entry("carol", csrSigned))));
         }
         try (CredentialStore store = Stores.open(file)) {
-            StoreSnapshot read = store.read();
+            Stores.Content read = Stores.read(store);
             assertEquals(Optional.of("vault-transit:ca"), read.requireAuthority().keyReference());
             Credential carol = read.credential("carol").orElseThrow();
             assertTrue(carol.privateKey().isEmpty());

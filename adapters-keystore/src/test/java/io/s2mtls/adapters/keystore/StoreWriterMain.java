@@ -2,13 +2,13 @@ package io.s2mtls.adapters.keystore;
 
 import io.s2mtls.core.pki.CaMaterial;
 import io.s2mtls.core.port.CredentialStore;
-import io.s2mtls.core.port.StoreSnapshot;
 import io.s2mtls.core.testing.TestPki;
 
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A second process writing to a store, for the multi-process tests. The password comes from
@@ -32,22 +32,28 @@ public final class StoreWriterMain {
                 int count = Integer.parseInt(args[3]);
                 for (int i = 0; i < count; i++) {
                     Stores.Issued issued = Stores.issue(prefix + "-" + i, caKeys);
-                    store.update(current -> Stores.withAll(current, List.of(issued)));
+                    Stores.commit(store, List.of(issued));
                 }
                 System.out.println("done");
             } else {
                 KeyPair fresh = TestPki.ecKeyPair();
-                CaMaterial ca = store.update(current -> current.authority().isPresent() ? current
-                        : current.withAuthority(CaMaterial.local(TestPki.selfSigned(fresh, Stores.CA_SUBJECT, true), fresh.getPrivate())))
-                        .requireAuthority();
+                if (store.index().authority().isEmpty()) {
+                    try {
+                        Stores.commit(store, Optional.of(CaMaterial.local(TestPki.selfSigned(fresh, Stores.CA_SUBJECT, true),
+                                fresh.getPrivate())), List.of());
+                    } catch (io.s2mtls.core.port.StoreConflictException e) {
+                        // another writer set it first
+                    }
+                }
+                CaMaterial ca = store.authority().orElseThrow();
                 KeyPair caKeys = new KeyPair(ca.certificate().getPublicKey(), ca.privateKey().orElseThrow());
                 for (int n = 0; ; n++) {
                     List<Stores.Issued> batch = new ArrayList<>();
                     for (int i = 0; i < 3; i++) {
                         batch.add(Stores.issue(prefix + "-" + n + "-" + i, caKeys));
                     }
-                    StoreSnapshot committed = store.update(current -> Stores.withAll(current, batch));
-                    System.out.println("committed " + committed.credentials().size());
+                    Stores.commit(store, batch);
+                    System.out.println("committed " + store.index().credentials().size());
                     System.out.flush();
                 }
             }

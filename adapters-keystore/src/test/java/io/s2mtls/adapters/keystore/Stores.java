@@ -5,7 +5,13 @@ import io.s2mtls.core.pki.CertificateStatus;
 import io.s2mtls.core.pki.Credential;
 import io.s2mtls.core.pki.InventoryEntry;
 import io.s2mtls.core.port.CredentialStore;
-import io.s2mtls.core.port.StoreSnapshot;
+import io.s2mtls.core.pki.CaCertificates;
+import io.s2mtls.core.pki.CaMaterial;
+import io.s2mtls.core.port.StoreBatch;
+import io.s2mtls.core.port.StoreIndex;
+import io.s2mtls.core.port.StoreWrite;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import io.s2mtls.core.spi.StoreLocation;
 import io.s2mtls.core.testing.TestPki;
 
@@ -55,12 +61,41 @@ final class Stores {
         }
     }
 
-    static StoreSnapshot withAll(StoreSnapshot current, List<Issued> issued) {
-        StoreSnapshot next = current;
+    /** Commits {@code issued} (names that must be free) in one batch. */
+    static void commit(CredentialStore store, List<Issued> issued) {
+        commit(store, Optional.empty(), issued);
+    }
+
+    /** Sets the CA to {@code authority} (when given) and commits {@code issued} in one batch. */
+    static void commit(CredentialStore store, Optional<CaMaterial> authority, List<Issued> issued) {
+        StoreBatch.Builder batch = StoreBatch.builder();
+        authority.ifPresent(ca -> batch.write(new StoreWrite.SetAuthority(ca,
+                store.index().authority().map(CaCertificates::serial))));
         for (Issued i : issued) {
-            next = next.withIssued(Optional.of(i.credential()), i.entry(), false);
+            batch.write(new StoreWrite.PutCredential(i.credential(), Optional.empty())).write(new StoreWrite.AddEntry(i.entry()));
         }
-        return next;
+        store.commit(batch.build());
+    }
+
+    /** Everything a store holds, every key decrypted: a test aid that costs O(store). */
+    record Content(Optional<CaMaterial> authority, Map<String, Credential> credentials, List<InventoryEntry> inventory) {
+        CaMaterial requireAuthority() {
+            return authority.orElseThrow();
+        }
+
+        Optional<Credential> credential(String name) {
+            return Optional.ofNullable(credentials.get(name));
+        }
+    }
+
+    static Content read(CredentialStore store) {
+        StoreIndex index = store.index();
+        Map<String, Credential> credentials = new LinkedHashMap<>();
+        for (String name : index.credentials().keySet()) {
+            credentials.put(name, store.credential(name).orElseThrow());
+        }
+        return new Content(index.authority().isPresent() ? store.authority() : Optional.empty(), credentials,
+                List.copyOf(index.inventory()));
     }
 
     record Issued(Credential credential, InventoryEntry entry) {

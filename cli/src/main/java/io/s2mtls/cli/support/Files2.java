@@ -1,5 +1,6 @@
 package io.s2mtls.cli.support;
 
+import io.s2mtls.adapters.files.AtomicFiles;
 import io.s2mtls.core.error.S2mtlsException;
 
 import java.io.IOException;
@@ -42,7 +43,8 @@ import java.util.regex.Pattern;
  * <p>Writes never overwrite without --force, never follow a symbolic link (a link at an output path
  * is refused, even with --force), create secrets 0600 from the first byte, and go to a temporary file
  * {@code .NAME.s2mtls-tmp-PID-RANDOM} beside the target that is synced, then renamed (or linked) into
- * place, so a crash never leaves half a file. A temporary file whose process is gone (a crash, a kill)
+ * place and the directory synced ({@link AtomicFiles}, the one atomic write of s2mtls), so a crash never
+ * leaves half a file. A temporary file whose process is gone (a crash, a kill)
  * is removed by the next write into that directory. Directories s2mtls creates are 0700, whatever
  * the umask.
  */
@@ -54,14 +56,8 @@ public final class Files2 {
     /** Password and token files. */
     public static final long MAX_SECRET_BYTES = 64L << 10;
 
-    private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rw-------");
-    private static final Set<PosixFilePermission> PUBLIC = PosixFilePermissions.fromString("rw-r--r--");
     private static final Set<PosixFilePermission> PRIVATE_DIRECTORY = PosixFilePermissions.fromString("rwx------");
-    private static final String TEMP_MARK = ".s2mtls-tmp-";
-    /** {@code .NAME.s2mtls-tmp-PID-RANDOM}, and the {@code .NAME.tmp-PID-NANOS} of earlier versions. */
-    private static final Pattern TEMP_NAME = Pattern.compile("\\..+(?:\\.s2mtls-tmp-(\\d+)-[0-9a-f]+|\\.tmp-(\\d+)-\\d+)");
     private static final Set<Path> SWEPT = ConcurrentHashMap.newKeySet();
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private Files2() {
     }
@@ -200,38 +196,15 @@ public final class Files2 {
             throw S2mtlsException.badInput(path + ": directory " + directory + " does not exist");
         }
         removeAbandonedTemporaryFiles(directory);
-        byte[] random = new byte[6];
-        RANDOM.nextBytes(random);
-        Path temp = directory.resolve("." + path.getFileName() + TEMP_MARK + ProcessHandle.current().pid() + "-" + HexFormat.of().formatHex(random));
-        FileAttribute<Set<PosixFilePermission>> mode = PosixFilePermissions.asFileAttribute(secret ? PRIVATE : PUBLIC);
         try {
-            try (FileChannel channel = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), mode)) {
-                ByteBuffer buffer = ByteBuffer.wrap(content);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
-            Files.setPosixFilePermissions(temp, secret ? PRIVATE : PUBLIC);
-            if (force) {
-                // rename(2) replaces a link itself, never its target; refuseOverwrite already refused links
-                Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } else {
-                Files.createLink(path, temp);
-                Files.delete(temp);
-            }
+            // with --force rename(2) replaces a link itself, never its target; refuseOverwrite already refused links
+            AtomicFiles.write(path, content, secret ? AtomicFiles.OWNER_ONLY : AtomicFiles.PUBLIC, force);
         } catch (FileAlreadyExistsException e) {
             throw S2mtlsException.badInput(path + ": already exists; pass --force to overwrite it");
         } catch (AccessDeniedException e) {
             throw S2mtlsException.badInput(path + ": permission denied");
         } catch (IOException e) {
             throw S2mtlsException.badInput(path + ": cannot write (" + reason(e) + ")", e);
-        } finally {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException ignored) {
-                // left behind: the next write into this directory removes it
-            }
         }
     }
 
@@ -251,23 +224,8 @@ public final class Files2 {
      * left in {@code directory} (they may hold a private key). A running writer's files are left alone.
      */
     static void removeAbandonedTemporaryFiles(Path directory) {
-        if (!SWEPT.add(directory)) {
-            return;
-        }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory, entry -> TEMP_NAME.matcher(entry.getFileName().toString()).matches())) {
-            for (Path entry : entries) {
-                Matcher matcher = TEMP_NAME.matcher(entry.getFileName().toString());
-                if (!matcher.matches()) {
-                    continue;
-                }
-                long pid = Long.parseLong(matcher.group(1) != null ? matcher.group(1) : matcher.group(2));
-                boolean running = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-                if (!running && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
-                    Files.deleteIfExists(entry);
-                }
-            }
-        } catch (IOException | RuntimeException ignored) {
-            // harmless: the next run tries again
+        if (SWEPT.add(directory)) {
+            AtomicFiles.removeTemporaryFilesOfEndedProcesses(directory);
         }
     }
 
