@@ -55,7 +55,7 @@ final class JdbcUserDirectory implements UserDirectory {
             }
             String comment = variable(connection, "@@version_comment").orElse("");
             Optional<String> memsqlVersion = variable(connection, "@@memsql_version");
-            SqlLiterals literals = SqlLiterals.forSqlMode(sqlMode);
+            boolean literals = io.s2mtls.core.dn.SqlLiteral.noBackslashEscapes(sqlMode);
             boolean mariaDb = version.contains("MariaDB") || comment.contains("MariaDB");
             String choice = forcedDialect.orElse(mariaDb ? "mariadb" : memsqlVersion.isPresent() ? "singlestore" : "mysql");
             SqlDialect dialect = switch (choice) {
