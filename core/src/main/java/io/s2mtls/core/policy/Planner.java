@@ -242,15 +242,9 @@ public final class Planner {
             }
         }
         // compared in the server's form: what SHOW GRANTS prints, and what the SQL of each wanted grant reads as
-        Map<String, PrivilegeGrant> have = new LinkedHashMap<>();
-        for (String line : shown.grants()) {
-            Optional<PrivilegeGrant> grant = parseGrantLine(line);
-            if (grant.isEmpty()) {
-                warnings.add(account + ": grant not understood, left alone: " + line);
-                continue;
-            }
-            atoms(grant.get()).stream().filter(a -> !a.privileges().get(0).equals("USAGE")).forEach(a -> have.put(a.toString(), a));
-        }
+        ServerGrants server = serverGrants(shown.grants());
+        server.notUnderstood().forEach(line -> warnings.add(account + ": grant not understood, left alone: " + line));
+        Map<String, PrivilegeGrant> have = server.atoms();
         Map<String, PrivilegeGrant> want = new LinkedHashMap<>();
         for (PrivilegeGrant grant : user.grants()) {
             atoms(grant).forEach(a -> want.put(serverForm(account, a), a));
@@ -312,6 +306,35 @@ public final class Planner {
             return " (first differing byte at offset " + i + ")";
         }
         return "";
+    }
+
+    /**
+     * SHOW GRANTS lines as the planner compares them.
+     *
+     * @param atoms         one single-privilege grant per privilege (USAGE left out), keyed by its text
+     * @param notUnderstood the lines that are not {@code GRANT privs ON level TO ...} (roles, column lists, proxies):
+     *                      left alone
+     */
+    public record ServerGrants(Map<String, PrivilegeGrant> atoms, List<String> notUnderstood) {
+        public ServerGrants {
+            atoms = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(atoms));
+            notUnderstood = List.copyOf(notUnderstood);
+        }
+    }
+
+    /** Reads the grant lines a server shows ({@link DatabaseUser#grants()}) the way the plan compares them. */
+    public static ServerGrants serverGrants(List<String> lines) {
+        Map<String, PrivilegeGrant> have = new LinkedHashMap<>();
+        List<String> notUnderstood = new ArrayList<>();
+        for (String line : lines) {
+            Optional<PrivilegeGrant> grant = parseGrantLine(line);
+            if (grant.isEmpty()) {
+                notUnderstood.add(line);
+                continue;
+            }
+            atoms(grant.get()).stream().filter(a -> !a.privileges().get(0).equals("USAGE")).forEach(a -> have.put(a.toString(), a));
+        }
+        return new ServerGrants(have, notUnderstood);
     }
 
     /**
