@@ -66,6 +66,11 @@ public final class S2mtls {
         return useCases.lifecycle();
     }
 
+    /** Plan and apply a policy of certificate-bound database users. */
+    public io.s2mtls.core.policy.PolicyUseCase policy() {
+        return useCases.policy();
+    }
+
     /** Configures an {@link S2mtls}; only the store is required. */
     public static final class Builder {
         private final CredentialStore store;

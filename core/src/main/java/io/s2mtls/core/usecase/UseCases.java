@@ -7,6 +7,7 @@ public final class UseCases {
     private final VerificationUseCase verification;
     private final InventoryUseCase inventory;
     private final LifecycleUseCase lifecycle;
+    private final io.s2mtls.core.policy.PolicyUseCase policy;
 
     public UseCases(Environment environment) {
         this.authority = new AuthorityUseCase(environment);
@@ -14,6 +15,7 @@ public final class UseCases {
         this.verification = new VerificationUseCase(environment);
         this.inventory = new InventoryUseCase(environment);
         this.lifecycle = new LifecycleUseCase(environment, issuance);
+        this.policy = new io.s2mtls.core.policy.PolicyUseCase(environment, issuance);
     }
 
     public AuthorityUseCase authority() {
@@ -34,5 +36,9 @@ public final class UseCases {
 
     public LifecycleUseCase lifecycle() {
         return lifecycle;
+    }
+
+    public io.s2mtls.core.policy.PolicyUseCase policy() {
+        return policy;
     }
 }
