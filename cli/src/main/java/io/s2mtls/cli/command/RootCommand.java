@@ -5,7 +5,8 @@ import io.s2mtls.cli.support.GlobalOptions;
 import io.s2mtls.cli.command.db.ConnectCommand;
 import io.s2mtls.cli.command.db.ServerConfigCommand;
 import io.s2mtls.cli.command.db.UserCommands;
-import io.s2mtls.cli.command.policy.PolicyCommands;
+import io.s2mtls.cli.command.policy.ApplyCommand;
+import io.s2mtls.cli.command.policy.PlanCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,7 +22,7 @@ import java.util.Map;
                 "the exact REQUIRE SUBJECT string, and a record of what was issued, to whom, and until when."},
         subcommands = {QuickstartCommand.class, CaCommands.class, CsrCommands.class, CertCommands.class,
                 SubjectCommand.class, UserCommands.class, ConnectCommand.class, ServerConfigCommand.class,
-                PolicyCommands.PlanCommand.class, PolicyCommands.ApplyCommand.class,
+                PlanCommand.class, ApplyCommand.class,
                 io.s2mtls.cli.command.doctor.DoctorCommand.class,
                 LifecycleCommands.Audit.class, StoreCommands.class, CompletionCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 done, 1 a check came out negative, 2 bad usage or input,",

@@ -10,7 +10,8 @@ import io.s2mtls.cli.command.SubjectCommand;
 import io.s2mtls.cli.command.db.ConnectCommand;
 import io.s2mtls.cli.command.db.ServerConfigCommand;
 import io.s2mtls.cli.command.db.UserCommands;
-import io.s2mtls.cli.command.policy.PolicyCommands;
+import io.s2mtls.cli.command.policy.ApplyCommand;
+import io.s2mtls.cli.command.policy.PlanCommand;
 
 import java.util.List;
 
@@ -28,7 +29,7 @@ public final class CommandModule extends AbstractModule {
             io.s2mtls.cli.command.doctor.DoctorCommand.class,
             UserCommands.class, UserCommands.Create.class, UserCommands.Alter.class, UserCommands.Drop.class, UserCommands.Show.class,
             UserCommands.ListCommand.class, ConnectCommand.class, ServerConfigCommand.class,
-            PolicyCommands.PlanCommand.class, PolicyCommands.ApplyCommand.class,
+            PlanCommand.class, ApplyCommand.class,
             io.s2mtls.cli.command.StoreCommands.class, io.s2mtls.cli.command.StoreCommands.Passwd.class,
             io.s2mtls.cli.command.CompletionCommand.class);
 
