@@ -247,7 +247,7 @@ final class JdbcUserDirectory implements UserDirectory {
         if (expected.isEmpty() || !(dialect instanceof MariaDbDialect mysqlFamily)) {
             return; // SingleStore documents no way to read a requirement back
         }
-        Optional<Map<UserAccount, TlsRequirement>> stored = mysqlFamily.isMariaDb() ? storedRequirements() : Optional.empty();
+        Optional<Map<UserAccount, TlsRequirement>> stored = mysqlFamily.isMariaDb() ? storedRequirements(expected.keySet()) : Optional.empty();
         List<String> mismatches = new ArrayList<>();
         for (Map.Entry<UserAccount, TlsRequirement> entry : expected.entrySet()) {
             Optional<TlsRequirement> actual = stored.isPresent()
@@ -265,27 +265,44 @@ final class JdbcUserDirectory implements UserDirectory {
         }
     }
 
-    /** What mysql.global_priv holds (MariaDB 10.4+), or empty when the admin cannot read it. */
-    private Optional<Map<UserAccount, TlsRequirement>> storedRequirements() {
-        String sql = "SELECT User, Host, JSON_VALUE(Priv, '$.ssl_type'), JSON_VALUE(Priv, '$.x509_subject'),"
-                + " JSON_VALUE(Priv, '$.x509_issuer') FROM mysql.global_priv";
+    /**
+     * What mysql.global_priv holds (MariaDB 10.4+) for {@code accounts}, read by primary key in one query per
+     * {@value #VERIFY_CHUNK} accounts (never the whole table, so verifying the batches of a large apply stays
+     * linear), or empty when the admin cannot read it.
+     */
+    private Optional<Map<UserAccount, TlsRequirement>> storedRequirements(java.util.Collection<UserAccount> accounts) {
         Map<UserAccount, TlsRequirement> stored = new HashMap<>();
-        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
-            while (rows.next()) {
-                String user = rows.getString(1);
-                if (user == null || user.isEmpty()) {
-                    continue;
-                }
-                Optional<UserAccount> account = manageable(user, rows.getString(2));
-                if (account.isPresent()) {
-                    stored.put(account.get(), fromStored(rows.getString(3), rows.getString(4), rows.getString(5)));
-                }
+        List<UserAccount> all = new ArrayList<>(accounts);
+        for (int from = 0; from < all.size(); from += VERIFY_CHUNK) {
+            List<UserAccount> chunk = all.subList(from, Math.min(all.size(), from + VERIFY_CHUNK));
+            StringBuilder sql = new StringBuilder("SELECT User, Host, JSON_VALUE(Priv, '$.ssl_type'), JSON_VALUE(Priv, '$.x509_subject'),"
+                    + " JSON_VALUE(Priv, '$.x509_issuer') FROM mysql.global_priv WHERE ");
+            for (int i = 0; i < chunk.size(); i++) {
+                sql.append(i == 0 ? "" : " OR ").append("(Host = ? AND User = ?)");
             }
-            return Optional.of(stored);
-        } catch (SQLException e) {
-            return Optional.empty(); // no SELECT on mysql.global_priv: fall back to SHOW CREATE USER
+            try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+                int parameter = 1;
+                for (UserAccount account : chunk) {
+                    statement.setString(parameter++, account.host());
+                    statement.setString(parameter++, account.name());
+                }
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        Optional<UserAccount> account = manageable(rows.getString(1), rows.getString(2));
+                        if (account.isPresent()) {
+                            stored.put(account.get(), fromStored(rows.getString(3), rows.getString(4), rows.getString(5)));
+                        }
+                    }
+                }
+            } catch (SQLException e) {
+                return Optional.empty(); // no SELECT on mysql.global_priv: fall back to SHOW CREATE USER
+            }
         }
+        return Optional.of(stored);
     }
+
+    /** Accounts verified per query after a batch. */
+    private static final int VERIFY_CHUNK = 500;
 
     /** What mysql.global_priv holds for one account (one indexed row), or empty when absent or unreadable. */
     private Optional<TlsRequirement> storedRequirement(UserAccount account) {
