@@ -1,6 +1,7 @@
 package io.s2mtls.core;
 
 import io.s2mtls.core.error.S2mtlsException;
+import io.s2mtls.core.policy.PolicyUseCase;
 import io.s2mtls.core.port.CredentialStore;
 import io.s2mtls.core.port.RemoteSigner;
 import io.s2mtls.core.usecase.AuditUseCase;
@@ -37,9 +38,11 @@ import static java.util.Objects.requireNonNull;
  */
 public final class S2mtls {
     private final UseCases useCases;
+    private final PolicyUseCase policy;
 
     private S2mtls(Environment environment) {
         this.useCases = new UseCases(environment);
+        this.policy = new PolicyUseCase(environment, useCases.issuance());
     }
 
     public static Builder builder(CredentialStore store) {
@@ -97,6 +100,11 @@ public final class S2mtls {
     /** The audit trail, read from its end. */
     public AuditUseCase audit() {
         return useCases.audit();
+    }
+
+    /** Plan and apply a policy of certificate-bound database users. */
+    public PolicyUseCase policy() {
+        return policy;
     }
 
     /** Configures an {@link S2mtls}; only the store is required. */

@@ -55,7 +55,7 @@ final class JdbcUserDirectory implements UserDirectory {
             }
             String comment = variable(connection, "@@version_comment").orElse("");
             Optional<String> memsqlVersion = variable(connection, "@@memsql_version");
-            SqlLiterals literals = SqlLiterals.forSqlMode(sqlMode);
+            boolean literals = io.s2mtls.core.dn.SqlLiteral.noBackslashEscapes(sqlMode);
             boolean mariaDb = version.contains("MariaDB") || comment.contains("MariaDB");
             String choice = forcedDialect.orElse(mariaDb ? "mariadb" : memsqlVersion.isPresent() ? "singlestore" : "mysql");
             SqlDialect dialect = switch (choice) {
@@ -247,7 +247,7 @@ final class JdbcUserDirectory implements UserDirectory {
         if (expected.isEmpty() || !(dialect instanceof MariaDbDialect mysqlFamily)) {
             return; // SingleStore documents no way to read a requirement back
         }
-        Optional<Map<UserAccount, TlsRequirement>> stored = mysqlFamily.isMariaDb() ? storedRequirements() : Optional.empty();
+        Optional<Map<UserAccount, TlsRequirement>> stored = mysqlFamily.isMariaDb() ? storedRequirements(expected.keySet()) : Optional.empty();
         List<String> mismatches = new ArrayList<>();
         for (Map.Entry<UserAccount, TlsRequirement> entry : expected.entrySet()) {
             Optional<TlsRequirement> actual = stored.isPresent()
@@ -265,27 +265,44 @@ final class JdbcUserDirectory implements UserDirectory {
         }
     }
 
-    /** What mysql.global_priv holds (MariaDB 10.4+), or empty when the admin cannot read it. */
-    private Optional<Map<UserAccount, TlsRequirement>> storedRequirements() {
-        String sql = "SELECT User, Host, JSON_VALUE(Priv, '$.ssl_type'), JSON_VALUE(Priv, '$.x509_subject'),"
-                + " JSON_VALUE(Priv, '$.x509_issuer') FROM mysql.global_priv";
+    /**
+     * What mysql.global_priv holds (MariaDB 10.4+) for {@code accounts}, read by primary key in one query per
+     * {@value #VERIFY_CHUNK} accounts (never the whole table, so verifying the batches of a large apply stays
+     * linear), or empty when the admin cannot read it.
+     */
+    private Optional<Map<UserAccount, TlsRequirement>> storedRequirements(java.util.Collection<UserAccount> accounts) {
         Map<UserAccount, TlsRequirement> stored = new HashMap<>();
-        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
-            while (rows.next()) {
-                String user = rows.getString(1);
-                if (user == null || user.isEmpty()) {
-                    continue;
-                }
-                Optional<UserAccount> account = manageable(user, rows.getString(2));
-                if (account.isPresent()) {
-                    stored.put(account.get(), fromStored(rows.getString(3), rows.getString(4), rows.getString(5)));
-                }
+        List<UserAccount> all = new ArrayList<>(accounts);
+        for (int from = 0; from < all.size(); from += VERIFY_CHUNK) {
+            List<UserAccount> chunk = all.subList(from, Math.min(all.size(), from + VERIFY_CHUNK));
+            StringBuilder sql = new StringBuilder("SELECT User, Host, JSON_VALUE(Priv, '$.ssl_type'), JSON_VALUE(Priv, '$.x509_subject'),"
+                    + " JSON_VALUE(Priv, '$.x509_issuer') FROM mysql.global_priv WHERE ");
+            for (int i = 0; i < chunk.size(); i++) {
+                sql.append(i == 0 ? "" : " OR ").append("(Host = ? AND User = ?)");
             }
-            return Optional.of(stored);
-        } catch (SQLException e) {
-            return Optional.empty(); // no SELECT on mysql.global_priv: fall back to SHOW CREATE USER
+            try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+                int parameter = 1;
+                for (UserAccount account : chunk) {
+                    statement.setString(parameter++, account.host());
+                    statement.setString(parameter++, account.name());
+                }
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        Optional<UserAccount> account = manageable(rows.getString(1), rows.getString(2));
+                        if (account.isPresent()) {
+                            stored.put(account.get(), fromStored(rows.getString(3), rows.getString(4), rows.getString(5)));
+                        }
+                    }
+                }
+            } catch (SQLException e) {
+                return Optional.empty(); // no SELECT on mysql.global_priv: fall back to SHOW CREATE USER
+            }
         }
+        return Optional.of(stored);
     }
+
+    /** Accounts verified per query after a batch. */
+    private static final int VERIFY_CHUNK = 500;
 
     /** What mysql.global_priv holds for one account (one indexed row), or empty when absent or unreadable. */
     private Optional<TlsRequirement> storedRequirement(UserAccount account) {
@@ -302,7 +319,7 @@ final class JdbcUserDirectory implements UserDirectory {
         }
     }
 
-    private static TlsRequirement fromStored(String sslType, String subject, String issuer) {
+    static TlsRequirement fromStored(String sslType, String subject, String issuer) {
         String type = sslType == null ? "0" : sslType;
         return switch (type) {
             case "0" -> TlsRequirement.none();
@@ -417,6 +434,23 @@ final class JdbcUserDirectory implements UserDirectory {
             }
         }
         return Optional.of(new DatabaseUser(account, Optional.of(requirement), showGrants(account), definition, warnings));
+    }
+
+    /**
+     * Every account in a fixed number of queries ({@link BulkAccounts}): MariaDB and SingleStore. MySQL has
+     * no mysql.global_priv; there, as for a server that refuses the reads, the accounts are listed and shown
+     * one by one.
+     */
+    @Override
+    public Map<UserAccount, AccountState> showAll() {
+        if (dialect instanceof MariaDbDialect maria && !maria.isMariaDb()) {
+            return UserDirectory.super.showAll();
+        }
+        try {
+            return new BulkAccounts(connection, dialect).read(this::show);
+        } catch (SQLException e) {
+            throw JdbcConnector.failure(e, target, "read the accounts and their grants");
+        }
     }
 
     /** A row of the accounts table as an account, or empty for one s2mtls cannot name (the anonymous one, stray spaces). */

@@ -19,8 +19,8 @@ final class MariaDbDialect extends SqlDialect {
 
     private final boolean mariaDb;
 
-    MariaDbDialect(SqlLiterals literals, boolean mariaDb) {
-        super(literals);
+    MariaDbDialect(boolean noBackslashEscapes, boolean mariaDb) {
+        super(noBackslashEscapes);
         this.mariaDb = mariaDb;
     }
 

@@ -11,8 +11,8 @@ import io.s2mtls.core.user.TlsRequirement;
 final class SingleStoreDialect extends SqlDialect {
     private final Version version;
 
-    SingleStoreDialect(SqlLiterals literals, Version version) {
-        super(literals);
+    SingleStoreDialect(boolean noBackslashEscapes, Version version) {
+        super(noBackslashEscapes);
         this.version = version;
     }
 

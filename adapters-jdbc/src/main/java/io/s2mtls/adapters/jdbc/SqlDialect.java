@@ -1,5 +1,6 @@
 package io.s2mtls.adapters.jdbc;
 
+import io.s2mtls.core.dn.SqlLiteral;
 import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.user.PrivilegeGrant;
 import io.s2mtls.core.user.TlsRequirement;
@@ -15,10 +16,11 @@ import java.util.List;
  * they accept (ISSUER, version gates, subject length) and in how an account can be read back.
  */
 abstract sealed class SqlDialect permits SingleStoreDialect, MariaDbDialect {
-    private final SqlLiterals literals;
+    private final boolean noBackslashEscapes;
 
-    SqlDialect(SqlLiterals literals) {
-        this.literals = literals;
+    /** @param noBackslashEscapes the session's sql_mode has NO_BACKSLASH_ESCAPES ({@link SqlLiteral#noBackslashEscapes}) */
+    SqlDialect(boolean noBackslashEscapes) {
+        this.noBackslashEscapes = noBackslashEscapes;
     }
 
     abstract String name();
@@ -33,11 +35,17 @@ abstract sealed class SqlDialect permits SingleStoreDialect, MariaDbDialect {
     }
 
     final String sqlAccount(UserAccount account) {
-        return literals.account(canonical(account));
+        UserAccount stored = canonical(account);
+        return quote(stored.name()) + "@" + quote(stored.host());
     }
 
-    SqlLiterals literals() {
-        return literals;
+    /** {@code value} as a string literal this session reads back exactly (the one quoting: {@link SqlLiteral}). */
+    final String quote(String value) {
+        return SqlLiteral.quote(value, noBackslashEscapes);
+    }
+
+    boolean noBackslashEscapes() {
+        return noBackslashEscapes;
     }
 
     /** Refuses (BAD_INPUT) a requirement this server cannot express or store exactly. */
@@ -91,11 +99,11 @@ abstract sealed class SqlDialect permits SingleStoreDialect, MariaDbDialect {
 
     final String require(TlsRequirement requirement) {
         if (requirement instanceof TlsRequirement.Subject subject) {
-            return " REQUIRE SUBJECT " + literals.quote(subject.oneline(), "subject");
+            return " REQUIRE SUBJECT " + quote(subject.oneline());
         }
         if (requirement instanceof TlsRequirement.Issuer issuer) {
-            return " REQUIRE ISSUER " + literals.quote(issuer.oneline(), "issuer")
-                    + issuer.subject().map(s -> " AND SUBJECT " + literals.quote(s.oneline(), "subject")).orElse("");
+            return " REQUIRE ISSUER " + quote(issuer.oneline())
+                    + issuer.subject().map(s -> " AND SUBJECT " + quote(s.oneline())).orElse("");
         }
         return " REQUIRE " + requirement.keyword();
     }

@@ -33,7 +33,7 @@ class AccountLockAndSessionsTest {
     @Test
     void lockStatementsInBothDialects() {
         UserAccount account = new UserAccount("app", "10.0.%");
-        SqlLiterals literals = new SqlLiterals(false);
+        boolean literals = false;
         for (SqlDialect dialect : List.of(new SingleStoreDialect(literals, SingleStoreDialect.Version.parse("9.1.0")),
                 new MariaDbDialect(literals, true))) {
             assertEquals(List.of("ALTER USER 'app'@'10.0.%' ACCOUNT LOCK", "ALTER USER 'app'@'10.0.%' ACCOUNT UNLOCK"),

@@ -10,7 +10,8 @@ import io.s2mtls.cli.command.connect.ConnectCommand;
 import io.s2mtls.cli.command.serverconfig.ServerConfigCommand;
 import io.s2mtls.cli.command.user.UserCommands;
 import io.s2mtls.cli.command.doctor.DoctorCommand;
-import io.s2mtls.cli.command.policy.PolicyCommands;
+import io.s2mtls.cli.command.policy.ApplyCommand;
+import io.s2mtls.cli.command.policy.PlanCommand;
 import io.s2mtls.cli.command.quickstart.QuickstartCommand;
 import io.s2mtls.cli.command.store.StoreCommand;
 import io.s2mtls.cli.command.subject.SubjectCommand;
@@ -43,8 +44,8 @@ import java.util.Map;
                 UserCommands.class,
                 ConnectCommand.class,
                 ServerConfigCommand.class,
-                PolicyCommands.PlanCommand.class,
-                PolicyCommands.ApplyCommand.class,
+                PlanCommand.class,
+                ApplyCommand.class,
                 DoctorCommand.class,
                 AuditCommand.class,
                 StoreCommand.class,

@@ -2,7 +2,18 @@ package io.s2mtls.core.dn;
 
 import static java.util.Objects.requireNonNull;
 
-/** SQL string literals for MySQL-family servers (SingleStore, MySQL, MariaDB). */
+/**
+ * SQL string literals for MySQL-family servers (SingleStore, MySQL, MariaDB): the one quoting s2mtls uses,
+ * for the SQL it runs and for the SQL it prints.
+ *
+ * <p>In the default {@code sql_mode} the server unescapes backslash sequences inside a literal, so a
+ * backslash is doubled, a quote is written {@code \'}, and NUL, line feed, carriage return and Ctrl-Z are
+ * written {@code \0}, {@code \n}, {@code \r}, {@code \Z} (so a printed statement stays on one line and
+ * has no raw control bytes). Under {@code NO_BACKSLASH_ESCAPES} a backslash is an ordinary character and
+ * only the quote is doubled; every other character, NUL among them, is sent as it is: the server reads a
+ * literal up to its closing quote, whatever bytes it holds. Both forms are read back byte for byte (the
+ * adapter's tests prove it on a real server, NUL and non-ASCII included).
+ */
 public final class SqlLiteral {
     private SqlLiteral() {
     }
@@ -31,5 +42,16 @@ public final class SqlLiteral {
             }
         }
         return out.append('\'').toString();
+    }
+
+    /** Whether a session's {@code sql_mode} (comma-separated, as {@code @@sql_mode} reads) has NO_BACKSLASH_ESCAPES. */
+    public static boolean noBackslashEscapes(String sqlMode) {
+        requireNonNull(sqlMode, "sqlMode is null");
+        for (String mode : sqlMode.split(",")) {
+            if (mode.trim().equalsIgnoreCase("NO_BACKSLASH_ESCAPES")) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -6,7 +6,6 @@ import io.s2mtls.core.dn.DistinguishedName;
 import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.pki.CertificateProfile;
 import io.s2mtls.core.pki.CertificateStatus;
-import io.s2mtls.core.pki.Credential;
 import io.s2mtls.core.pki.InventoryEntry;
 import io.s2mtls.core.pki.ManagedUser;
 import io.s2mtls.core.policy.Plan.CertificateAction;
@@ -15,7 +14,8 @@ import io.s2mtls.core.policy.Plan.UserAction;
 import io.s2mtls.core.policy.Plan.UserChange;
 import io.s2mtls.core.policy.Plan.Untouched;
 import io.s2mtls.core.policy.Plan.UntouchedReason;
-import io.s2mtls.core.port.StoreSnapshot;
+import io.s2mtls.core.port.StoreIndex;
+import io.s2mtls.core.port.StoredCredential;
 import io.s2mtls.core.usecase.IssueCommand;
 import io.s2mtls.core.user.DatabaseUser;
 import io.s2mtls.core.user.GrantRules;
@@ -23,7 +23,6 @@ import io.s2mtls.core.user.PrivilegeGrant;
 import io.s2mtls.core.user.TlsRequirement;
 import io.s2mtls.core.user.UserAccount;
 import io.s2mtls.core.user.UserCommand;
-import io.s2mtls.core.x509.Certificates;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -82,7 +81,7 @@ public final class Planner {
      * The accounts whose state the plan needs: those of the policy, then the ones this policy created
      * that left it.
      */
-    public static List<UserAccount> accountsToInspect(Policy policy, StoreSnapshot store) {
+    public static List<UserAccount> accountsToInspect(Policy policy, StoreIndex store) {
         Set<UserAccount> accounts = new LinkedHashSet<>();
         policy.users().forEach(u -> accounts.add(u.account()));
         for (ManagedUser managed : store.managedUsers().values()) {
@@ -100,7 +99,7 @@ public final class Planner {
      *
      * @param observed what the server shows for each account of {@link #accountsToInspect} (empty: no such account)
      */
-    public Plan plan(Policy policy, StoreSnapshot store, String server, Map<UserAccount, Optional<DatabaseUser>> observed, Instant now) {
+    public Plan plan(Policy policy, StoreIndex store, String server, Map<UserAccount, Optional<DatabaseUser>> observed, Instant now) {
         List<CertificateAction> certificates = new ArrayList<>();
         List<UserAction> drops = new ArrayList<>();
         List<UserAction> changes = new ArrayList<>();
@@ -156,7 +155,14 @@ public final class Planner {
                         Optional.empty(), List.of(), List.of()));
             }
         }
-        if (observed.values().stream().anyMatch(u -> u.isPresent() && u.get().requirement().isEmpty())) {
+        boolean unexposed = false;
+        for (Optional<DatabaseUser> seen : observed.values()) {
+            if (seen.isPresent() && seen.get().requirement().isEmpty()) {
+                unexposed = true;
+                break;
+            }
+        }
+        if (unexposed) {
             warnings.add(0, "this server does not expose TLS requirements: they were compared with the store's record"
                     + " of each user (source: recorded), not read back");
         }
@@ -175,30 +181,37 @@ public final class Planner {
                 .orElse("made with 'user create' (or by an s2mtls version that did not record policies)");
     }
 
-    /** The credential the user logs in with, if it needs issuing. */
-    static Optional<CertificateAction> certificate(Policy policy, PolicyUser user, StoreSnapshot store, Instant now) {
-        Optional<Credential> credential = store.credential(user.credential());
+    /**
+     * The credential the user logs in with, if it needs issuing: read from the store's index (the credential's
+     * serial and whether its key is kept, and that serial's inventory entry), decrypting no key.
+     */
+    static Optional<CertificateAction> certificate(Policy policy, PolicyUser user, StoreIndex store, Instant now) {
+        Optional<StoredCredential> credential = store.credential(user.credential());
         if (credential.isEmpty()) {
             return Optional.of(new CertificateAction(user.credential(), user.account(), user.subject(), CertificateReason.MISSING,
                     "no credential '" + user.credential() + "' in the store", Optional.empty()));
         }
-        InventoryEntry entry = store.entry(credential.get().certificate().getSerialNumber()).orElse(null);
-        Optional<String> serial = Optional.of(credential.get().certificate().getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT));
-        if (entry != null && entry.status() == CertificateStatus.REVOKED) {
+        Optional<String> serial = Optional.of(credential.get().serial().toString(16).toUpperCase(java.util.Locale.ROOT));
+        InventoryEntry entry = store.entry(credential.get().serial()).orElse(null);
+        if (entry == null) {
+            return Optional.of(new CertificateAction(user.credential(), user.account(), user.subject(), CertificateReason.MISSING,
+                    "the inventory has no entry for serial " + serial.get() + " of credential '" + user.credential() + "'", serial));
+        }
+        if (entry.status() == CertificateStatus.REVOKED) {
             return Optional.of(new CertificateAction(user.credential(), user.account(), user.subject(), CertificateReason.REVOKED,
                     "serial " + serial.get() + " is revoked", serial));
         }
-        DistinguishedName current = Certificates.subjectOf(credential.get().certificate());
-        if (!current.equals(user.subject())) {
+        // the inventory keeps the subject in the oneline form, which is what the server compares
+        if (!entry.subject().equals(user.subject().oneline())) {
             return Optional.of(new CertificateAction(user.credential(), user.account(), user.subject(), CertificateReason.SUBJECT_DIFFERS,
-                    "serial " + serial.get() + " has subject '" + current.oneline() + "', the policy gives '" + user.subject().oneline() + "'",
+                    "serial " + serial.get() + " has subject '" + entry.subject() + "', the policy gives '" + user.subject().oneline() + "'",
                     serial));
         }
-        if (credential.get().privateKey().isEmpty()) {
+        if (!credential.get().hasKey()) {
             return Optional.of(new CertificateAction(user.credential(), user.account(), user.subject(), CertificateReason.NO_PRIVATE_KEY,
                     "the store has no private key for serial " + serial.get(), serial));
         }
-        Instant notAfter = credential.get().certificate().getNotAfter().toInstant();
+        Instant notAfter = entry.notAfter();
         if (!notAfter.isAfter(now.plus(policy.defaults().renewWithin()))) {
             return Optional.of(new CertificateAction(user.credential(), user.account(), user.subject(), CertificateReason.EXPIRING,
                     "serial " + serial.get() + (notAfter.isAfter(now) ? " expires " : " expired ") + notAfter
@@ -242,15 +255,9 @@ public final class Planner {
             }
         }
         // compared in the server's form: what SHOW GRANTS prints, and what the SQL of each wanted grant reads as
-        Map<String, PrivilegeGrant> have = new LinkedHashMap<>();
-        for (String line : shown.grants()) {
-            Optional<PrivilegeGrant> grant = parseGrantLine(line);
-            if (grant.isEmpty()) {
-                warnings.add(account + ": grant not understood, left alone: " + line);
-                continue;
-            }
-            atoms(grant.get()).stream().filter(a -> !a.privileges().get(0).equals("USAGE")).forEach(a -> have.put(a.toString(), a));
-        }
+        ServerGrants server = serverGrants(shown.grants());
+        server.notUnderstood().forEach(line -> warnings.add(account + ": grant not understood, left alone: " + line));
+        Map<String, PrivilegeGrant> have = server.atoms();
         Map<String, PrivilegeGrant> want = new LinkedHashMap<>();
         for (PrivilegeGrant grant : user.grants()) {
             atoms(grant).forEach(a -> want.put(serverForm(account, a), a));
@@ -312,6 +319,35 @@ public final class Planner {
             return " (first differing byte at offset " + i + ")";
         }
         return "";
+    }
+
+    /**
+     * SHOW GRANTS lines as the planner compares them.
+     *
+     * @param atoms         one single-privilege grant per privilege (USAGE left out), keyed by its text
+     * @param notUnderstood the lines that are not {@code GRANT privs ON level TO ...} (roles, column lists, proxies):
+     *                      left alone
+     */
+    public record ServerGrants(Map<String, PrivilegeGrant> atoms, List<String> notUnderstood) {
+        public ServerGrants {
+            atoms = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(atoms));
+            notUnderstood = List.copyOf(notUnderstood);
+        }
+    }
+
+    /** Reads the grant lines a server shows ({@link DatabaseUser#grants()}) the way the plan compares them. */
+    public static ServerGrants serverGrants(List<String> lines) {
+        Map<String, PrivilegeGrant> have = new LinkedHashMap<>();
+        List<String> notUnderstood = new ArrayList<>();
+        for (String line : lines) {
+            Optional<PrivilegeGrant> grant = parseGrantLine(line);
+            if (grant.isEmpty()) {
+                notUnderstood.add(line);
+                continue;
+            }
+            atoms(grant.get()).stream().filter(a -> !a.privileges().get(0).equals("USAGE")).forEach(a -> have.put(a.toString(), a));
+        }
+        return new ServerGrants(have, notUnderstood);
     }
 
     /**

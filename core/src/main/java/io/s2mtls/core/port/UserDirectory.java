@@ -47,6 +47,35 @@ public interface UserDirectory extends AutoCloseable {
     /** What the server exposes about {@code account}, or empty when there is no such account. */
     Optional<DatabaseUser> show(UserAccount account);
 
+    /**
+     * What the server shows about one account in a bulk read: the account as {@link #show} describes it
+     * (requirement, grant lines, warnings; the {@code definition} may be empty) and whether it is locked,
+     * when the server says.
+     */
+    record AccountState(DatabaseUser user, Optional<Boolean> locked) {
+        public AccountState {
+            java.util.Objects.requireNonNull(user, "user is null");
+            java.util.Objects.requireNonNull(locked, "locked is null");
+        }
+    }
+
+    /**
+     * Every account on the server that s2mtls can name, with its requirement, lock state and grants, read in a
+     * fixed number of queries however many accounts there are (a directory that cannot, like this default,
+     * lists and then shows each account). Keyed by the account as the server stores it; the requirement and
+     * grants equal what {@link #show} reads for that account. Roles and the anonymous account are left out.
+     *
+     * @throws io.s2mtls.core.error.S2mtlsException when the server refuses the reads (e.g. no access to its
+     *                                              account tables): callers fall back to {@link #show}
+     */
+    default java.util.Map<UserAccount, AccountState> showAll() {
+        java.util.Map<UserAccount, AccountState> all = new java.util.LinkedHashMap<>();
+        for (UserAccount account : list()) {
+            show(account).ifPresent(user -> all.put(user.account(), new AccountState(user, Optional.empty())));
+        }
+        return all;
+    }
+
     default List<String> plannedSql(UserCommand command) {
         return plannedSql(List.of(command));
     }

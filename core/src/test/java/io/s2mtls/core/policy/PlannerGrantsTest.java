@@ -57,7 +57,7 @@ class PlannerGrantsTest {
         List<String> lines = new ArrayList<>(List.of("GRANT USAGE ON *.* TO `app`@`%` REQUIRE X509"));
         lines.addAll(shownGrants);
         DatabaseUser shown = new DatabaseUser(account, Optional.of(TlsRequirement.x509()), lines, Optional.empty(), List.of());
-        Plan plan = new Planner(PlannerGrantsTest::mariaDbSql).plan(policy, store.read(), "mariadb", Map.of(account, Optional.of(shown)), Instant.now());
+        Plan plan = new Planner(PlannerGrantsTest::mariaDbSql).plan(policy, store.index(), "mariadb", Map.of(account, Optional.of(shown)), Instant.now());
         return plan.users().stream().filter(a -> a.change() == UserChange.GRANT || a.change() == UserChange.REVOKE).toList();
     }
 

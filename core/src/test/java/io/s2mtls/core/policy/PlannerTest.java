@@ -49,8 +49,8 @@ class PlannerTest {
     }
 
     Plan plan(Policy policy, FakeDirectory directory, Instant now) {
-        return new Planner(directory::plannedSql, Planner.admin(directory.adminAccount(), Optional.empty())).plan(policy, store.read(), "fake",
-                directory.observe(Planner.accountsToInspect(policy, store.read())), now);
+        return new Planner(directory::plannedSql, Planner.admin(directory.adminAccount(), Optional.empty())).plan(policy, store.index(), "fake",
+                directory.observe(Planner.accountsToInspect(policy, store.index())), now);
     }
 
     static List<UserChange> changes(Plan plan) {
@@ -73,12 +73,12 @@ class PlannerTest {
         assertEquals(List.of("CREATE USER 'reader'@'%' REQUIRE SUBJECT '/O=Org/CN=reader'", "GRANT SELECT ON `appdb`.* TO 'reader'@'%'"),
                 first.users().get(0).sql());
         PolicyApply.Result result = applyPlan(first, server, 100);
-        assertEquals(2, result.issued().size());
-        assertEquals(4, result.executedSql().size());
+        assertEquals(2, result.issued());
+        assertEquals(4, result.executed());
         assertTrue(plan(two, server, Instant.now()).isEmpty(), () -> plan(two, server, Instant.now()).toString());
-        assertEquals(2, store.read().managedUsers().size());
-        assertEquals(2, store.read().audit().stream().filter(e -> e.action().equals("user.create")).count());
-        assertEquals("reader", store.read().credential("reader").orElseThrow().name());
+        assertEquals(2, store.index().managedUsers().size());
+        assertEquals(2, store.recentAudit(10_000).stream().filter(e -> e.action().equals("user.create")).count());
+        assertEquals("reader", store.index().credential("reader").orElseThrow().name());
     }
 
     @Test
@@ -110,7 +110,7 @@ class PlannerTest {
         assertEquals("recorded", plan.users().get(0).source().orElseThrow());
         applyPlan(plan, server, 100);
         assertTrue(plan(changed, server, Instant.now()).isEmpty());
-        assertEquals(CertificateStatus.SUPERSEDED, store.read().inventory().stream()
+        assertEquals(CertificateStatus.SUPERSEDED, store.index().inventory().stream()
                 .filter(e -> e.name().equals("reader") && e.subject().equals("/O=Org/CN=reader")).findFirst().orElseThrow().status());
     }
 
@@ -134,7 +134,7 @@ class PlannerTest {
         applyPlan(removed, server, 100);
         assertFalse(server.accounts.containsKey(UserAccount.anyHost("batch")));
         assertTrue(plan(one, server, Instant.now()).isEmpty());
-        assertFalse(store.read().managedUsers().containsKey("batch@%"));
+        assertFalse(store.index().managedUsers().containsKey("batch@%"));
     }
 
     @Test
@@ -150,20 +150,20 @@ class PlannerTest {
                     .mapToObj(i -> user("u" + i, i % 2 == 0 ? PolicyUser.Requirement.SUBJECT : PolicyUser.Requirement.X509, "/CN=u" + i, "SELECT ON db.*"))
                     .toArray(PolicyUser[]::new));
             server.failAfterCommands = 4;
-            Plan first = planner.plan(many, fresh.read(), "fake", server.observe(Planner.accountsToInspect(many, fresh.read())), Instant.now());
+            Plan first = planner.plan(many, fresh.index(), "fake", server.observe(Planner.accountsToInspect(many, fresh.index())), Instant.now());
             assertThrows(IllegalStateException.class, () -> apply.apply(first, server, 2, 2, PolicyApply.Progress.NONE));
-            assertEquals(10, fresh.read().credentials().size(), "certificates are stored before any SQL");
-            assertEquals(10, fresh.read().managedUsers().size(), "the accounts to create are recorded as the policy's before any SQL");
-            assertTrue(fresh.read().managedUsers().values().stream().allMatch(m -> m.ownedBy("test")));
+            assertEquals(10, fresh.index().credentials().size(), "certificates are stored before any SQL");
+            assertEquals(10, fresh.index().managedUsers().size(), "the accounts to create are recorded as the policy's before any SQL");
+            assertTrue(fresh.index().managedUsers().values().stream().allMatch(m -> m.ownedBy("test")));
             server.failAfterCommands = Integer.MAX_VALUE;
-            Plan second = planner.plan(many, fresh.read(), "fake", server.observe(Planner.accountsToInspect(many, fresh.read())), Instant.now());
+            Plan second = planner.plan(many, fresh.index(), "fake", server.observe(Planner.accountsToInspect(many, fresh.index())), Instant.now());
             assertTrue(second.certificates().isEmpty());
             assertTrue(second.untouched().isEmpty(), "the accounts created before the kill are still the policy's: " + second.untouched());
             assertEquals(6, second.users().stream().filter(u -> u.change() == UserChange.CREATE).count(), second.users().toString());
             assertEquals(6, second.users().size(), second.users().toString());
             apply.apply(second, server, 2, 2, PolicyApply.Progress.NONE);
-            assertTrue(planner.plan(many, fresh.read(), "fake", server.observe(Planner.accountsToInspect(many, fresh.read())), Instant.now()).isEmpty());
-            assertEquals(10, fresh.read().managedUsers().size());
+            assertTrue(planner.plan(many, fresh.index(), "fake", server.observe(Planner.accountsToInspect(many, fresh.index())), Instant.now()).isEmpty());
+            assertEquals(10, fresh.index().managedUsers().size());
         }
     }
 
@@ -207,18 +207,18 @@ class PlannerTest {
         assertEquals(new FakeDirectory.Account(TlsRequirement.ssl(), java.util.Set.of("DELETE ON `appdb`.*")), server.accounts.get(reader),
                 "neither altered nor revoked");
         assertTrue(plan(two, server, Instant.now()).isEmpty(), "nothing else to do: the hand-made account stays as it is");
-        assertFalse(store.read().managedUsers().containsKey("reader@%"));
+        assertFalse(store.index().managedUsers().containsKey("reader@%"));
 
         Policy adopt = policy(adopting(two.users().get(0)), two.users().get(1));
         Plan adopted = plan(adopt, server, Instant.now());
         assertEquals(List.of(UserChange.ADOPT, UserChange.ALTER, UserChange.GRANT, UserChange.REVOKE), changes(adopted));
         assertTrue(adopted.untouched().isEmpty());
         applyPlan(adopted, server, 100);
-        assertTrue(store.read().managedUsers().get("reader@%").ownedBy("test"));
+        assertTrue(store.index().managedUsers().get("reader@%").ownedBy("test"));
         assertEquals(TlsRequirement.subject("/O=Org/CN=reader"), server.accounts.get(reader).requirement());
         assertTrue(plan(adopt, server, Instant.now()).isEmpty());
         assertTrue(plan(two, server, Instant.now()).isEmpty(), "once adopted it is the policy's, with or without 'adopt'");
-        assertEquals(1, store.read().audit().stream().filter(e -> e.action().equals("user.adopt")).count());
+        assertEquals(1, store.recentAudit(10_000).stream().filter(e -> e.action().equals("user.adopt")).count());
 
         Plan removed = plan(policy(two.users().get(1)), server, Instant.now());
         assertEquals(List.of(UserChange.DROP), changes(removed), "an adopted account is the policy's to drop");
@@ -231,8 +231,8 @@ class PlannerTest {
         PolicyUser batch = two.users().get(1);
         applyPlan(plan(named("alpha", reader), server, Instant.now()), server, 100);
         applyPlan(plan(named("beta", batch), server, Instant.now()), server, 100);
-        assertTrue(store.read().managedUsers().get("reader@%").ownedBy("alpha"));
-        assertTrue(store.read().managedUsers().get("batch@%").ownedBy("beta"));
+        assertTrue(store.index().managedUsers().get("reader@%").ownedBy("alpha"));
+        assertTrue(store.index().managedUsers().get("batch@%").ownedBy("beta"));
 
         // beta without its users drops its own, never alpha's; beta naming alpha's account leaves it alone
         PolicyUser readerChanged = user("reader", PolicyUser.Requirement.X509, "/CN=other", "INSERT ON other.*");
@@ -245,7 +245,7 @@ class PlannerTest {
         applyPlan(beta, server, 100);
         assertEquals(TlsRequirement.subject("/O=Org/CN=reader"), server.accounts.get(UserAccount.anyHost("reader")).requirement());
         assertEquals(java.util.Set.of("SELECT ON `appdb`.*"), server.accounts.get(UserAccount.anyHost("reader")).grants());
-        assertTrue(store.read().managedUsers().get("reader@%").ownedBy("alpha"), "beta did not take the record over");
+        assertTrue(store.index().managedUsers().get("reader@%").ownedBy("alpha"), "beta did not take the record over");
         assertTrue(plan(named("alpha", reader), server, Instant.now()).isEmpty());
         assertTrue(plan(named("gamma"), server, Instant.now()).isEmpty(), "an empty policy of another name drops nothing");
     }
@@ -263,7 +263,7 @@ class PlannerTest {
         io.s2mtls.core.pki.ManagedUser oldRecord = new io.s2mtls.core.pki.ManagedUser("old", "%", "X509", Optional.empty(), List.of(),
                 Optional.of("old"), Instant.parse("2026-01-01T00:00:00Z"));
         store.update(current -> current.withManagedUser("old@%", Optional.of(oldRecord)));
-        assertEquals(Optional.empty(), store.read().managedUsers().get("made@%").policy());
+        assertEquals(Optional.empty(), store.index().managedUsers().get("made@%").policy());
 
         Plan empty = plan(policy(), server, Instant.now());
         assertTrue(empty.isEmpty(), "no apply drops them: " + empty);
@@ -294,7 +294,7 @@ class PlannerTest {
         assertEquals(List.of(Plan.UntouchedReason.ADMIN), removed.untouched().stream().map(Plan.Untouched::kind).toList());
         // the admin's user name given on the command line counts too, whatever the host
         Plan byName = new Planner(server::plannedSql, Planner.admin(Optional.empty(), Optional.of("root")))
-                .plan(policy(), store.read(), "fake", server.observe(Planner.accountsToInspect(policy(), store.read())), Instant.now());
+                .plan(policy(), store.index(), "fake", server.observe(Planner.accountsToInspect(policy(), store.index())), Instant.now());
         assertTrue(byName.isEmpty(), byName.toString());
         assertEquals(TlsRequirement.none(), server.accounts.get(admin).requirement());
     }
@@ -308,7 +308,7 @@ class PlannerTest {
                     new PolicyApply(s2mtls.issuance(), store, Clock.systemUTC(), "test").apply(first, server, threads, 100, PolicyApply.Progress.NONE));
             assertTrue(e.getMessage().contains("use 1 to 64"), e.getMessage());
         }
-        assertTrue(store.read().credentials().isEmpty());
+        assertTrue(store.index().credentials().isEmpty());
         assertTrue(server.accounts.isEmpty());
     }
 }
