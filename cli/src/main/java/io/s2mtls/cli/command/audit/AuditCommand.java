@@ -31,8 +31,27 @@ public final class AuditCommand extends DatabaseCommand {
     @Override
     protected int run() {
         List<AuditEvent> events = audit.get().all(Optional.ofNullable(action));
-        events.forEach(e -> printer.line(e.toJsonLine()));
+        events.forEach(e -> printer.line(jsonLine(e)));
         printer.out().flush();
         return OK;
     }
+
+    /** One event as one line of JSON, absent fields left out. */
+    static String jsonLine(AuditEvent e) {
+        java.util.Map<String, String> fields = new java.util.LinkedHashMap<>();
+        fields.put("time", e.time().toString());
+        fields.put("actor", e.actor());
+        fields.put("action", e.action());
+        e.serial().ifPresent(v -> fields.put("serial", v));
+        e.subject().ifPresent(v -> fields.put("subject", v));
+        e.user().ifPresent(v -> fields.put("user", v));
+        e.detail().ifPresent(v -> fields.put("detail", v));
+        try {
+            return LINE.writeValueAsString(fields);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+            throw new IllegalStateException("cannot write an audit event as JSON", ex);
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper LINE = new com.fasterxml.jackson.databind.ObjectMapper();
 }
