@@ -100,9 +100,12 @@ public final class Session implements AutoCloseable {
 
     /** Whether a store holds nothing at all: what stores other than PKCS12 files read when there is none. */
     private static boolean holdsNothing(CredentialStore store) {
-        StoreIndex index = store.index();
+        return holdsNothing(store.index()) && store.recentAudit(1).isEmpty();
+    }
+
+    private static boolean holdsNothing(StoreIndex index) {
         return index.authority().isEmpty() && index.credentials().isEmpty() && index.entries().isEmpty()
-                && index.managedUsers().isEmpty() && store.recentAudit(1).isEmpty();
+                && index.managedUsers().isEmpty();
     }
 
     public String storeUri() {
@@ -131,6 +134,8 @@ public final class Session implements AutoCloseable {
     /** Opens the real store on first use. */
     private final class LazyStore implements CredentialStore {
         private CredentialStore delegate;
+        /** Set once the store is known to hold something (or this command may create it): checked once, not per call. */
+        private volatile boolean known;
 
         private synchronized CredentialStore delegate() {
             if (delegate == null) {
@@ -148,15 +153,27 @@ public final class Session implements AutoCloseable {
         private CredentialStore existing() {
             requireStoreFile();
             CredentialStore store = delegate();
-            if (!mayCreateStore() && holdsNothing(store)) {
-                throw missingStore("nothing is stored there: no CA, no certificates, no records");
+            if (!known) {
+                if (!mayCreateStore() && holdsNothing(store)) {
+                    throw missingStore("nothing is stored there: no CA, no certificates, no records");
+                }
+                known = true;
             }
             return store;
         }
 
         @Override
         public StoreIndex index() {
-            return existing().index();
+            requireStoreFile();
+            CredentialStore store = delegate();
+            StoreIndex index = store.index();
+            if (!known) {
+                if (!mayCreateStore() && holdsNothing(index) && store.recentAudit(1).isEmpty()) {
+                    throw missingStore("nothing is stored there: no CA, no certificates, no records");
+                }
+                known = true;
+            }
+            return index;
         }
 
         @Override
