@@ -10,7 +10,6 @@ import io.s2mtls.core.pki.InventoryEntry;
 import io.s2mtls.core.port.CredentialStore;
 import io.s2mtls.core.port.StoreBatch;
 import io.s2mtls.core.port.StoreIndex;
-import io.s2mtls.core.port.StoreSnapshot;
 import io.s2mtls.core.port.StoreWrite;
 import io.s2mtls.core.port.StoredCredential;
 import io.s2mtls.core.x509.Pkcs12Builder;
@@ -104,7 +103,7 @@ final class Pkcs12CredentialStore implements CredentialStore {
     // ---------------------------------------------------------------- the content of one file
 
     /** What a read of the file found: a version-2 file, a version-1 file, or no file. */
-    private record Content(Optional<StoreFile> file, Optional<StoreSnapshot> version1) {
+    private record Content(Optional<StoreFile> file, Optional<Pkcs12Format.Version1> version1) {
         static final Content MISSING = new Content(Optional.empty(), Optional.empty());
     }
 
@@ -174,7 +173,7 @@ final class Pkcs12CredentialStore implements CredentialStore {
         }
     }
 
-    private static StoreIndex indexOf(StoreSnapshot snapshot) {
+    private static StoreIndex indexOf(Pkcs12Format.Version1 snapshot) {
         Map<String, StoredCredential> credentials = new LinkedHashMap<>();
         snapshot.credentials().forEach((name, c) -> credentials.put(name,
                 new StoredCredential(name, c.certificate().getSerialNumber(), c.privateKey().isPresent())));
@@ -195,7 +194,7 @@ final class Pkcs12CredentialStore implements CredentialStore {
             if (content.file().isPresent()) {
                 return content.file().get().authority(passwordKeys());
             }
-            return content.version1().flatMap(StoreSnapshot::authority);
+            return content.version1().flatMap(Pkcs12Format.Version1::authority);
         } catch (Pkcs12Format.WrongPasswordException e) {
             throw wrongPassword();
         } catch (Pkcs12Format.UnreadableException e) {

@@ -3,7 +3,6 @@ package io.s2mtls.adapters.keystore;
 import io.s2mtls.core.pki.CaMaterial;
 import io.s2mtls.core.pki.Credential;
 import io.s2mtls.core.pki.CredentialName;
-import io.s2mtls.core.port.StoreSnapshot;
 import io.s2mtls.core.x509.Pkcs12Builder;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1EncodableVector;
@@ -165,8 +164,17 @@ final class Pkcs12Format {
         return new Opened(authenticatedSafe, macSalt, macIterations);
     }
 
+    /** Everything a version-1 file holds, every key decrypted (the old format cannot give less). */
+    record Version1(Optional<CaMaterial> authority, Map<String, Credential> credentials,
+                    List<io.s2mtls.core.pki.InventoryEntry> inventory, List<io.s2mtls.core.pki.AuditEvent> audit,
+                    Map<String, io.s2mtls.core.pki.ManagedUser> managedUsers) {
+        Optional<Credential> credential(String name) {
+            return Optional.ofNullable(credentials.get(name));
+        }
+    }
+
     /** The whole content of a version-1 file (every key decrypted): what the old format can only give. */
-    static StoreSnapshot decodeVersion1(byte[] authenticatedSafe, PasswordKeys keys) throws UnreadableException, WrongPasswordException {
+    static Version1 decodeVersion1(byte[] authenticatedSafe, PasswordKeys keys) throws UnreadableException, WrongPasswordException {
         return assemble(readBags(authenticatedSafe, keys));
     }
 
@@ -325,7 +333,7 @@ final class Pkcs12Format {
         return false;
     }
 
-    private static StoreSnapshot assemble(Bags bags) throws UnreadableException {
+    private static Version1 assemble(Bags bags) throws UnreadableException {
         if (bags.metadata().size() != 1) {
             throw new UnreadableException(bags.metadata().isEmpty() ? "it has no s2mtls inventory, so it is not an s2mtls store"
                     : "it has more than one s2mtls inventory");
@@ -391,7 +399,7 @@ final class Pkcs12Format {
             }
             authority = Optional.of(authority.get().withChain(chain));
         }
-        return new StoreSnapshot(authority, credentials, inventory, metadata.auditEvents(), metadata.managedUserRecords());
+        return new Version1(authority, credentials, inventory, metadata.auditEvents(), metadata.managedUserRecords());
     }
 
     private static String requireName(String name, String what) throws UnreadableException {
