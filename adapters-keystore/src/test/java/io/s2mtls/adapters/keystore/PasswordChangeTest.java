@@ -75,7 +75,7 @@ class PasswordChangeTest {
             assertEquals(original.requireAuthority().privateKey(), read.requireAuthority().privateKey());
         }
         try (CredentialStore store = Stores.open(file, Stores.PASSWORD)) {
-            wrongPassword(store::read);
+            wrongPassword(store::index);
         }
         ExternalTool.Result withNew = openssl(file, NEW_PASSWORD);
         assertEquals(0, withNew.exitCode(), withNew.stderr());
@@ -107,7 +107,7 @@ class PasswordChangeTest {
             assertArrayEquals(after, Files.readAllBytes(file), "nothing was written with the old password");
         }
         try (CredentialStore stale = Stores.open(file)) {
-            wrongPassword(stale::read);
+            wrongPassword(stale::index);
         }
     }
 

@@ -82,24 +82,6 @@ public interface CredentialStore extends AutoCloseable {
                 + ": this store does not support changing its password (it has no store password of its own)");
     }
 
-    /**
-     * Everything at once, every key decrypted: a transition aid for code written before the port was
-     * granular. It costs O(store) and is not for use in a command's path.
-     */
-    @Deprecated
-    default StoreSnapshot read() {
-        return StoreSnapshots.read(this);
-    }
-
-    /**
-     * Applies a whole-snapshot change as a batch of entry writes (the difference between the snapshot
-     * read and the one returned), retrying on conflict: a transition aid; O(store).
-     */
-    @Deprecated
-    default StoreSnapshot update(StoreChange change) {
-        return StoreSnapshots.update(this, change);
-    }
-
     @Override
     default void close() {
     }

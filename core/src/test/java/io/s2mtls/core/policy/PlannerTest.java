@@ -262,7 +262,7 @@ class PlannerTest {
         // a record written before policies had names: no "policy" field
         io.s2mtls.core.pki.ManagedUser oldRecord = new io.s2mtls.core.pki.ManagedUser("old", "%", "X509", Optional.empty(), List.of(),
                 Optional.of("old"), Instant.parse("2026-01-01T00:00:00Z"));
-        store.update(current -> current.withManagedUser("old@%", Optional.of(oldRecord)));
+        store.commit(new io.s2mtls.core.port.StoreBatch(List.of(new io.s2mtls.core.port.StoreWrite.PutManagedUser("old@%", Optional.of(oldRecord), Optional.empty())), List.of()));
         assertEquals(Optional.empty(), store.index().managedUsers().get("made@%").policy());
 
         Plan empty = plan(policy(), server, Instant.now());
@@ -288,7 +288,8 @@ class PlannerTest {
         assertTrue(plan.isEmpty(), plan.toString());
         assertEquals(List.of(Plan.UntouchedReason.ADMIN), plan.untouched().stream().map(Plan.Untouched::kind).toList());
         // even a record that says this policy created it does not make it droppable
-        store.update(current -> current.withManagedUser("root@localhost", Optional.of(Planner.record(root, Instant.now(), "test"))));
+        store.commit(new io.s2mtls.core.port.StoreBatch(List.of(new io.s2mtls.core.port.StoreWrite.PutManagedUser("root@localhost",
+                Optional.of(Planner.record(root, Instant.now(), "test")), Optional.empty())), List.of()));
         Plan removed = plan(policy(), server, Instant.now());
         assertTrue(removed.isEmpty(), removed.toString());
         assertEquals(List.of(Plan.UntouchedReason.ADMIN), removed.untouched().stream().map(Plan.Untouched::kind).toList());

@@ -11,9 +11,7 @@ import io.s2mtls.core.policy.Plan.UserAction;
 import io.s2mtls.core.policy.Plan.UserChange;
 import io.s2mtls.core.port.CredentialStore;
 import io.s2mtls.core.port.StoreBatch;
-import io.s2mtls.core.port.StoreChange;
 import io.s2mtls.core.port.StoreIndex;
-import io.s2mtls.core.port.StoreSnapshot;
 import io.s2mtls.core.port.UserDirectory;
 import io.s2mtls.core.testing.InMemoryCredentialStore;
 import io.s2mtls.core.user.DatabaseUser;
@@ -76,18 +74,6 @@ class PolicyAtScaleTest {
         @Override
         public List<AuditEvent> recentAudit(int limit) {
             return delegate.recentAudit(limit);
-        }
-
-        @Override
-        @SuppressWarnings("deprecation")
-        public StoreSnapshot read() {
-            throw new AssertionError("read() is the whole-snapshot transition method");
-        }
-
-        @Override
-        @SuppressWarnings("deprecation")
-        public StoreSnapshot update(StoreChange change) {
-            throw new AssertionError("update() is the whole-snapshot transition method");
         }
     }
 
