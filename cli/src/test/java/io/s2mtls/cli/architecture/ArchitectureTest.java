@@ -12,7 +12,6 @@ import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.util.Set;
@@ -256,14 +255,12 @@ class ArchitectureTest {
     }
 
     @Test
-    @Disabled("enabled at merge: core.pki.FlatJson and AuditEvent/ManagedUser.toJsonLine/fromJsonLine leave the core in another branch of issue 9")
     void persistedFormatsLiveOnlyInAdapters() {
         NO_JACKSON_IN_CORE.check(classes);
         NO_JSON_METHODS_IN_CORE.check(classes);
     }
 
     @Test
-    @Disabled("enabled at merge: the commands are split into one class per leaf command in another branch of issue 9")
     void commandsCallOneUseCaseEach() {
         COMMANDS_CALL_ONE_USE_CASE.check(classes);
     }
