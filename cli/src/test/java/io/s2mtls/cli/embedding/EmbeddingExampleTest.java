@@ -7,6 +7,12 @@ import io.s2mtls.core.dn.DistinguishedName;
 import io.s2mtls.core.pki.AuditEvent;
 import io.s2mtls.core.pki.CertificateStatus;
 import io.s2mtls.core.pki.KeySpec;
+import io.s2mtls.core.policy.Plan;
+import io.s2mtls.core.policy.Policy;
+import io.s2mtls.core.policy.PolicyApply;
+import io.s2mtls.core.policy.PolicyDefaults;
+import io.s2mtls.core.policy.PolicyUseCase;
+import io.s2mtls.core.policy.PolicyUser;
 import io.s2mtls.core.port.CredentialStore;
 import io.s2mtls.core.port.UserDirectory;
 import io.s2mtls.core.spi.PluginContext;
@@ -88,12 +94,30 @@ class EmbeddingExampleTest {
                 // revoked.revocation().crlPem() -> the CA's new CRL, for servers that read one
             }
 
-            // policy-from-java:start (a policy applied from Java goes here)
+            // policy-from-java:start
+            // a policy applied from Java, as 's2mtls apply' applies a policy file: bob gets a credential and an account
+            Policy team = new Policy("team", PolicyDefaults.standard(), List.of(new PolicyUser(UserAccount.anyHost("bob"),
+                    PolicyUser.Requirement.SUBJECT, DistinguishedName.parse("/O=Example/CN=bob"),
+                    List.of(PrivilegeGrant.parse("SELECT ON app.*")), "bob")));
+            PolicyUseCase.Applied applied;
+            Plan again;
+            try (UserDirectory directory = plugins.directory("singlestore").open(admin, context)) {
+                applied = s2mtls.policy().apply(team, directory, Optional.of(adminUser),
+                        PolicyUseCase.ApplyOptions.defaults(), plan -> Optional.of(PolicyApply.Progress.NONE));
+                // applied.result() -> 1 certificate issued, its CREATE USER and GRANT run, 1 account recorded for policy 'team'
+                again = s2mtls.policy().plan(team, directory, Optional.of(adminUser));
+                // again.isEmpty() -> true: the server and the store match the policy
+            }
             // policy-from-java:end
             // embedding-example:end
             assertEquals("/O=Example/CN=alice", subject);
             List<AuditEvent> trail = s2mtls.audit().all(Optional.empty());
-            assertEquals(List.of("ca.create", "cert.issue", "user.create", "cert.revoke", "user.lock"), trail.stream().map(AuditEvent::action).toList());
+            assertEquals(List.of("ca.create", "cert.issue", "user.create", "cert.revoke", "user.lock"),
+                    trail.subList(0, 5).stream().map(AuditEvent::action).toList());
+            assertEquals(1, applied.result().orElseThrow().issued(), applied.toString());
+            assertEquals(1, applied.result().orElseThrow().recorded(), applied.toString());
+            assertTrue(again.isEmpty(), "a second plan changes nothing: " + again);
+            assertTrue(store.index().managedUsers().get("bob@%").ownedBy("team"), "bob is recorded for the policy");
             assertTrue(trail.stream().allMatch(e -> e.time().equals(now) && e.actor().equals("provisioning")),
                     "every event at the environment's clock, by its actor: " + trail);
             // what the comments of the example say: the statements run, as the audit trail records them
@@ -106,9 +130,12 @@ class EmbeddingExampleTest {
                     adminPassword, serverCas), context)) {
                 String definition = directory.show(UserAccount.anyHost("alice")).orElseThrow().definition().orElseThrow();
                 assertTrue(definition.contains("REQUIRE SUBJECT '/O=Example/CN=alice'") && definition.contains("ACCOUNT LOCK"), definition);
+                String bob = directory.show(UserAccount.anyHost("bob")).orElseThrow().definition().orElseThrow();
+                assertTrue(bob.contains("REQUIRE SUBJECT '/O=Example/CN=bob'"), bob);
             }
         } finally {
             db.sql("DROP USER IF EXISTS 'alice'@'%'");
+            db.sql("DROP USER IF EXISTS 'bob'@'%'");
         }
     }
 
