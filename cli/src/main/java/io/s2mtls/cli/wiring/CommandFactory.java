@@ -11,7 +11,6 @@ import io.s2mtls.cli.support.Printer;
 import io.s2mtls.cli.support.Secrets;
 import io.s2mtls.cli.support.Session;
 import io.s2mtls.core.S2mtls;
-import io.s2mtls.core.policy.PolicyApply;
 import picocli.CommandLine;
 
 import java.lang.reflect.Constructor;
@@ -112,8 +111,6 @@ public final class CommandFactory implements CommandLine.IFactory {
             return Optional.of(invocation::core);
         } else if (type == Databases.class) {
             return Optional.of(this::databases);
-        } else if (type == PolicyApply.class) {
-            return Optional.of(() -> CoreModule.newPolicyApply(invocation.session(), invocation.core().issuance()));
         }
         for (Method accessor : S2mtls.class.getMethods()) {
             if (accessor.getParameterCount() == 0 && accessor.getReturnType() == type && !Modifier.isStatic(accessor.getModifiers())) {

@@ -9,7 +9,6 @@ import io.s2mtls.cli.support.Printer;
 import io.s2mtls.cli.support.Secrets;
 import io.s2mtls.cli.support.Session;
 import io.s2mtls.core.S2mtls;
-import io.s2mtls.core.policy.PolicyApply;
 import io.s2mtls.core.usecase.AuditUseCase;
 import io.s2mtls.core.usecase.AuthorityUseCase;
 import io.s2mtls.core.usecase.DoctorUseCase;
@@ -75,15 +74,6 @@ public final class CoreModule extends AbstractModule {
     @Provides
     AuditUseCase audit(S2mtls core) {
         return core.audit();
-    }
-
-    @Provides
-    PolicyApply policyApply(Session session, IssuanceUseCase issuance) {
-        return newPolicyApply(session, issuance);
-    }
-
-    static PolicyApply newPolicyApply(Session session, IssuanceUseCase issuance) {
-        return new PolicyApply(issuance, session.store(), java.time.Clock.systemUTC(), session.actor());
     }
 
     @Provides

@@ -22,7 +22,7 @@ import java.util.Optional;
 
 /** {@code s2mtls apply}: does what plan shows, after confirmation. */
 @Command(name = "apply", header = "Make the store and the server match a policy file (what plan shows).", sortOptions = false, description = {
-        "Do what 'plan' shows: issue the certificates in parallel (one atomic store update), run the account "
+        "Do what 'plan' shows: issue the certificates in parallel (stored in large batches), run the account "
                 + "changes in batches, then record the managed users and the audit events in the store. Asks for "
                 + "confirmation on a terminal; scripts pass --yes. Killed half-way, the next apply finishes the job: "
                 + "it plans again from what the store and the server hold. A second apply is a no-op. Each credential "
