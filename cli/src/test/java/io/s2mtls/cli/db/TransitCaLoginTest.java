@@ -46,8 +46,10 @@ class TransitCaLoginTest {
                     "--out-dir", "creds", "--p12-password-file", write("p12.pw", "p12 password")));
             Path cert = dir.resolve("creds/transit_app-cert.pem");
             assertEquals(cert + ": OK", openssl("verify", "-CAfile", dir.resolve("transit-ca.pem").toString(), cert.toString()).out().strip());
-            assertFalse(vault.kvData("secret", "s2mtls/transit-login").orElseThrow().get("ca").has("private_key"),
-                    "the CA key must stay in Transit");
+            com.fasterxml.jackson.databind.JsonNode storedCa = new io.s2mtls.adapters.vault.testing.StoreSecrets(vault, "secret",
+                    "s2mtls/transit-login").ca().orElseThrow();
+            assertFalse(storedCa.hasNonNull("privateKey"), "the CA key must stay in Transit: " + storedCa.fieldNames().next());
+            assertEquals("vault-transit:login-ca", storedCa.path("keyReference").asText(), "the store keeps only the key's reference");
 
             ok(cli.run("user", "create", "transit_app", "--from-cert", "creds/transit_app-cert.pem", "--ca", db.caFile().toString()));
             Run login = ok(cli.run("connect", "--user", "transit_app", "--credential", "transit_app", "--ca", db.caFile().toString()));

@@ -27,4 +27,10 @@ class MemoryStoreContractTest extends CredentialStoreContract {
     protected CredentialStore openStoreWithWrongCredentials() {
         return open(location, "not the password");
     }
+
+    /** The skeleton has a password of its own and can change it: the suite checks the change. */
+    @Override
+    protected java.util.Optional<CredentialStore> openStoreWithPassword(char[] password) {
+        return java.util.Optional.of(open(location, new String(password)));
+    }
 }
