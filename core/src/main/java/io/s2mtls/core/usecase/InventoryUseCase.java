@@ -132,11 +132,14 @@ public final class InventoryUseCase {
     }
 
     /**
-     * The certificate of the credential stored under {@code name}; empty when the store holds none of that name.
-     * It reads that one credential (the port has no certificate without its key).
+     * The certificate of the credential stored under {@code name} (it reads that one credential: the port has no
+     * certificate without its key); without one, whether the inventory records the name (read from the index);
+     * and where the store is, for messages.
      */
-    public Optional<X509Certificate> storedCertificate(String name) {
-        return environment.store().credential(name).map(Credential::certificate);
+    public StoredLookup lookUp(String name) {
+        CredentialStore store = environment.store();
+        Optional<X509Certificate> certificate = store.credential(name).map(Credential::certificate);
+        return new StoredLookup(name, certificate, certificate.isPresent() || recorded(name), store.describe());
     }
 
     /** Whether the inventory records a certificate under {@code name} (a CSR-signed one has no stored credential). */
@@ -158,11 +161,6 @@ public final class InventoryUseCase {
     public List<String> dueForRenewal(Duration window) {
         return LifecycleUseCase.due(environment.store().index(), environment.clock().instant().plus(window)).stream()
                 .map(InventoryEntry::name).distinct().toList();
-    }
-
-    /** Where the store is, for messages. */
-    public String storeDescription() {
-        return environment.store().describe();
     }
 
     /** A stored credential with the CA certificate, for writing its files. */

@@ -3,6 +3,7 @@ package io.s2mtls.core.usecase;
 import io.s2mtls.core.dn.DistinguishedName;
 import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.pki.AuditEvent;
+import io.s2mtls.core.pki.CaCertificates;
 import io.s2mtls.core.pki.CertificateProfile;
 import io.s2mtls.core.pki.CertificateStatus;
 import io.s2mtls.core.pki.Credential;
@@ -61,12 +62,54 @@ public final class LifecycleUseCase {
     }
 
     /**
+     * What the caller checks before anything is renewed (the files it will write, say): the credential names the
+     * renewal writes, resolved as the renewal resolves them, and the store's CA certificates, read from the index
+     * without decrypting the CA key. Throwing refuses the renewal; nothing has been changed then.
+     */
+    @FunctionalInterface
+    public interface BeforeRenewal {
+        void check(List<String> names, CaCertificates ca);
+    }
+
+    /**
+     * Renews what {@code request} names (see {@link #renew(List, Optional, Optional, int, IntConsumer)}) or, with
+     * {@link RenewRequest#dueWithin()}, every current credential that expires within that window. With
+     * {@code beforeRenewal}, the names it resolves to are handed to it first (when there are any), with the CA
+     * certificates of the same store index the renewal then works from; a reference that does not resolve is
+     * refused before that, with the renewal's message.
+     */
+    public List<Renewal> renew(RenewRequest request, Optional<BeforeRenewal> beforeRenewal) {
+        StoreIndex index = environment.store().index();
+        if (request.dueWithin().isPresent()) {
+            List<InventoryEntry> targets = due(index, environment.clock().instant().plus(request.dueWithin().get()));
+            beforeRenewal.ifPresent(check -> beforeRenewing(index, targets.stream().map(InventoryEntry::name).distinct().toList(), check));
+            return renewEntries(index, targets, request.key(), request.days(), request.parallelism(), request.progress());
+        }
+        if (beforeRenewal.isPresent()) {
+            References resolver = new References(index);
+            beforeRenewing(index, request.references().stream().map(r -> resolver.resolve(r).name()).distinct().toList(), beforeRenewal.get());
+        }
+        return renewEntries(index, renewalTargets(index, request.references()), request.key(), request.days(), request.parallelism(),
+                request.progress());
+    }
+
+    private static void beforeRenewing(StoreIndex index, List<String> names, BeforeRenewal check) {
+        if (!names.isEmpty()) {
+            check.check(names, index.requireAuthority());
+        }
+    }
+
+    /**
      * Renews credentials named by name or serial: a new key (same type unless {@code key} says otherwise)
      * and a certificate with exactly the old subject DER, so REQUIRE SUBJECT keeps matching; the old entry
      * becomes SUPERSEDED. All are recorded in one store update.
      */
     public List<Renewal> renew(List<String> namesOrSerials, Optional<KeySpec> key, Optional<Integer> days, int parallelism, IntConsumer progress) {
-        StoreIndex index = environment.store().index();
+        return renew(new RenewRequest(namesOrSerials, Optional.empty(), key, days, parallelism, progress), Optional.empty());
+    }
+
+    /** The current entries {@code namesOrSerials} name, each checked to be renewable, in the order given. */
+    private static List<InventoryEntry> renewalTargets(StoreIndex index, List<String> namesOrSerials) {
         References references = new References(index);
         Set<InventoryEntry> targets = new LinkedHashSet<>();
         for (String reference : namesOrSerials) {
@@ -83,13 +126,12 @@ public final class LifecycleUseCase {
             }
             targets.add(entry);
         }
-        return renewEntries(index, List.copyOf(targets), key, days, parallelism, progress);
+        return List.copyOf(targets);
     }
 
     /** Renews every valid credential that expires within {@code window} (the renewal window). */
     public List<Renewal> renewDue(Duration window, Optional<KeySpec> key, Optional<Integer> days, int parallelism, IntConsumer progress) {
-        StoreIndex index = environment.store().index();
-        return renewEntries(index, due(index, environment.clock().instant().plus(window)), key, days, parallelism, progress);
+        return renew(new RenewRequest(List.of(), Optional.of(window), key, days, parallelism, progress), Optional.empty());
     }
 
     /** The current, non-CA certificates with a stored key whose notAfter is not after {@code limit}, in inventory order. */

@@ -1,5 +1,6 @@
 package io.s2mtls.core.usecase;
 
+import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.pki.CertificateStatus;
 import io.s2mtls.core.pki.InventoryEntry;
 import io.s2mtls.core.pki.VerificationResult;
@@ -8,9 +9,11 @@ import io.s2mtls.core.port.StoreIndex;
 import io.s2mtls.core.x509.Certificates;
 import io.s2mtls.core.x509.ChainVerifier;
 import io.s2mtls.core.x509.Crls;
+import io.s2mtls.core.x509.Pem;
 
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -56,6 +59,38 @@ public final class VerificationUseCase {
                                                          List<X509Certificate> bundle, boolean clientAuth, List<X509CRL> crls) {
         return revokedInStore(certificate, environment.store().index())
                 .orElseGet(() -> verify(certificate, untrusted, bundle, clientAuth, crls));
+    }
+
+    /**
+     * Checks each certificate file of {@code request}, in order, as {@code s2mtls cert verify} does: against the
+     * given CA bundle (the store is then not read) or against the store's CA from the index (no key is decrypted),
+     * refusing then what the store records as revoked; the CRLs are read and checked first (a bad one is a
+     * bad-input error for the whole request). A file that cannot be read or parsed gets its error as its result.
+     */
+    public List<VerifyRequest.FileResult> verifyFiles(VerifyRequest request) {
+        Optional<StoreIndex> index = request.caBundle().isPresent() ? Optional.empty() : Optional.of(environment.store().index());
+        List<X509Certificate> bundle = request.caBundle().isPresent()
+                ? Pem.readCertificates(request.caBundle().get().bytes().get(), request.caBundle().get().source())
+                : index.orElseThrow().requireAuthority().bundle();
+        List<X509CRL> crls = new ArrayList<>();
+        for (VerifyRequest.Input crl : request.crls()) {
+            crls.addAll(readCrls(crl.bytes().get(), crl.source(), bundle));
+        }
+        List<VerifyRequest.FileResult> results = new ArrayList<>();
+        for (VerifyRequest.Input file : request.certificates()) {
+            try {
+                List<X509Certificate> presented = Pem.readCertificates(file.bytes().get(), file.source());
+                X509Certificate certificate = presented.get(0);
+                List<X509Certificate> chain = presented.subList(1, presented.size());
+                VerificationResult result = index.isPresent()
+                        ? revokedInStore(certificate, index.get()).orElseGet(() -> verify(certificate, chain, bundle, request.clientAuth(), crls))
+                        : verify(certificate, chain, bundle, request.clientAuth(), crls);
+                results.add(new VerifyRequest.FileResult(result.isOk(), result.describe(), Optional.empty()));
+            } catch (S2mtlsException e) {
+                results.add(new VerifyRequest.FileResult(false, e.getMessage(), Optional.of(e.kind())));
+            }
+        }
+        return results;
     }
 
     /**

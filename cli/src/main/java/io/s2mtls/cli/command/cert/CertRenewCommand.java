@@ -12,11 +12,13 @@ import io.s2mtls.cli.support.Secrets;
 import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.pki.KeySpec;
 import io.s2mtls.core.usecase.LifecycleUseCase;
+import io.s2mtls.core.usecase.RenewRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -55,18 +57,13 @@ public final class CertRenewCommand extends BaseCommand {
     String p12PasswordFile;
 
     private final Provider<LifecycleUseCase> lifecycle;
-    private final Provider<io.s2mtls.core.usecase.InventoryUseCase> inventory;
-    private final Provider<io.s2mtls.core.usecase.AuthorityUseCase> authority;
     private final Console console;
     private final Secrets secrets;
 
     @Inject
-    CertRenewCommand(Printer printer, Provider<LifecycleUseCase> lifecycle, Provider<io.s2mtls.core.usecase.InventoryUseCase> inventory,
-          Provider<io.s2mtls.core.usecase.AuthorityUseCase> authority, Console console, Secrets secrets) {
+    CertRenewCommand(Printer printer, Provider<LifecycleUseCase> lifecycle, Console console, Secrets secrets) {
         super(printer);
         this.lifecycle = lifecycle;
-        this.inventory = inventory;
-        this.authority = authority;
         this.console = console;
         this.secrets = secrets;
     }
@@ -76,24 +73,20 @@ public final class CertRenewCommand extends BaseCommand {
     }
 
     /**
-     * Before anything is renewed: the directory can be written, no credential file in it is a link, and
-     * (without --force) none of the files the renewal writes is already there.
+     * Before anything is renewed: the directory can be written and no credential file in it is a link; without
+     * --force, the check the renewal runs on the names it resolved: none of the files it writes is already there.
      */
-    private void checkOutDir(Optional<char[]> p12) {
+    private Optional<LifecycleUseCase.BeforeRenewal> checkOutDir(Optional<char[]> p12) {
         Path directory = console.path(outDir);
         CredentialFiles.checkDirectoryForRewrite(directory);
         if (force) {
-            return;
+            return Optional.empty();
         }
-        List<String> names = due ? inventory.get().dueForRenewal(Durations.parse(within, "--within"))
-                : inventory.get().renewalNames(references);
-        if (names.isEmpty()) {
-            return;
-        }
-        java.security.cert.X509Certificate ca = authority.get().show().certificate();
-        for (String name : names) {
-            CredentialFiles.checkWritable(directory, name, true, false, ca, p12);
-        }
+        return Optional.of((names, ca) -> {
+            for (String name : names) {
+                CredentialFiles.checkWritable(directory, name, true, false, ca.certificate(), p12);
+            }
+        });
     }
 
     @Override
@@ -106,15 +99,13 @@ public final class CertRenewCommand extends BaseCommand {
         if (force && outDir == null) {
             throw S2mtlsException.badInput("--force goes with --out-dir (it lets the renewal overwrite files there)");
         }
-        if (outDir != null) {
-            checkOutDir(p12);
-        }
+        Optional<LifecycleUseCase.BeforeRenewal> beforeRenewal = outDir == null ? Optional.empty() : checkOutDir(p12);
+        Optional<Duration> window = due ? Optional.of(Durations.parse(within, "--within")) : Optional.empty();
         int threads = Runtime.getRuntime().availableProcessors();
         List<LifecycleUseCase.Renewal> renewals;
         try (Progress progress = due || references.size() > 1 ? Progress.of(console, "renewed", due ? 0 : references.size()) : Progress.none()) {
-            renewals = due
-                    ? lifecycle.get().renewDue(Durations.parse(within, "--within"), keySpec, Optional.ofNullable(days), threads, progress::update)
-                    : lifecycle.get().renew(references, keySpec, Optional.ofNullable(days), threads, progress::update);
+            renewals = lifecycle.get().renew(new RenewRequest(references, window, keySpec, Optional.ofNullable(days), threads, progress::update),
+                    beforeRenewal);
         }
         List<CredentialFiles.Written> written = new ArrayList<>();
         if (outDir != null && !renewals.isEmpty()) {

@@ -4,7 +4,7 @@ import io.s2mtls.cli.command.BaseCommand;
 import io.s2mtls.cli.command.Views;
 import io.s2mtls.cli.support.Files2;
 import io.s2mtls.core.error.S2mtlsException;
-import io.s2mtls.core.usecase.InventoryUseCase;
+import io.s2mtls.core.usecase.StoredLookup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -52,9 +52,13 @@ public final class CertShowCommand extends BaseCommand {
     }
 
     private io.s2mtls.core.x509.CertificateSummary stored(String credential) {
-        InventoryUseCase store = core().inventory();
-        X509Certificate certificate = store.storedCertificate(credential).orElseThrow(() -> S2mtlsException.badInput(
-                "cert show: " + store.storeDescription() + (store.recorded(credential)
+        return stored(core().inventory().lookUp(credential));
+    }
+
+    private static io.s2mtls.core.x509.CertificateSummary stored(StoredLookup lookup) {
+        String credential = lookup.name();
+        X509Certificate certificate = lookup.certificate().orElseThrow(() -> S2mtlsException.badInput(
+                "cert show: " + lookup.storeDescription() + (lookup.recorded()
                         ? " records '" + credential + "' (signed from a CSR) but keeps no certificate for it; show the file 'cert sign --out' wrote"
                         : " holds no credential named '" + credential + "'; see 's2mtls cert list'")));
         try {
@@ -68,25 +72,24 @@ public final class CertShowCommand extends BaseCommand {
     private io.s2mtls.core.x509.CertificateSummary bare(String word) {
         Path path = console().path(word);
         boolean fileExists = java.nio.file.Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-        boolean credentialExists;
+        StoredLookup lookup = null;
         String storeProblem = null;
         try {
             if (session().storeMissing()) {
-                credentialExists = false;
                 storeProblem = "the store " + session().storeUri() + " does not exist";
             } else {
-                credentialExists = core().inventory().storedCertificate(word).isPresent();
+                lookup = core().inventory().lookUp(word);
             }
         } catch (S2mtlsException e) {
-            credentialExists = false; // a store that cannot be read holds no credential to confuse the file with
-            storeProblem = e.getMessage();
+            storeProblem = e.getMessage(); // a store that cannot be read holds no credential to confuse the file with
         }
+        boolean credentialExists = lookup != null && lookup.certificate().isPresent();
         if (fileExists && credentialExists) {
             throw S2mtlsException.badInput("cert show: '" + word + "' is both a file here and a credential in " + session().storeUri()
                     + "; write ./" + word + " for the file or --name " + word + " for the credential");
         }
         if (credentialExists) {
-            return stored(word);
+            return stored(lookup);
         }
         if (!fileExists) {
             throw S2mtlsException.badInput("cert show: " + path + ": no such file, and " + (storeProblem == null

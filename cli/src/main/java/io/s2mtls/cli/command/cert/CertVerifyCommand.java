@@ -3,17 +3,15 @@ package io.s2mtls.cli.command.cert;
 import io.s2mtls.cli.command.BaseCommand;
 import io.s2mtls.cli.support.Files2;
 import io.s2mtls.core.error.ErrorKind;
-import io.s2mtls.core.error.S2mtlsException;
-import io.s2mtls.core.pki.VerificationResult;
-import io.s2mtls.core.x509.Pem;
+import io.s2mtls.core.usecase.VerifyRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** {@code s2mtls cert verify}: certificates checked as the server will check them. */
 @Command(name = "verify", header = "Check certificates as the server will, printing 'FILE: OK' or the reason.", description = {
@@ -45,34 +43,32 @@ public final class CertVerifyCommand extends BaseCommand {
 
     @Override
     protected int run() {
-        List<X509Certificate> bundle = ca == null ? core().authority().show().bundle()
-                : Pem.readCertificates(Files2.read(console().path(ca), "--ca"), console().path(ca).toString());
-        List<java.security.cert.X509CRL> crls = new ArrayList<>();
+        Optional<VerifyRequest.Input> bundle = ca == null ? Optional.empty() : Optional.of(input(ca, "--ca"));
+        List<VerifyRequest.Input> crls = new ArrayList<>();
         for (String crlFile : crlFiles == null ? List.<String>of() : crlFiles) {
-            Path path = console().path(crlFile);
-            crls.addAll(core().verification().readCrls(Files2.read(path, "--crl"), path.toString(), bundle));
+            crls.add(input(crlFile, "--crl"));
         }
+        List<VerifyRequest.Input> certificates = new ArrayList<>();
+        for (String file : files) {
+            certificates.add(input(file, "certificate"));
+        }
+        List<VerifyRequest.FileResult> results = core().verification().verifyFiles(new VerifyRequest(certificates, bundle, crls, !server));
         List<Outcome> outcomes = new ArrayList<>();
         int exit = OK;
-        for (String file : files) {
-            try {
-                Path path = console().path(file);
-                List<X509Certificate> presented = Pem.readCertificates(Files2.read(path, "certificate"), path.toString());
-                X509Certificate certificate = presented.get(0);
-                List<X509Certificate> chain = presented.subList(1, presented.size());
-                VerificationResult result = ca == null
-                        ? core().verification().verifyWithStoreRevocations(certificate, chain, bundle, !server, crls)
-                        : core().verification().verify(certificate, chain, bundle, !server, crls);
-                outcomes.add(new Outcome(file, result.isOk(), result.describe()));
-                if (!result.isOk()) {
-                    exit = Math.max(exit, CHECK_FAILED);
-                }
-            } catch (S2mtlsException e) {
-                outcomes.add(new Outcome(file, false, e.getMessage()));
-                exit = Math.max(exit, e.kind() == ErrorKind.BAD_INPUT ? ErrorKind.BAD_INPUT.exitCode() : CHECK_FAILED);
+        for (int i = 0; i < files.size(); i++) {
+            VerifyRequest.FileResult result = results.get(i);
+            outcomes.add(new Outcome(files.get(i), result.ok(), result.reason()));
+            if (!result.ok()) {
+                exit = Math.max(exit, result.error().filter(kind -> kind == ErrorKind.BAD_INPUT).isPresent() ? ErrorKind.BAD_INPUT.exitCode() : CHECK_FAILED);
             }
         }
         printer.data(outcomes, () -> outcomes.forEach(o -> printer.line(o.file() + ": " + o.reason())));
         return exit;
+    }
+
+    /** {@code file}, read when the verification comes to it; {@code what} names it in a read error. */
+    private VerifyRequest.Input input(String file, String what) {
+        Path path = console().path(file);
+        return new VerifyRequest.Input(path.toString(), () -> Files2.read(path, what));
     }
 }
