@@ -161,4 +161,18 @@ class BadInputCommandTest {
         CommandLineTest.ok(cli.run("cert", "sign", "--csr", "o.csr", "--out", "o.pem", "--name", "signed-once"));
         refused("'signed-once'", "already in the store", "cert", "sign", "--csr", "o.csr", "--out", "o2.pem", "--name", "signed-once");
     }
+
+    /**
+     * cert issue --out-dir refuses a ca-cert.pem of another CA before anything is issued, and before the bulk
+     * file's own problems (two subjects of one name).
+     */
+    @Test
+    void issueRefusesACaCertOfAnotherCaBeforeIssuing() throws Exception {
+        Path out = Files.createDirectories(dir.resolve("out"));
+        Files.writeString(out.resolve("ca-cert.pem"), Pem.certificate(TestPki.selfSigned(TestPki.ecKeyPair(), "CN=Other", true)));
+        refused("ca-cert.pem", "already exists with a different CA certificate", "cert", "issue", "--subject", "/CN=fresh", "--out-dir", "out");
+        file("twice.txt", "/CN=twin\n/CN=twin\n");
+        refused("ca-cert.pem", "already exists with a different CA certificate", "cert", "issue", "--subjects-file", "twice.txt", "--out-dir", "out");
+        assertFalse(Files.exists(out.resolve("fresh-key.pem")), "nothing written");
+    }
 }

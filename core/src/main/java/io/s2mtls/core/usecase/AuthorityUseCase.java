@@ -38,28 +38,54 @@ public final class AuthorityUseCase {
         this.environment = environment;
     }
 
+    /**
+     * What a new CA is made of: its subject, its validity in days, whether it may replace a CA the store holds, and
+     * its key: a new local key of type {@code key}, or the key a remote signer holds under {@code keyReference}
+     * (e.g. {@code vault-transit:ca}). Exactly one of the two is given.
+     */
+    public record CreateRequest(DistinguishedName subject, Optional<KeySpec> key, Optional<String> keyReference, int days, boolean replace) {
+        public CreateRequest {
+            java.util.Objects.requireNonNull(subject, "subject is null");
+            if (key.isPresent() == keyReference.isPresent()) {
+                throw new IllegalArgumentException("give either a local key type or a remote key reference");
+            }
+        }
+
+        /** A CA with a new local key of type {@code key}. */
+        public static CreateRequest local(DistinguishedName subject, KeySpec key, int days, boolean replace) {
+            return new CreateRequest(subject, Optional.of(key), Optional.empty(), days, replace);
+        }
+
+        /** A CA whose key the remote signer holds under {@code keyReference}; only its certificate and the reference are stored. */
+        public static CreateRequest remote(DistinguishedName subject, String keyReference, int days, boolean replace) {
+            return new CreateRequest(subject, Optional.empty(), Optional.of(keyReference), days, replace);
+        }
+    }
+
     /** Creates a CA with a new local key and stores it. Refuses to replace an existing CA unless {@code replace}. */
     public CaMaterial create(DistinguishedName subject, KeySpec key, int days, boolean replace) {
-        Validity.checkDays(days);
-        SubjectPolicy.requireSafe(subject, false, "--subject");
-        StoreIndex seen = refuseExisting(replace);
-        KeyPair keys = KeyPairs.generate(key, environment.random());
-        X509Certificate certificate = selfSign(subject, days, SigningKey.local(keys.getPrivate(), keys.getPublic()));
-        return store(CaMaterial.local(certificate, keys.getPrivate()), seen, replace, "ca.create");
+        return create(CreateRequest.local(subject, key, days, replace));
     }
 
     /**
-     * Creates a CA whose key is held by a remote signer (e.g. {@code vault-transit:ca}); only the
-     * certificate and the reference are stored.
+     * Creates the CA {@code request} describes and stores it: with a new local key, or with the key of a remote
+     * signer (only the certificate and the reference are stored). Refuses to replace an existing CA unless the
+     * request says so.
      */
-    public CaMaterial createRemote(DistinguishedName subject, String keyReference, int days, boolean replace) {
-        Validity.checkDays(days);
-        SubjectPolicy.requireSafe(subject, false, "--subject");
-        StoreIndex seen = refuseExisting(replace);
-        RemoteSigner signer = environment.remoteSigners().apply(keyReference);
-        KeyPairs.requireStrong(signer.publicKey(), "--key " + keyReference);
-        X509Certificate certificate = selfSign(subject, days, SigningKey.remote(signer));
-        return store(CaMaterial.remote(certificate, keyReference), seen, replace, "ca.create");
+    public CaMaterial create(CreateRequest request) {
+        Validity.checkDays(request.days());
+        SubjectPolicy.requireSafe(request.subject(), false, "--subject");
+        StoreIndex seen = refuseExisting(request.replace());
+        if (request.keyReference().isPresent()) {
+            String keyReference = request.keyReference().get();
+            RemoteSigner signer = environment.remoteSigners().apply(keyReference);
+            KeyPairs.requireStrong(signer.publicKey(), "--key " + keyReference);
+            X509Certificate certificate = selfSign(request.subject(), request.days(), SigningKey.remote(signer));
+            return store(CaMaterial.remote(certificate, keyReference), seen, request.replace(), "ca.create");
+        }
+        KeyPair keys = KeyPairs.generate(request.key().orElseThrow(), environment.random());
+        X509Certificate certificate = selfSign(request.subject(), request.days(), SigningKey.local(keys.getPrivate(), keys.getPublic()));
+        return store(CaMaterial.local(certificate, keys.getPrivate()), seen, request.replace(), "ca.create");
     }
 
     /** The certificates above an intermediate CA (PEM, any order, up to and including the root), and where they came from. */
@@ -69,18 +95,48 @@ public final class AuthorityUseCase {
         }
     }
 
+    /**
+     * An existing CA to import: where its certificate and key come from, the chain of an intermediate CA (when
+     * not in the source itself), and whether it may replace a CA the store holds.
+     */
+    public record ImportRequest(ImportSource source, Optional<ChainFile> chain, boolean replace) {
+        public ImportRequest {
+            java.util.Objects.requireNonNull(source, "source is null");
+            java.util.Objects.requireNonNull(chain, "chain is null");
+        }
+    }
+
+    /** Where an imported CA comes from: PEM files, a PKCS#12 file, or a PEM certificate whose key a remote signer holds. */
+    public sealed interface ImportSource permits PemFiles, Pkcs12File, RemoteKey {
+    }
+
+    /** A PEM certificate and its key (PKCS#1, SEC1, PKCS#8 or encrypted PKCS#8, with {@code keyPassword}); sources name them in messages. */
+    public record PemFiles(byte[] certificate, String certificateSource, byte[] key, String keySource,
+                           Optional<char[]> keyPassword) implements ImportSource {
+        public PemFiles {
+            certificate = certificate.clone();
+            key = key.clone();
+        }
+    }
+
+    /** A PKCS#12 file holding exactly one key and its certificate (and perhaps the chain above it). */
+    public record Pkcs12File(byte[] data, String source, char[] password) implements ImportSource {
+        public Pkcs12File {
+            data = data.clone();
+        }
+    }
+
+    /** A PEM certificate whose key stays with the remote signer under {@code keyReference}. */
+    public record RemoteKey(byte[] certificate, String certificateSource, String keyReference) implements ImportSource {
+        public RemoteKey {
+            certificate = certificate.clone();
+        }
+    }
+
     /** Imports a CA from PEM files: the certificate, and its key (PKCS#1, SEC1, PKCS#8 or encrypted PKCS#8). */
     public CaMaterial importPem(byte[] certificatePem, String certificateSource, byte[] keyPem, String keySource,
                                 Optional<char[]> keyPassword, boolean replace) {
-        return importPem(certificatePem, certificateSource, keyPem, keySource, keyPassword, Optional.empty(), replace);
-    }
-
-    /** As {@link #importPem(byte[], String, byte[], String, Optional, boolean)}, with the chain of an intermediate CA. */
-    public CaMaterial importPem(byte[] certificatePem, String certificateSource, byte[] keyPem, String keySource,
-                                Optional<char[]> keyPassword, Optional<ChainFile> chain, boolean replace) {
-        X509Certificate certificate = Pem.readCertificates(certificatePem, certificateSource).get(0);
-        PrivateKey key = Pem.readPrivateKey(keyPem, keySource, keyPassword);
-        return importChecked(certificate, certificateSource, key, keySource, chainCandidates(List.of(), chain), chainSource(chain), replace);
+        return importCa(new ImportRequest(new PemFiles(certificatePem, certificateSource, keyPem, keySource, keyPassword), Optional.empty(), replace));
     }
 
     /** Imports a CA from a PKCS#12 file holding exactly one key and its certificate. */
@@ -90,29 +146,39 @@ public final class AuthorityUseCase {
 
     /** As {@link #importPkcs12(byte[], String, char[], boolean)}; the chain may be in the file, in {@code chain}, or both. */
     public CaMaterial importPkcs12(byte[] pkcs12, String source, char[] password, Optional<ChainFile> chain, boolean replace) {
-        Pkcs12Files.KeyAndChain entry = Pkcs12Files.read(pkcs12, password, source);
-        List<X509Certificate> inFile = entry.chain().subList(1, entry.chain().size());
-        return importChecked(entry.chain().get(0), source, entry.privateKey(), source, chainCandidates(inFile, chain),
-                chain.map(ChainFile::source).map(file -> file + " (with the chain in " + source + ")").orElse(source), replace);
+        return importCa(new ImportRequest(new Pkcs12File(pkcs12, source, password), chain, replace));
     }
 
-    /** Imports the certificate of a CA whose key stays with a remote signer; checks that they match. */
-    public CaMaterial importRemote(byte[] certificatePem, String certificateSource, String keyReference, boolean replace) {
-        return importRemote(certificatePem, certificateSource, keyReference, Optional.empty(), replace);
-    }
-
-    /** As {@link #importRemote(byte[], String, String, boolean)}, with the chain of an intermediate CA. */
-    public CaMaterial importRemote(byte[] certificatePem, String certificateSource, String keyReference,
-                                   Optional<ChainFile> chain, boolean replace) {
-        X509Certificate certificate = Pem.readCertificates(certificatePem, certificateSource).get(0);
-        List<X509Certificate> above = checkCaCertificate(certificate, certificateSource, chainCandidates(List.of(), chain), chainSource(chain));
-        RemoteSigner signer = environment.remoteSigners().apply(keyReference);
-        if (!Certificates.sameKey(signer.publicKey(), certificate.getPublicKey())) {
-            throw S2mtlsException.badInput(certificateSource + ": the certificate's public key is not the key of "
-                    + keyReference + "; import the certificate that belongs to that key");
+    /**
+     * Imports the CA {@code request} describes and stores it. The key must belong to the certificate (for a
+     * remote key: the signer's public key must be the certificate's), and the certificate and its chain must be
+     * a CA that can sign client certificates.
+     */
+    public CaMaterial importCa(ImportRequest request) {
+        Optional<ChainFile> chain = request.chain();
+        if (request.source() instanceof PemFiles pem) {
+            X509Certificate certificate = Pem.readCertificates(pem.certificate(), pem.certificateSource()).get(0);
+            PrivateKey key = Pem.readPrivateKey(pem.key(), pem.keySource(), pem.keyPassword());
+            return importChecked(certificate, pem.certificateSource(), key, pem.keySource(), chainCandidates(List.of(), chain),
+                    chainSource(chain), request.replace());
         }
-        StoreIndex seen = refuseExisting(replace);
-        return store(CaMaterial.remote(certificate, keyReference).withChain(above), seen, replace, "ca.import");
+        if (request.source() instanceof Pkcs12File file) {
+            Pkcs12Files.KeyAndChain entry = Pkcs12Files.read(file.data(), file.password(), file.source());
+            List<X509Certificate> inFile = entry.chain().subList(1, entry.chain().size());
+            return importChecked(entry.chain().get(0), file.source(), entry.privateKey(), file.source(), chainCandidates(inFile, chain),
+                    chain.map(ChainFile::source).map(given -> given + " (with the chain in " + file.source() + ")").orElse(file.source()),
+                    request.replace());
+        }
+        RemoteKey remote = (RemoteKey) request.source();
+        X509Certificate certificate = Pem.readCertificates(remote.certificate(), remote.certificateSource()).get(0);
+        List<X509Certificate> above = checkCaCertificate(certificate, remote.certificateSource(), chainCandidates(List.of(), chain), chainSource(chain));
+        RemoteSigner signer = environment.remoteSigners().apply(remote.keyReference());
+        if (!Certificates.sameKey(signer.publicKey(), certificate.getPublicKey())) {
+            throw S2mtlsException.badInput(remote.certificateSource() + ": the certificate's public key is not the key of "
+                    + remote.keyReference() + "; import the certificate that belongs to that key");
+        }
+        StoreIndex seen = refuseExisting(request.replace());
+        return store(CaMaterial.remote(certificate, remote.keyReference()).withChain(above), seen, request.replace(), "ca.import");
     }
 
     private static List<X509Certificate> chainCandidates(List<X509Certificate> inFile, Optional<ChainFile> chain) {

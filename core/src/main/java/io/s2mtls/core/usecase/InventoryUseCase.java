@@ -110,6 +110,19 @@ public final class InventoryUseCase {
                 .toList();
     }
 
+    /** A recorded certificate with its standing now: one row of 'cert list'. */
+    public record Row(InventoryEntry entry, Standing standing) {
+        public Row {
+            java.util.Objects.requireNonNull(entry, "entry is null");
+            java.util.Objects.requireNonNull(standing, "standing is null");
+        }
+    }
+
+    /** The recorded certificates that match {@code query}, oldest first, each with its {@link #standing standing}. */
+    public List<Row> rows(Query query) {
+        return list(query).stream().map(entry -> new Row(entry, standing(entry))).toList();
+    }
+
     /** {@code *} any run of characters, {@code ?} exactly one, everything else itself. */
     static Pattern glob(String glob) {
         StringBuilder regex = new StringBuilder();

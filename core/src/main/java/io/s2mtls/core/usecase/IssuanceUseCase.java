@@ -39,6 +39,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
 /** Issuing credentials, signing CSRs, and making CSRs. */
@@ -80,6 +81,28 @@ public final class IssuanceUseCase {
      * credential held is marked SUPERSEDED in the same atomic update (as a renewal does).
      */
     public List<IssuedCertificate> issueAll(List<IssueCommand> commands, int parallelism, IntConsumer progress, boolean supersede) {
+        return issueAll(commands, parallelism, progress, supersede, Optional.empty());
+    }
+
+    /**
+     * As {@link #issueAll(List, int, IntConsumer)}, for a caller that writes the credentials' files: first, before
+     * any other check and before anything is signed or stored, {@code beforeSigning} gets the store's CA
+     * certificates as its index holds them (no key is decrypted for it), so it can refuse output it could not
+     * write (such as a ca-cert.pem of another CA); what it throws propagates and nothing is stored. A store
+     * without a CA is refused first, with the message of {@link AuthorityUseCase#show()}.
+     */
+    public List<IssuedCertificate> issueAll(List<IssueCommand> commands, int parallelism, IntConsumer progress,
+                                            Consumer<CaCertificates> beforeSigning) {
+        return issueAll(commands, parallelism, progress, false, Optional.of(beforeSigning));
+    }
+
+    private List<IssuedCertificate> issueAll(List<IssueCommand> commands, int parallelism, IntConsumer progress, boolean supersede,
+                                             Optional<Consumer<CaCertificates>> beforeSigning) {
+        StoreIndex first = null;
+        if (beforeSigning.isPresent()) {
+            first = environment.store().index();
+            beforeSigning.get().accept(first.requireAuthority());
+        }
         Set<String> names = new HashSet<>();
         for (IssueCommand command : commands) {
             SubjectPolicy.requireSafe(command.subject(), command.allowUnsafeSubject(), "subject");
@@ -89,7 +112,7 @@ public final class IssuanceUseCase {
             }
         }
         CredentialStore store = environment.store();
-        StoreIndex index = store.index();
+        StoreIndex index = first != null ? first : store.index();
         index.requireAuthority();
         for (IssueCommand command : commands) {
             if (!command.replace() && index.credentials().containsKey(command.effectiveName())) {

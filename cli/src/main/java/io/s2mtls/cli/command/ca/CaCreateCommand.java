@@ -39,14 +39,20 @@ public final class CaCreateCommand extends BaseCommand {
     protected int run() {
         session().allowStoreCreation();
         DistinguishedName dn = DistinguishedName.parse(subject);
-        CaMaterial ca;
-        if (key.contains(":") && !key.startsWith("rsa:") && !key.startsWith("ec:")) {
-            String scheme = key.substring(0, key.indexOf(':'));
+        boolean remote = key.contains(":") && !key.startsWith("rsa:") && !key.startsWith("ec:");
+        AuthorityUseCase authority;
+        AuthorityUseCase.CreateRequest request;
+        if (remote) {
             session().remoteSigner(key, true, remoteKeyType == null ? "" : KeySpec.parse(remoteKeyType).label());
-            ca = core().authority().createRemote(dn, key, days, force);
-            printer.note("The CA key stays in " + scheme + " (" + key + "); only its certificate is in the store.");
+            authority = core().authority();
+            request = AuthorityUseCase.CreateRequest.remote(dn, key, days, force);
         } else {
-            ca = core().authority().create(dn, KeySpec.parse(key), days, force);
+            authority = core().authority();
+            request = AuthorityUseCase.CreateRequest.local(dn, KeySpec.parse(key), days, force);
+        }
+        CaMaterial ca = authority.create(request);
+        if (remote) {
+            printer.note("The CA key stays in " + key.substring(0, key.indexOf(':')) + " (" + key + "); only its certificate is in the store.");
         }
         Views.CaView view = Views.CaView.of(ca, session().storeUri());
         printer.data(view, () -> {

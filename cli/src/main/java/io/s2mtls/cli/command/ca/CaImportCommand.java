@@ -64,27 +64,28 @@ public final class CaImportCommand extends BaseCommand {
         session().allowStoreCreation();
         Optional<AuthorityUseCase.ChainFile> chainFile = Optional.ofNullable(chain).map(console()::path)
                 .map(file -> new AuthorityUseCase.ChainFile(Files2.read(file, "--chain"), file.toString()));
-        CaMaterial ca;
+        AuthorityUseCase.ImportSource from;
         if (source.pkcs12 != null) {
             Path file = console().path(source.pkcs12);
             byte[] data = Files2.read(file, "--pkcs12");
             char[] password = secrets().optional(Optional.ofNullable(pkcs12PasswordFile), "--pkcs12-password-file", PKCS12_PASSWORD_ENV)
                     .or(() -> console().terminal().map(t -> t.readPassword("PKCS#12 password for %s: ", file)))
                     .orElseThrow(() -> S2mtlsException.badInput("--pkcs12 " + file + ": no password; pass --pkcs12-password-file FILE or set " + PKCS12_PASSWORD_ENV));
-            ca = core().authority().importPkcs12(data, file.toString(), password, chainFile, force);
+            from = new AuthorityUseCase.Pkcs12File(data, file.toString(), password);
         } else {
             Path certFile = console().path(source.pem.cert);
             byte[] cert = Files2.read(certFile, "--cert");
             if (isReference(source.pem.key)) {
                 session().remoteSigner(source.pem.key, false, "");
-                ca = core().authority().importRemote(cert, certFile.toString(), source.pem.key, chainFile, force);
+                from = new AuthorityUseCase.RemoteKey(cert, certFile.toString(), source.pem.key);
             } else {
                 Path keyFile = console().path(source.pem.key);
                 byte[] key = Files2.read(keyFile, "--key");
                 Optional<char[]> password = secrets().optional(Optional.ofNullable(keyPasswordFile), "--key-password-file", KEY_PASSWORD_ENV);
-                ca = core().authority().importPem(cert, certFile.toString(), key, keyFile.toString(), password, chainFile, force);
+                from = new AuthorityUseCase.PemFiles(cert, certFile.toString(), key, keyFile.toString(), password);
             }
         }
+        CaMaterial ca = core().authority().importCa(new AuthorityUseCase.ImportRequest(from, chainFile, force));
         Views.CaView view = Views.CaView.of(ca, session().storeUri());
         printer.data(view, () -> {
             printer.line("Imported CA " + view.certificate().subject());

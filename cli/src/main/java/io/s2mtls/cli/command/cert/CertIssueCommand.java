@@ -8,6 +8,7 @@ import io.s2mtls.cli.support.Files2;
 import io.s2mtls.cli.support.Progress;
 import io.s2mtls.core.dn.DistinguishedName;
 import io.s2mtls.core.error.S2mtlsException;
+import io.s2mtls.core.pki.CaCertificates;
 import io.s2mtls.core.pki.CertificateProfile;
 import io.s2mtls.core.pki.KeySpec;
 import io.s2mtls.core.pki.SubjectAltName;
@@ -21,10 +22,10 @@ import picocli.CommandLine.Option;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** {@code s2mtls cert issue}: client or server credentials signed by the store's CA, one or in bulk. */
 @Command(name = "issue", header = "Issue client (or server) credentials signed by the store's CA, one or in bulk.", description = {
@@ -124,15 +125,18 @@ public final class CertIssueCommand extends BaseCommand {
         }
         if (directory != null) {
             p12 = noP12 ? Optional.empty() : p12Password.password(secrets());
-            X509Certificate ca = core().authority().show().certificate();
-            for (IssueCommand command : commands) {
-                CredentialFiles.checkWritable(directory, command.effectiveName(), true, !noP12, force, ca, p12);
-            }
         }
+        Optional<char[]> p12Checked = p12;
+        Consumer<CaCertificates> checkFiles = ca -> {
+            for (IssueCommand command : commands) {
+                CredentialFiles.checkWritable(directory, command.effectiveName(), true, !noP12, force, ca.certificate(), p12Checked);
+            }
+        };
         int threads = parallelism != null ? parallelism : Math.min(MAX_PARALLELISM, Runtime.getRuntime().availableProcessors());
         List<IssuedCertificate> issued;
         try (Progress progress = subjects.subjectsFile != null ? Progress.of(console(), "issued", commands.size()) : Progress.none()) {
-            issued = core().issuance().issueAll(commands, threads, progress::update);
+            issued = directory == null ? core().issuance().issueAll(commands, threads, progress::update)
+                    : core().issuance().issueAll(commands, threads, progress::update, checkFiles);
         }
         List<Object> views = new ArrayList<>();
         Optional<char[]> p12Final = p12;

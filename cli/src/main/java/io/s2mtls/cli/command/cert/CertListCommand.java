@@ -5,7 +5,6 @@ import io.s2mtls.cli.command.Views;
 import io.s2mtls.cli.support.Durations;
 import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.pki.CertificateProfile;
-import io.s2mtls.core.pki.InventoryEntry;
 import io.s2mtls.core.usecase.InventoryUseCase;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,10 +45,9 @@ public final class CertListCommand extends BaseCommand {
             kinds.add(java.util.Arrays.stream(CertificateProfile.values()).filter(p -> p.name().equalsIgnoreCase(profile.strip()))
                     .findFirst().orElseThrow(() -> S2mtlsException.badInput("--profile: '" + profile + "' is not one of client, server, ca")));
         }
-        InventoryUseCase use = core().inventory();
-        List<InventoryEntry> entries = use.list(new InventoryUseCase.Query(Optional.ofNullable(name), standings, kinds,
+        List<InventoryUseCase.Row> found = core().inventory().rows(new InventoryUseCase.Query(Optional.ofNullable(name), standings, kinds,
                 Optional.ofNullable(expiringWithin).map(w -> Durations.parse(w, "--expiring-within"))));
-        List<Views.EntryView> views = entries.stream().map(e -> Views.EntryView.of(e, use.standing(e).word())).toList();
+        List<Views.EntryView> views = found.stream().map(row -> Views.EntryView.of(row.entry(), row.standing().word())).toList();
         boolean filtered = name != null || !standings.isEmpty() || !kinds.isEmpty();
         printer.data(views, () -> {
             if (views.isEmpty()) {
