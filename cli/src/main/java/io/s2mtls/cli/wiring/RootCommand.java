@@ -65,31 +65,31 @@ public final class RootCommand extends BaseCommand {
         options().store(uri);
     }
 
-    @Option(names = "--store-password-file", paramLabel = "FILE", scope = ScopeType.INHERIT, order = 101,
+    @Option(names = "--store-password-file", paramLabel = "FILE", scope = ScopeType.INHERIT, order = 103,
             description = "The store password. Otherwise env S2MTLS_STORE_PASSWORD, otherwise a prompt on a terminal.")
     void storePasswordFile(String file) {
         options().storePasswordFile(file);
     }
 
-    @Option(names = "--store-option", paramLabel = "KEY=VALUE", scope = ScopeType.INHERIT, order = 102,
+    @Option(names = "--store-option", paramLabel = "KEY=VALUE", scope = ScopeType.INHERIT, order = 105,
             description = "An option for the store plugin (e.g. for vault: namespace=ns1, cacert=FILE).")
     void storeOption(Map<String, String> values) {
         options().storeOptions().putAll(values);
     }
 
-    @Option(names = "--output", paramLabel = "text|json", scope = ScopeType.INHERIT, order = 103,
+    @Option(names = "--output", paramLabel = "text|json", scope = ScopeType.INHERIT, order = 101,
             description = "How data is printed on standard output (default: text).")
     void output(GlobalOptions.OutputFormat format) {
         options().output(format);
     }
 
-    @Option(names = "--verbose", scope = ScopeType.INHERIT, order = 104,
+    @Option(names = "--verbose", scope = ScopeType.INHERIT, order = 102,
             description = "Stack traces and debug detail on standard error.")
     void verbose(boolean verbose) {
         options().verbose(verbose);
     }
 
-    @Option(names = "--plugin-path", paramLabel = "DIRS", scope = ScopeType.INHERIT, order = 105,
+    @Option(names = "--plugin-path", paramLabel = "DIRS", scope = ScopeType.INHERIT, order = 104,
             description = "Directories (or jars) with plugin jars, ':'-separated (default: env S2MTLS_PLUGIN_PATH).")
     void pluginPath(String path) {
         options().pluginPath(path);

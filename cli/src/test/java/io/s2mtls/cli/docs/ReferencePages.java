@@ -178,8 +178,12 @@ final class ReferencePages {
             md.append('\n');
         }
 
-        List<OptionSpec> own = spec.options().stream().filter(o -> !o.hidden() && !o.inherited()).toList();
-        List<OptionSpec> inherited = spec.options().stream().filter(o -> !o.hidden() && o.inherited()).toList();
+        // the global options are annotated methods, which come in no defined order: they are listed by their
+        // explicit order, the help options after them; a subcommand's own options keep their declaration order
+        java.util.Comparator<OptionSpec> byOrder = java.util.Comparator.comparingInt(o -> o.order() >= 0 ? o.order() : Integer.MAX_VALUE);
+        java.util.Comparator<OptionSpec> ownOrder = spec.parent() == null ? byOrder : (a, b) -> 0;
+        List<OptionSpec> own = spec.options().stream().filter(o -> !o.hidden() && !o.inherited()).sorted(ownOrder).toList();
+        List<OptionSpec> inherited = spec.options().stream().filter(o -> !o.hidden() && o.inherited()).sorted(byOrder).toList();
         if (!own.isEmpty()) {
             md.append(spec.parent() == null ? "## Global options\n\n" : "## Options\n\n");
             if (spec.parent() == null) {
