@@ -313,14 +313,7 @@ public final class LifecycleUseCase {
      * one of {@code certificates}.
      */
     public List<UserAccount> recordedAccounts(String name, List<InventoryEntry> certificates) {
-        StoreIndex index = environment.store().index();
-        Set<String> subjects = new HashSet<>();
-        certificates.forEach(c -> subjects.add(c.subject()));
-        return index.managedUsers().values().stream()
-                .filter(u -> u.credential().map(name::equals)
-                        .orElse(u.requirement().equalsIgnoreCase("SUBJECT") && u.subject().map(subjects::contains).orElse(false)))
-                .map(u -> new UserAccount(u.name(), u.host()))
-                .toList();
+        return RevocationUseCase.recordedAccounts(environment.store().index(), name, certificates);
     }
 
     /**
@@ -328,21 +321,7 @@ public final class LifecycleUseCase {
      * credential, or a REQUIRE SUBJECT none of {@code certificates} has), or empty when it agrees or has no record.
      */
     public Optional<String> boundElsewhere(UserAccount account, String name, List<InventoryEntry> certificates) {
-        ManagedUser record = environment.store().index().managedUsers().get(ManagedUsers.key(account));
-        if (record == null) {
-            return Optional.empty();
-        }
-        if (record.credential().isPresent()) {
-            return record.credential().get().equals(name) ? Optional.empty()
-                    : Optional.of("the store records that " + account + " logs in with credential '" + record.credential().get()
-                    + "', not '" + name + "'");
-        }
-        if (record.requirement().equalsIgnoreCase("SUBJECT") && record.subject().isPresent()
-                && certificates.stream().noneMatch(c -> c.subject().equals(record.subject().get()))) {
-            return Optional.of("the store records that " + account + " requires the subject '" + record.subject().get()
-                    + "', which no revoked certificate of '" + name + "' has");
-        }
-        return Optional.empty();
+        return RevocationUseCase.boundElsewhere(environment.store().index(), account, name, certificates);
     }
 
     /** The revoked entries (most recent first) and the CRL that lists them. */
