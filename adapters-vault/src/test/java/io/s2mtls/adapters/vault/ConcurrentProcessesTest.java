@@ -16,6 +16,7 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -40,6 +41,8 @@ class ConcurrentProcessesTest {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             List<Process> children = new ArrayList<>();
             List<BufferedReader> outputs = new ArrayList<>();
+            // reads answered a little late, as over a network: the writers' read-then-cas windows overlap, so they collide
+            vault.readAnswerDelay(Duration.ofMillis(3));
             for (String prefix : List.of("p1", "p2")) {
                 ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                         StoreWriterMain.class.getName(), "vault:secret/s2mtls/shared", prefix, Integer.toString(PER_PROCESS));

@@ -282,6 +282,16 @@ public final class VaultDouble implements AutoCloseable {
         }
     }
 
+    /**
+     * Holds every read's answer back by {@code delay} after the value was read, as a slow network or a busy
+     * server does: writers that read, then write with {@code cas}, race each other in a wider window.
+     */
+    public void readAnswerDelay(java.time.Duration delay) {
+        readAnswerDelayNanos = delay.toNanos();
+    }
+
+    private volatile long readAnswerDelayNanos;
+
     /** Check-and-set writes refused because {@code cas} did not match, since the double started. */
     public int casConflicts() {
         return casConflicts.get();
@@ -386,6 +396,9 @@ public final class VaultDouble implements AutoCloseable {
             Answer answer;
             try {
                 answer = route(exchange);
+                if (readAnswerDelayNanos > 0 && "GET".equals(exchange.getRequestMethod())) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(readAnswerDelayNanos);
+                }
             } catch (BadRequest e) {
                 answer = errors(400, e.getMessage());
             } catch (RuntimeException e) {
