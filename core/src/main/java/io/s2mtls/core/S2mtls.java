@@ -97,6 +97,11 @@ public final class S2mtls {
         return useCases.doctor();
     }
 
+    /** Staged CA rotation: begin, status, switch, finish, rollback. */
+    public io.s2mtls.core.usecase.RotationUseCase rotation() {
+        return useCases.rotation();
+    }
+
     /** The audit trail, read from its end. */
     public AuditUseCase audit() {
         return useCases.audit();

@@ -179,7 +179,7 @@ final class Pkcs12CredentialStore implements CredentialStore {
                 new StoredCredential(name, c.certificate().getSerialNumber(), c.privateKey().isPresent())));
         Map<BigInteger, InventoryEntry> entries = new LinkedHashMap<>();
         snapshot.inventory().forEach(e -> entries.put(e.serial(), e));
-        return new StoreIndex(snapshot.authority().map(CaCertificates::of), credentials, entries, snapshot.managedUsers());
+        return new StoreIndex(snapshot.authority().map(CaCertificates::of).map(io.s2mtls.core.pki.Authorities::single), credentials, entries, snapshot.managedUsers());
     }
 
     @Override

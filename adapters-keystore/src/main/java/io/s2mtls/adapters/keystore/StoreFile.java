@@ -213,7 +213,7 @@ final class StoreFile {
                 ManagedUser user = record.toUser();
                 users.put(user.key(), user);
             }
-            return new StoreIndex(authority, credentials, entries, users);
+            return new StoreIndex(authority.map(io.s2mtls.core.pki.Authorities::single), credentials, entries, users);
         } catch (RuntimeException e) {
             throw new Pkcs12Format.UnreadableException("its index has an unreadable record: " + Pkcs12Format.reason(e));
         }

@@ -108,7 +108,7 @@ final class LegacyStore {
             authority = Optional.of(new StoreDocuments.CaDocument(required(ca, "certificate"), null, text(ca, "key_reference"), chain)
                     .certificates(source));
         }
-        return new StoreIndex(authority, credentials, entries, managedUsers());
+        return new StoreIndex(authority.map(io.s2mtls.core.pki.Authorities::single), credentials, entries, managedUsers());
     }
 
     private static String required(JsonNode node, String field) {

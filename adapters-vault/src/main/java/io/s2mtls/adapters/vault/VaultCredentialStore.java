@@ -385,7 +385,7 @@ final class VaultCredentialStore implements CredentialStore {
         }
         CaRead ca = (CaRead) first.get(ShardState.Kind.values().length);
         Optional<CaCertificates> authority = ca.document().map(d -> parsed(caKey(m), () -> d.certificates(description)));
-        return new StoreIndex(authority, credentials, inventory, users);
+        return new StoreIndex(authority.map(io.s2mtls.core.pki.Authorities::single), credentials, inventory, users);
     }
 
     @Override
@@ -540,7 +540,7 @@ final class VaultCredentialStore implements CredentialStore {
         }
         CaRead caRead = ca;
         Optional<CaCertificates> authority = ca.document().map(d -> parsed(caKey(m), () -> d.certificates(description)));
-        new StoreIndex(authority, credentials, entries, users).applying(batch);
+        new StoreIndex(authority.map(io.s2mtls.core.pki.Authorities::single), credentials, entries, users).applying(batch);
         afterChecks.run();
 
         Map<BigInteger, Long> orders = new HashMap<>();
@@ -652,7 +652,7 @@ final class VaultCredentialStore implements CredentialStore {
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             if (attempt > 1) {
                 Optional<CaCertificates> now = current.document().map(d -> parsed(caKey(m), () -> d.certificates(description)));
-                new StoreIndex(now, Map.of(), Map.of(), Map.of()).applying(new StoreBatch(writes, List.of()));
+                new StoreIndex(now.map(io.s2mtls.core.pki.Authorities::single), Map.of(), Map.of(), Map.of()).applying(new StoreBatch(writes, List.of()));
             }
             try {
                 kv.write(caKey(m), document, current.version(), purpose);

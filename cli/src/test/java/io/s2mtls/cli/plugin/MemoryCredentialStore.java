@@ -2,6 +2,7 @@ package io.s2mtls.cli.plugin;
 
 import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.pki.AuditEvent;
+import io.s2mtls.core.pki.AuthoritySet;
 import io.s2mtls.core.pki.CaMaterial;
 import io.s2mtls.core.pki.Credential;
 import io.s2mtls.core.port.CredentialStore;
@@ -48,7 +49,7 @@ final class MemoryCredentialStore implements CredentialStore {
     /** What one location holds. Guarded by its own monitor. */
     private static final class Slot {
         StoreIndex index = StoreIndex.empty();
-        Optional<CaMaterial> authority = Optional.empty();
+        Optional<AuthoritySet> authorities = Optional.empty();
         final Map<String, Credential> credentials = new HashMap<>();
         final List<AuditEvent> audit = new ArrayList<>();
         byte[] salt;
@@ -89,7 +90,18 @@ final class MemoryCredentialStore implements CredentialStore {
                 return Optional.empty();
             }
             checkPassword();
-            return slot.authority;
+            return slot.authorities.map(AuthoritySet::issuing);
+        }
+    }
+
+    @Override
+    public Optional<AuthoritySet> authorities() {
+        synchronized (slot) {
+            if (slot.passwordHash == null) {
+                return Optional.empty();
+            }
+            checkPassword();
+            return slot.authorities;
         }
     }
 
@@ -112,7 +124,7 @@ final class MemoryCredentialStore implements CredentialStore {
             StoreIndex next = slot.index.applying(batch);   // checks every expectation first; throws before any write
             for (StoreWrite write : batch.writes()) {
                 if (write instanceof StoreWrite.SetAuthority set) {
-                    slot.authority = Optional.of(set.authority());
+                    slot.authorities = Optional.of(set.authorities());
                 } else if (write instanceof StoreWrite.PutCredential put) {
                     slot.credentials.put(put.credential().name(), put.credential());
                 } else if (write instanceof StoreWrite.RemoveCredential remove) {

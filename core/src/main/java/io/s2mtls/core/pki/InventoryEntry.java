@@ -17,6 +17,8 @@ import static java.util.Objects.requireNonNull;
  * @param profile           CA, CLIENT or SERVER
  * @param status            VALID, SUPERSEDED or REVOKED
  * @param recordedAt        when the store recorded it
+ * @param issuer            the serial of the CA certificate that signed it; empty for entries recorded before
+ *                          stores kept it (those were signed by the CA that issued before the first rotation)
  */
 public record InventoryEntry(
         BigInteger serial,
@@ -27,7 +29,8 @@ public record InventoryEntry(
         String sha256Fingerprint,
         CertificateProfile profile,
         CertificateStatus status,
-        Instant recordedAt) {
+        Instant recordedAt,
+        java.util.Optional<BigInteger> issuer) {
     public InventoryEntry {
         requireNonNull(serial, "serial is null");
         requireNonNull(name, "name is null");
@@ -38,10 +41,22 @@ public record InventoryEntry(
         requireNonNull(profile, "profile is null");
         requireNonNull(status, "status is null");
         requireNonNull(recordedAt, "recordedAt is null");
+        requireNonNull(issuer, "issuer is null");
+    }
+
+    /** An entry whose issuing CA is not recorded. */
+    public InventoryEntry(BigInteger serial, String name, String subject, Instant notBefore, Instant notAfter,
+                          String sha256Fingerprint, CertificateProfile profile, CertificateStatus status, Instant recordedAt) {
+        this(serial, name, subject, notBefore, notAfter, sha256Fingerprint, profile, status, recordedAt, java.util.Optional.empty());
+    }
+
+    /** Whether the CA certificate with serial {@code caSerial} signed it; an entry without a recorded issuer counts as signed by {@code unrecordedIssuer}. */
+    public boolean signedBy(BigInteger caSerial, BigInteger unrecordedIssuer) {
+        return issuer.orElse(unrecordedIssuer).equals(caSerial);
     }
 
     public InventoryEntry withStatus(CertificateStatus newStatus) {
-        return new InventoryEntry(serial, name, subject, notBefore, notAfter, sha256Fingerprint, profile, newStatus, recordedAt);
+        return new InventoryEntry(serial, name, subject, notBefore, notAfter, sha256Fingerprint, profile, newStatus, recordedAt, issuer);
     }
 
     /** The serial as colon-free upper-case hex, as {@code openssl x509 -serial} prints it. */

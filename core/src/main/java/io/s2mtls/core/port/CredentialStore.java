@@ -2,6 +2,7 @@ package io.s2mtls.core.port;
 
 import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.pki.AuditEvent;
+import io.s2mtls.core.pki.AuthoritySet;
 import io.s2mtls.core.pki.CaMaterial;
 import io.s2mtls.core.pki.Credential;
 
@@ -46,8 +47,18 @@ public interface CredentialStore extends AutoCloseable {
     /** The latest committed index: no private keys, no audit trail. */
     StoreIndex index();
 
-    /** The CA with its private key (or its key reference), decrypting no other key; empty when there is no CA. */
+    /** The issuing CA with its private key (or its key reference), decrypting no other key; empty when there is no CA. */
     Optional<CaMaterial> authority();
+
+    /**
+     * Every CA the store holds with their keys: the issuing CA, a rotation's other CA and a root key, as the last
+     * {@link StoreWrite.SetAuthority} wrote them; empty when there is no CA. A store must return exactly what it was
+     * given; this default, for stores written before rotation existed, knows only the issuing CA, and such a store
+     * must refuse a {@code SetAuthority} whose set holds more.
+     */
+    default Optional<AuthoritySet> authorities() {
+        return authority().map(AuthoritySet::single);
+    }
 
     /** The credential {@code name} with its certificate and key, decrypting no other key; empty when there is none. */
     Optional<Credential> credential(String name);

@@ -1,6 +1,7 @@
 package io.s2mtls.core.port;
 
 import io.s2mtls.core.error.S2mtlsException;
+import io.s2mtls.core.pki.Authorities;
 import io.s2mtls.core.pki.CaCertificates;
 import io.s2mtls.core.pki.InventoryEntry;
 import io.s2mtls.core.pki.ManagedUser;
@@ -15,15 +16,16 @@ import java.util.Optional;
 import static java.util.Objects.requireNonNull;
 
 /**
- * What a store holds, without any private key and without the audit trail: the CA's certificates, the
+ * What a store holds, without any private key and without the audit trail: the CAs' certificates (the issuing
+ * CA, and during a rotation the other one, see {@link Authorities}), the
  * named credentials, the inventory of every certificate issued (keyed by serial, in the order they were
  * recorded) and the database users s2mtls manages. Reading it decrypts no key; a store returns the
  * latest committed index, and an index never changes after it is read.
  */
-public record StoreIndex(Optional<CaCertificates> authority, Map<String, StoredCredential> credentials,
+public record StoreIndex(Optional<Authorities> authorities, Map<String, StoredCredential> credentials,
                          Map<BigInteger, InventoryEntry> entries, Map<String, ManagedUser> managedUsers) {
     public StoreIndex {
-        requireNonNull(authority, "authority is null");
+        requireNonNull(authorities, "authorities is null");
         credentials = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(credentials, "credentials is null")));
         entries = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(entries, "entries is null")));
         managedUsers = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(managedUsers, "managedUsers is null")));
@@ -31,6 +33,11 @@ public record StoreIndex(Optional<CaCertificates> authority, Map<String, StoredC
 
     public static StoreIndex empty() {
         return new StoreIndex(Optional.empty(), Map.of(), Map.of(), Map.of());
+    }
+
+    /** The issuing CA's certificates (the CA that signs new certificates), read without decrypting any key. */
+    public Optional<CaCertificates> authority() {
+        return authorities.map(Authorities::issuing);
     }
 
     /** Every inventory entry, in the order they were recorded. */
@@ -59,18 +66,18 @@ public record StoreIndex(Optional<CaCertificates> authority, Map<String, StoredC
      * @throws StoreConflictException naming the first entry whose expectation does not hold
      */
     public StoreIndex applying(StoreBatch batch) {
-        Optional<CaCertificates> nextAuthority = authority;
+        Optional<Authorities> nextAuthority = authorities;
         Map<String, StoredCredential> nextCredentials = new LinkedHashMap<>(credentials);
         Map<BigInteger, InventoryEntry> nextEntries = new LinkedHashMap<>(entries);
         Map<String, ManagedUser> nextUsers = new LinkedHashMap<>(managedUsers);
         for (StoreWrite write : batch.writes()) {
             if (write instanceof StoreWrite.SetAuthority set) {
-                Optional<BigInteger> now = nextAuthority.map(CaCertificates::serial);
+                Optional<io.s2mtls.core.pki.AuthorityState> now = nextAuthority.map(Authorities::state);
                 if (!now.equals(set.replacing())) {
-                    throw new StoreConflictException("the CA " + (now.isPresent() ? "has serial " + now.get().toString(16) : "is absent")
-                            + ", not " + set.replacing().map(s -> "serial " + s.toString(16)).orElse("absent"));
+                    throw new StoreConflictException("the CAs are " + now.map(Object::toString).orElse("absent")
+                            + ", not " + set.replacing().map(Object::toString).orElse("absent"));
                 }
-                nextAuthority = Optional.of(CaCertificates.of(set.authority()));
+                nextAuthority = Optional.of(set.authorities().certificates());
             } else if (write instanceof StoreWrite.PutCredential put) {
                 String name = put.credential().name();
                 Optional<BigInteger> now = Optional.ofNullable(nextCredentials.get(name)).map(StoredCredential::serial);
@@ -126,7 +133,7 @@ public record StoreIndex(Optional<CaCertificates> authority, Map<String, StoredC
 
     /** The CA, or a bad-input error telling the operator to create or import one. */
     public CaCertificates requireAuthority() {
-        return authority.orElseThrow(() -> S2mtlsException.badInput(
+        return authority().orElseThrow(() -> S2mtlsException.badInput(
                 "the store has no CA yet; run 's2mtls ca create --subject DN' or 's2mtls ca import' first"));
     }
 }

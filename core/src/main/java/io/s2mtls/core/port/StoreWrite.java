@@ -1,5 +1,7 @@
 package io.s2mtls.core.port;
 
+import io.s2mtls.core.pki.AuthorityState;
+import io.s2mtls.core.pki.AuthoritySet;
 import io.s2mtls.core.pki.CaMaterial;
 import io.s2mtls.core.pki.CertificateStatus;
 import io.s2mtls.core.pki.Credential;
@@ -18,11 +20,24 @@ import static java.util.Objects.requireNonNull;
  */
 public sealed interface StoreWrite {
 
-    /** Sets the CA. {@code replacing}: the serial of the CA certificate expected now; empty means the store must have no CA. */
-    record SetAuthority(CaMaterial authority, Optional<BigInteger> replacing) implements StoreWrite {
+    /**
+     * Sets every CA the store holds (the issuing CA, a rotation's other CA, a root key, the phase) in one write.
+     * {@code replacing}: the state expected now; empty means the store must have no CA.
+     */
+    record SetAuthority(AuthoritySet authorities, Optional<AuthorityState> replacing) implements StoreWrite {
         public SetAuthority {
-            requireNonNull(authority, "authority is null");
+            requireNonNull(authorities, "authorities is null");
             requireNonNull(replacing, "replacing is null");
+        }
+
+        /** One CA and nothing else, replacing a store whose only CA has serial {@code replacing} (or no CA). */
+        public SetAuthority(CaMaterial authority, Optional<BigInteger> replacing) {
+            this(AuthoritySet.single(authority), replacing.map(AuthorityState::single));
+        }
+
+        /** The issuing CA. */
+        public CaMaterial authority() {
+            return authorities.issuing();
         }
     }
 

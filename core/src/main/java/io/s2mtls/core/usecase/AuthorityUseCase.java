@@ -88,6 +88,58 @@ public final class AuthorityUseCase {
         return store(CaMaterial.local(certificate, keys.getPrivate()), seen, request.replace(), "ca.create");
     }
 
+    /**
+     * A root CA and an intermediate under it, made together: the intermediate issues client certificates, the root
+     * signs only intermediates. Each key is a new local key of the given type or a remote signer's key (exactly one
+     * of the two per CA). {@code rootDays} and {@code days}: validity of the root and of the intermediate (which
+     * must end before the root's).
+     */
+    public record IntermediateRequest(DistinguishedName rootSubject, Optional<KeySpec> rootKey, Optional<String> rootKeyReference,
+                                      int rootDays, DistinguishedName subject, Optional<KeySpec> key,
+                                      Optional<String> keyReference, int days, boolean replace) {
+        public IntermediateRequest {
+            java.util.Objects.requireNonNull(rootSubject, "rootSubject is null");
+            java.util.Objects.requireNonNull(subject, "subject is null");
+            if (rootKey.isPresent() == rootKeyReference.isPresent()) {
+                throw new IllegalArgumentException("give the root either a local key type or a remote key reference");
+            }
+            if (key.isPresent() == keyReference.isPresent()) {
+                throw new IllegalArgumentException("give the intermediate either a local key type or a remote key reference");
+            }
+        }
+    }
+
+    /**
+     * Creates a root and an intermediate under it and stores both: the intermediate issues, the root's key (or
+     * reference) is kept as the set's root until {@link #removeRoot} takes it out. Refuses to replace an existing
+     * CA unless the request says so.
+     */
+    public io.s2mtls.core.pki.AuthoritySet createIntermediate(IntermediateRequest request) {
+        throw new UnsupportedOperationException("not built yet");
+    }
+
+    /**
+     * The root CA with its key, for the operator to keep offline; recorded in the audit trail as
+     * {@code ca.root.export}. Refused when the store holds no root key (a root CA is exported with {@code ca export}).
+     */
+    public CaMaterial exportRoot() {
+        throw new UnsupportedOperationException("not built yet");
+    }
+
+    /**
+     * Takes the root's key out of the store (the root certificate stays in the chain). Refused unless the root
+     * was exported since it was stored (an audit event says so), or {@code force}. A root held remotely has only
+     * its reference removed.
+     */
+    public io.s2mtls.core.pki.Authorities removeRoot(boolean force) {
+        throw new UnsupportedOperationException("not built yet");
+    }
+
+    /** Every CA the store holds, from the index, decrypting no key; a bad-input error when there is none. */
+    public io.s2mtls.core.pki.Authorities authorities() {
+        return environment.store().index().authorities().orElseThrow(AuthorityUseCase::noAuthority);
+    }
+
     /** The certificates above an intermediate CA (PEM, any order, up to and including the root), and where they came from. */
     public record ChainFile(byte[] data, String source) {
         public ChainFile {

@@ -293,7 +293,8 @@ public final class IssuanceUseCase {
         X509Certificate certificate = Certificates.issue(template, issuer.certificate(), issuer.key());
         InventoryEntry entry = new InventoryEntry(certificate.getSerialNumber(), name, subject.oneline(),
                 certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant(),
-                Certificates.sha256Fingerprint(certificate), profile, CertificateStatus.VALID, now);
+                Certificates.sha256Fingerprint(certificate), profile, CertificateStatus.VALID, now,
+                Optional.of(issuer.certificate().getSerialNumber()));
         return new IssuedCertificate(certificate, privateKey, issuer.certificate(), entry);
     }
 

@@ -11,6 +11,7 @@ public final class UseCases {
     private final RevocationUseCase revocation;
     private final DoctorUseCase doctor;
     private final AuditUseCase audit;
+    private final RotationUseCase rotation;
 
     public UseCases(Environment environment) {
         this.authority = new AuthorityUseCase(environment);
@@ -22,6 +23,7 @@ public final class UseCases {
         this.revocation = new RevocationUseCase(environment, lifecycle);
         this.doctor = new DoctorUseCase(environment);
         this.audit = new AuditUseCase(environment);
+        this.rotation = new RotationUseCase(environment);
     }
 
     public AuthorityUseCase authority() {
@@ -58,6 +60,10 @@ public final class UseCases {
 
     public DoctorUseCase doctor() {
         return doctor;
+    }
+
+    public RotationUseCase rotation() {
+        return rotation;
     }
 
     public AuditUseCase audit() {

@@ -237,6 +237,126 @@ public abstract class CredentialStoreContract {
         }
     }
 
+    /** Two intermediates under one root (the root's key kept), as a rotation holds them. */
+    private record RotationCas(KeyPair rootKeys, X509Certificate root, KeyPair oldKeys, X509Certificate old,
+                               KeyPair nextKeys, X509Certificate next) {
+        static RotationCas make() {
+            KeyPair rootKeys = TestPki.ecKeyPair();
+            KeyPair oldKeys = TestPki.ecKeyPair();
+            KeyPair nextKeys = TestPki.ecKeyPair();
+            X509Certificate root = TestPki.selfSigned(rootKeys, "CN=Rotation Root", true);
+            return new RotationCas(rootKeys, root, oldKeys, TestPki.signed(oldKeys, "CN=Rotation CA", rootKeys, "CN=Rotation Root", true),
+                    nextKeys, TestPki.signed(nextKeys, "CN=Rotation CA", rootKeys, "CN=Rotation Root", true));
+        }
+
+        io.s2mtls.core.pki.AuthoritySet withoutRotation() {
+            return new io.s2mtls.core.pki.AuthoritySet(CaMaterial.local(old, oldKeys.getPrivate()).withChain(List.of(root)),
+                    Optional.empty(), Optional.of(CaMaterial.local(root, rootKeys.getPrivate())), io.s2mtls.core.pki.RotationPhase.NONE);
+        }
+
+        io.s2mtls.core.pki.AuthoritySet begun() {
+            return new io.s2mtls.core.pki.AuthoritySet(CaMaterial.local(old, oldKeys.getPrivate()).withChain(List.of(root)),
+                    Optional.of(CaMaterial.remote(next, "vault-transit:ca-2").withChain(List.of(root))),
+                    Optional.of(CaMaterial.local(root, rootKeys.getPrivate())), io.s2mtls.core.pki.RotationPhase.BEGUN);
+        }
+
+        io.s2mtls.core.pki.AuthoritySet switched() {
+            return new io.s2mtls.core.pki.AuthoritySet(CaMaterial.remote(next, "vault-transit:ca-2").withChain(List.of(root)),
+                    Optional.of(CaMaterial.local(old, oldKeys.getPrivate()).withChain(List.of(root))),
+                    Optional.empty(), io.s2mtls.core.pki.RotationPhase.SWITCHED);
+        }
+    }
+
+    private static void assertSameAuthorities(io.s2mtls.core.pki.AuthoritySet expected, io.s2mtls.core.pki.AuthoritySet actual) throws Exception {
+        assertEquals(expected.phase(), actual.phase());
+        assertSameCa(expected.issuing(), actual.issuing());
+        assertEquals(expected.other().isPresent(), actual.other().isPresent(), "the rotation's other CA");
+        if (expected.other().isPresent()) {
+            assertSameCa(expected.other().get(), actual.other().get());
+        }
+        assertEquals(expected.root().isPresent(), actual.root().isPresent(), "the root");
+        if (expected.root().isPresent()) {
+            assertSameCa(expected.root().get(), actual.root().get());
+        }
+    }
+
+    private static void assertSameCa(CaMaterial expected, CaMaterial actual) throws Exception {
+        assertArrayEquals(expected.certificate().getEncoded(), actual.certificate().getEncoded());
+        assertEquals(expected.chain(), actual.chain());
+        assertEquals(expected.keyReference(), actual.keyReference());
+        assertEquals(expected.privateKey().isPresent(), actual.privateKey().isPresent());
+        if (expected.privateKey().isPresent()) {
+            assertArrayEquals(expected.privateKey().get().getEncoded(), actual.privateKey().get().getEncoded());
+        }
+    }
+
+    @Test
+    void everyCaOfARotationRoundTripsWithItsKeyAndPhase() throws Exception {
+        RotationCas cas = RotationCas.make();
+        try (CredentialStore store = openStore()) {
+            store.commit(StoreBatch.of(new StoreWrite.SetAuthority(cas.withoutRotation(), Optional.empty()), event(0)));
+        }
+        try (CredentialStore reopened = openStore()) {
+            assertSameAuthorities(cas.withoutRotation(), reopened.authorities().orElseThrow());
+            assertEquals(cas.withoutRotation().certificates(), reopened.index().authorities().orElseThrow());
+            assertArrayEquals(cas.old().getEncoded(), reopened.authority().orElseThrow().certificate().getEncoded());
+            reopened.commit(StoreBatch.of(new StoreWrite.SetAuthority(cas.begun(), Optional.of(cas.withoutRotation().state())), event(1)));
+        }
+        try (CredentialStore reopened = openStore()) {
+            assertSameAuthorities(cas.begun(), reopened.authorities().orElseThrow());
+            io.s2mtls.core.pki.Authorities index = reopened.index().authorities().orElseThrow();
+            assertEquals(cas.begun().certificates(), index);
+            assertEquals(List.of(cas.old(), cas.root(), cas.next()), index.trustBundle());
+            assertArrayEquals(cas.old().getEncoded(), reopened.authority().orElseThrow().certificate().getEncoded(),
+                    "the old CA still issues after begin");
+            reopened.commit(StoreBatch.of(new StoreWrite.SetAuthority(cas.switched(), Optional.of(cas.begun().state())), event(2)));
+        }
+        try (CredentialStore reopened = openStore()) {
+            assertSameAuthorities(cas.switched(), reopened.authorities().orElseThrow());
+            assertEquals(cas.switched().certificates(), reopened.index().authorities().orElseThrow());
+            assertArrayEquals(cas.next().getEncoded(), reopened.authority().orElseThrow().certificate().getEncoded());
+            assertEquals(Optional.of("vault-transit:ca-2"), reopened.authority().orElseThrow().keyReference());
+        }
+    }
+
+    @Test
+    void replacingTheAuthoritiesWithAStaleStateConflicts() {
+        RotationCas cas = RotationCas.make();
+        try (CredentialStore store = openStore()) {
+            store.commit(StoreBatch.of(new StoreWrite.SetAuthority(cas.withoutRotation(), Optional.empty()), event(0)));
+            store.commit(StoreBatch.of(new StoreWrite.SetAuthority(cas.begun(), Optional.of(cas.withoutRotation().state())), event(1)));
+            // a second "begin" that read the store before the first one committed
+            assertConflictChangesNothing(store, StoreBatch.of(
+                    new StoreWrite.SetAuthority(cas.begun(), Optional.of(cas.withoutRotation().state())), event(2)));
+            // the serial alone is not enough: the phase is part of what is expected
+            assertConflictChangesNothing(store, StoreBatch.of(
+                    new StoreWrite.SetAuthority(cas.switched(), Optional.of(io.s2mtls.core.pki.AuthorityState.single(cas.old().getSerialNumber()))),
+                    event(3)));
+        }
+    }
+
+    @Test
+    void theIssuerOfAnEntryRoundTrips() {
+        try (CredentialStore store = openStore()) {
+            Credential credential = newCredential("issued_by");
+            InventoryEntry plain = entryFor(credential.name(), credential.certificate());
+            InventoryEntry entry = new InventoryEntry(plain.serial(), plain.name(), plain.subject(), plain.notBefore(), plain.notAfter(),
+                    plain.sha256Fingerprint(), plain.profile(), plain.status(), plain.recordedAt(), Optional.of(caCert.getSerialNumber()));
+            Credential other = newCredential("unknown_issuer");
+            store.commit(StoreBatch.builder()
+                    .write(new StoreWrite.PutCredential(credential, Optional.empty())).write(new StoreWrite.AddEntry(entry))
+                    .write(new StoreWrite.PutCredential(other, Optional.empty()))
+                    .write(new StoreWrite.AddEntry(entryFor(other.name(), other.certificate())))
+                    .build());
+            store.commit(StoreBatch.builder().write(new StoreWrite.UpdateEntry(entry.withStatus(CertificateStatus.REVOKED), CertificateStatus.VALID)).build());
+        }
+        try (CredentialStore reopened = openStore()) {
+            assertEquals(Optional.of(caCert.getSerialNumber()), reopened.index().currentEntry("issued_by").orElseThrow().issuer());
+            assertEquals(CertificateStatus.REVOKED, reopened.index().currentEntry("issued_by").orElseThrow().status());
+            assertEquals(Optional.empty(), reopened.index().currentEntry("unknown_issuer").orElseThrow().issuer());
+        }
+    }
+
     @Test
     void credentialsRoundTripOneAtATime() throws Exception {
         Credential alice;

@@ -1,6 +1,7 @@
 package io.s2mtls.core.testing;
 
 import io.s2mtls.core.pki.AuditEvent;
+import io.s2mtls.core.pki.AuthoritySet;
 import io.s2mtls.core.pki.CaMaterial;
 import io.s2mtls.core.pki.Credential;
 import io.s2mtls.core.port.CredentialStore;
@@ -26,7 +27,7 @@ public final class InMemoryCredentialStore implements CredentialStore {
     /** One store's content; guarded by itself. */
     private static final class Content {
         StoreIndex index = StoreIndex.empty();
-        Optional<CaMaterial> authority = Optional.empty();
+        Optional<AuthoritySet> authorities = Optional.empty();
         final Map<String, Credential> credentials = new HashMap<>();
         final List<AuditEvent> audit = new ArrayList<>();
     }
@@ -56,7 +57,15 @@ public final class InMemoryCredentialStore implements CredentialStore {
     public Optional<CaMaterial> authority() {
         Content content = content();
         synchronized (content) {
-            return content.authority;
+            return content.authorities.map(AuthoritySet::issuing);
+        }
+    }
+
+    @Override
+    public Optional<AuthoritySet> authorities() {
+        Content content = content();
+        synchronized (content) {
+            return content.authorities;
         }
     }
 
@@ -75,7 +84,7 @@ public final class InMemoryCredentialStore implements CredentialStore {
             StoreIndex next = content.index.applying(batch);
             for (StoreWrite write : batch.writes()) {
                 if (write instanceof StoreWrite.SetAuthority set) {
-                    content.authority = Optional.of(set.authority());
+                    content.authorities = Optional.of(set.authorities());
                 } else if (write instanceof StoreWrite.PutCredential put) {
                     content.credentials.put(put.credential().name(), put.credential());
                 } else if (write instanceof StoreWrite.RemoveCredential remove) {
