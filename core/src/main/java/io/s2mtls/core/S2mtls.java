@@ -102,6 +102,11 @@ public final class S2mtls {
         return useCases.rotation();
     }
 
+    /** The read-only picture of the store that metrics and reports are made from. */
+    public io.s2mtls.core.usecase.OverviewUseCase overview() {
+        return useCases.overview();
+    }
+
     /** The audit trail, read from its end. */
     public AuditUseCase audit() {
         return useCases.audit();

@@ -12,6 +12,7 @@ public final class UseCases {
     private final DoctorUseCase doctor;
     private final AuditUseCase audit;
     private final RotationUseCase rotation;
+    private final OverviewUseCase overview;
 
     public UseCases(Environment environment) {
         this.authority = new AuthorityUseCase(environment);
@@ -24,6 +25,7 @@ public final class UseCases {
         this.doctor = new DoctorUseCase(environment);
         this.audit = new AuditUseCase(environment);
         this.rotation = new RotationUseCase(environment);
+        this.overview = new OverviewUseCase(environment);
     }
 
     public AuthorityUseCase authority() {
@@ -64,6 +66,10 @@ public final class UseCases {
 
     public RotationUseCase rotation() {
         return rotation;
+    }
+
+    public OverviewUseCase overview() {
+        return overview;
     }
 
     public AuditUseCase audit() {
