@@ -50,6 +50,15 @@ public record Authorities(CaCertificates issuing, Optional<CaCertificates> other
     }
 
     /**
+     * Whether {@code entry} was signed by the CA a rotation retires ({@link #old()}); always false outside a
+     * rotation. An entry without a recorded issuer was signed before issuers were recorded, so by the old CA.
+     * Whether it still matters (valid, unexpired) is the caller's question.
+     */
+    public boolean onOldCa(InventoryEntry entry) {
+        return phase != RotationPhase.NONE && entry.signedBy(old().serial(), old().serial());
+    }
+
+    /**
      * What servers must trust ({@code ssl_ca_for_client_cert}): the issuing CA and its chain, then the other CA of a
      * rotation and its chain, each certificate once.
      */
