@@ -148,12 +148,21 @@ public final class AuthorityUseCase {
      * and when the root's key is held by a remote signer (it cannot leave it).
      */
     public CaMaterial exportRoot() {
+        return exportRoot(root -> { });
+    }
+
+    /**
+     * As {@link #exportRoot()}, handing the root to {@code writer} (which writes the operator's file) before the
+     * export is recorded: when the writer fails, nothing is recorded, so {@link #removeRoot} still refuses.
+     */
+    public CaMaterial exportRoot(java.util.function.Consumer<CaMaterial> writer) {
         AuthoritySet set = environment.store().authorities().orElseThrow(AuthorityUseCase::noAuthority);
         CaMaterial root = set.root().orElseThrow(() -> noRoot(set));
         if (root.keyReference().isPresent()) {
             throw S2mtlsException.badInput("the root's key is held by " + root.keyReference().get()
                     + " and cannot be exported; keep it there (or forget the reference with 's2mtls ca root remove')");
         }
+        writer.accept(root);
         environment.store().appendAudit(List.of(event("ca.root.export", root, Optional.of("root exported with its key"))));
         return root;
     }
