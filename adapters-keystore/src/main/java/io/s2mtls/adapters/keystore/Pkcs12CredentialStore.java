@@ -272,6 +272,7 @@ final class Pkcs12CredentialStore implements CredentialStore {
             }
             byte[] auditKey = auditKeyOf(current);
             byte[] lines = AuditTrail.lines(auditKey, batch.audit());
+            requireUsableTrail(file); // before the store is written: a commit whose events cannot be recorded writes nothing
             if (batch.writes().isEmpty() && current.file().isPresent()) {
                 appendAudit(file, lines);
                 return;
@@ -305,6 +306,7 @@ final class Pkcs12CredentialStore implements CredentialStore {
                 }
                 byte[] auditKey = auditKeyOf(current);
                 byte[] lines = AuditTrail.lines(auditKey, events);
+                requireUsableTrail(file);
                 write(file, current, indexOf(current), StoreBatch.of(List.of(), List.of()), next, auditKey, true);
                 appendAudit(file, lines);
             });
@@ -429,6 +431,15 @@ final class Pkcs12CredentialStore implements CredentialStore {
         }
     }
 
+    private void requireUsableTrail(Path file) {
+        Path trail = AuditTrail.of(file);
+        try {
+            AuditTrail.requireRegularFileOrAbsent(trail);
+        } catch (IOException e) {
+            throw ioFailure(trail, "check", e);
+        }
+    }
+
     private void appendAudit(Path file, byte[] lines) {
         Path trail = AuditTrail.of(file);
         try {
@@ -522,6 +533,17 @@ final class Pkcs12CredentialStore implements CredentialStore {
     private FileChannel openLockFile(Path file) throws IOException {
         Path lock = lockFile(file);
         try {
+            BasicFileAttributes attributes = Files.readAttributes(lock, BasicFileAttributes.class);
+            if (!attributes.isRegularFile()) {
+                // opening a FIFO for writing would block until a reader came
+                throw S2mtlsException.badInput(description + ": the lock file " + lock + " is "
+                        + (attributes.isDirectory() ? "a directory" : "a device, FIFO or socket")
+                        + ", not a regular file, so s2mtls does not open it; remove it (the next write creates it again)");
+            }
+        } catch (NoSuchFileException e) {
+            // the first write creates it
+        }
+        try {
             return FileChannel.open(lock, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), AtomicFiles.ownerOnly(lock));
         } catch (IOException e) {
             throw ioFailure(lock, "open the lock file", e);
@@ -540,6 +562,9 @@ final class Pkcs12CredentialStore implements CredentialStore {
     }
 
     private S2mtlsException ioFailure(Path file, String action, IOException e) {
+        if (e instanceof AuditTrail.NotARegularFileException) {
+            return S2mtlsException.badInput(description + ": " + e.getMessage());
+        }
         if (e instanceof AccessDeniedException) {
             return S2mtlsException.badInput(description + ": permission denied: cannot " + action + " " + file);
         }
