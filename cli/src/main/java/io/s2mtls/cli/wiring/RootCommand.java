@@ -48,6 +48,7 @@ import java.util.Map;
                 ApplyCommand.class,
                 DoctorCommand.class,
                 AuditCommand.class,
+                io.s2mtls.cli.command.metrics.MetricsCommand.class,
                 StoreCommand.class,
                 CompletionCommand.class,
                 CommandLine.HelpCommand.class},
