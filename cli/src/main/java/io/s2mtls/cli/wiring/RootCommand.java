@@ -49,6 +49,7 @@ import java.util.Map;
                 DoctorCommand.class,
                 AuditCommand.class,
                 io.s2mtls.cli.command.metrics.MetricsCommand.class,
+                io.s2mtls.cli.command.report.ReportCommand.class,
                 StoreCommand.class,
                 CompletionCommand.class,
                 CommandLine.HelpCommand.class},
