@@ -81,8 +81,12 @@ public final class ReportCommand extends DatabaseCommand {
         record Written(String file, int credentials, int users, boolean server) {
         }
         Written written = new Written(file.toString(), overview.credentials().size(), overview.managedUsers().size(), withServer);
-        printer.data(written, () -> printer.line("Wrote " + file + " (" + written.credentials() + " credentials, " + written.users()
-                + " recorded users" + (withServer ? ", compared with the server" : "") + ")"));
+        printer.data(written, () -> printer.line("Wrote " + file + " (" + count(written.credentials(), "credential") + ", "
+                + count(written.users(), "recorded user") + (withServer ? ", compared with the server" : "") + ")"));
         return OK;
+    }
+
+    private static String count(int n, String what) {
+        return n + " " + what + (n == 1 ? "" : "s");
     }
 }
