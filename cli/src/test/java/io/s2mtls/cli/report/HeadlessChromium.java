@@ -57,6 +57,7 @@ final class HeadlessChromium {
                     "--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=" + scratch.resolve("profile"),
                     "--no-first-run", "--no-default-browser-check", "--disable-extensions", "--disable-sync", "--disable-default-apps",
                     "--disable-background-networking", "--disable-component-update", "--disable-domain-reliability",
+                    "--disable-features=NetworkTimeServiceQuerying,MediaRouter,OptimizationHints",
                     "--force-color-profile=srgb", "--hide-scrollbars",
                     "--proxy-server=http://127.0.0.1:" + proxy.getLocalPort(), "--proxy-bypass-list=<-loopback>",
                     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",

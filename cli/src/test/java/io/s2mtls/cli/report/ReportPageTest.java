@@ -81,6 +81,15 @@ class ReportPageTest {
     }
 
     @Test
+    void anEmptyStoreStillMakesAPage() {
+        String html = HtmlReport.render(new Overview(NOW, Optional.empty(), List.of(), Map.of(), Optional.empty(), List.of()), Duration.ofDays(30));
+        assertNoUrlAnywhere(html);
+        String text = ReportRenderTest.text(html);
+        assertTrue(text.contains("The store holds no CA yet.") && text.contains("No credentials yet.") && text.contains("No events."), text);
+        assertTrue(html.endsWith("</html>\n"));
+    }
+
+    @Test
     void statusFollowsTheWindowAndRevocationWins() {
         Duration window = Duration.ofDays(30);
         assertEquals(HtmlReport.Status.VALID, HtmlReport.status(entry(1, "a", "/CN=a", NOW.plus(Duration.ofDays(31)), CertificateStatus.VALID), NOW, window));
