@@ -86,7 +86,8 @@ public record Overview(Instant at, Optional<Authorities> authorities, List<Inven
 
     /**
      * One account compared: the store's record (absent for {@link Drift#UNRECORDED}), what the server shows (absent
-     * for {@link Drift#MISSING}) and the verdict.
+     * for {@link Drift#MISSING}, and for {@link Drift#NOT_EXPOSED} when the server refused to show the account) and the
+     * verdict.
      */
     public record AccountComparison(UserAccount account, Optional<ManagedUser> recorded, Optional<DatabaseUser> server, Drift drift) {
         public AccountComparison {

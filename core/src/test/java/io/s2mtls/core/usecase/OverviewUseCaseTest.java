@@ -143,6 +143,58 @@ class OverviewUseCaseTest {
         assertTrue(overview.server().get().description().version().startsWith("10.11"));
     }
 
+    @Test
+    void withoutTheBulkReadEachRecordedAccountIsShownAndARefusalIsNotExposed() {
+        ManagedUser shown = new ManagedUser("shown", "%", "X509", Optional.empty(), List.of(), Optional.empty(), NOW);
+        ManagedUser refused = new ManagedUser("refused", "%", "X509", Optional.empty(), List.of(), Optional.empty(), NOW);
+        for (ManagedUser user : List.of(shown, refused)) {
+            store.commit(StoreBatch.of(new StoreWrite.PutManagedUser(user.key(), Optional.of(user), Optional.empty()), event("user.create", NOW)));
+        }
+        Map<UserAccount, DatabaseUser> server = Map.of(UserAccount.anyHost("shown"), user(UserAccount.anyHost("shown"), Optional.of(new TlsRequirement.X509())));
+        FixedDirectory directory = new FixedDirectory(server);
+        UserDirectory refusing = new UserDirectory() {
+            @Override
+            public ServerDescription server() {
+                return directory.server();
+            }
+
+            @Override
+            public List<String> plannedSql(List<? extends UserCommand> commands) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public List<String> execute(List<? extends UserCommand> commands) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public List<UserAccount> list() {
+                return directory.list();
+            }
+
+            @Override
+            public Map<UserAccount, AccountState> showAll() {
+                throw io.s2mtls.core.error.S2mtlsException.external("no access to mysql.global_priv", null);
+            }
+
+            @Override
+            public Optional<DatabaseUser> show(UserAccount account) {
+                if (account.name().equals("refused")) {
+                    throw io.s2mtls.core.error.S2mtlsException.external("SHOW CREATE USER refused", null);
+                }
+                return directory.show(account);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Map<String, Overview.Drift> drift = new LinkedHashMap<>();
+        overviews.overview(0, refusing).server().orElseThrow().accounts().forEach(a -> drift.put(a.account().name(), a.drift()));
+        assertEquals(Map.of("shown", Overview.Drift.SAME, "refused", Overview.Drift.NOT_EXPOSED), drift);
+    }
+
     private static DatabaseUser user(UserAccount account, Optional<TlsRequirement> requirement) {
         return new DatabaseUser(account, requirement, List.of(), Optional.empty(), List.of());
     }

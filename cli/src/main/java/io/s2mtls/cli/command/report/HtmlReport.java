@@ -312,7 +312,7 @@ public final class HtmlReport {
     }
 
     private static String serverWord(Overview.AccountComparison a) {
-        return a.server().isEmpty() ? "no such account" : "not exposed by the server";
+        return a.drift() == Overview.Drift.MISSING ? "no such account" : "not exposed by the server";
     }
 
     private void userRow(String credential, String user, Optional<String> recorded, Optional<String> server, Optional<Overview.Drift> drift) {
