@@ -48,6 +48,8 @@ import java.util.Map;
                 ApplyCommand.class,
                 DoctorCommand.class,
                 AuditCommand.class,
+                io.s2mtls.cli.command.metrics.MetricsCommand.class,
+                io.s2mtls.cli.command.report.ReportCommand.class,
                 StoreCommand.class,
                 CompletionCommand.class,
                 CommandLine.HelpCommand.class},
