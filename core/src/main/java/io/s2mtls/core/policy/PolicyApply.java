@@ -181,9 +181,9 @@ public final class PolicyApply {
         List<Plan.RotationReissue> reissues = plan.reissuesNow();
         int total = certificates.size() + reissues.size();
         int issued = 0;
-        for (int from = 0; from < total; from += ISSUE_CHUNK) {
+        for (int from = 0; from < certificates.size(); from += ISSUE_CHUNK) {
             List<IssueCommand> chunk = new ArrayList<>();
-            for (CertificateAction action : certificates.subList(from, Math.min(total, from + ISSUE_CHUNK))) {
+            for (CertificateAction action : certificates.subList(from, Math.min(certificates.size(), from + ISSUE_CHUNK))) {
                 chunk.add(Planner.issueCommand(plan.policy(), action));
             }
             int base = issued;
