@@ -162,7 +162,7 @@ final class CredentialDirectory {
                 }
             });
         } catch (IOException e) {
-            throw S2mtlsException.badInput(file + ": cannot take the agent's lock (" + e.getMessage() + ")", e);
+            throw S2mtlsException.badInput(file + ": cannot take the agent's lock (" + reason(e) + ")", e);
         }
     }
 
@@ -204,11 +204,6 @@ final class CredentialDirectory {
     Path install(X509Certificate certificate, List<X509Certificate> intermediates, PrivateKey key, List<X509Certificate> bundle,
                  Optional<char[]> p12Password) {
         try {
-            boolean created = !Files.isDirectory(config.outDir());
-            Files2.createDirectory(config.outDir());
-            if (created) {
-                applyOwner(config.outDir());
-            }
             createStateDirectory();
             AtomicFiles.removeTemporaryFilesOfEndedProcesses(config.outDir());
             adoptPlainFiles();
@@ -239,7 +234,7 @@ final class CredentialDirectory {
             removeOldGenerations(generation);
             return generation;
         } catch (IOException e) {
-            throw S2mtlsException.badInput(config.outDir() + ": cannot write the files of '" + config.name() + "' (" + e.getMessage()
+            throw S2mtlsException.badInput(config.outDir() + ": cannot write the files of '" + config.name() + "' (" + reason(e)
                     + "); the files in use are unchanged", e);
         }
     }
@@ -257,7 +252,12 @@ final class CredentialDirectory {
         }
     }
 
+    /** Creates the output directory (0700, given to the owner) when missing, and the state directories in it. */
     private void createStateDirectory() throws IOException {
+        if (!Files.isDirectory(config.outDir())) {
+            Files2.createDirectory(config.outDir());
+            applyOwner(config.outDir());
+        }
         Path top = config.outDir().resolve(STATE);
         for (Path directory : List.of(top, stateDirectory())) {
             if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
@@ -434,6 +434,11 @@ final class CredentialDirectory {
         if (path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
             Files.setPosixFilePermissions(path, mode);
         }
+    }
+
+    private static String reason(IOException e) {
+        String reason = e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null ? fse.getReason() : e.getMessage();
+        return e.getClass().getSimpleName() + (reason == null ? "" : ": " + reason);
     }
 
     private static byte[] randomBytes() {

@@ -123,6 +123,16 @@ public final class RenewalAgent {
         this.sleeper = requireNonNull(sleeper, "sleeper is null");
     }
 
+    /**
+     * An agent over {@code core} (built with {@code clock} over {@code store}) that logs to {@code log}, waits with
+     * {@code sleeper}, and protects each NAME.p12 with {@code p12Password} (empty: a random password per file).
+     */
+    public static RenewalAgent create(AgentConfig config, S2mtls core, CredentialStore store, Clock clock, String actor,
+                                      Optional<char[]> p12Password, java.io.PrintWriter log, Sleeper sleeper) {
+        return new RenewalAgent(config, core, store, clock, actor, credential -> p12Password.map(char[]::clone), new AgentLog(log),
+                new HookRunner(), sleeper);
+    }
+
     /** Asks the loop to stop: the current cycle finishes the write it is doing, then {@link #run()} returns. */
     public void stop() {
         stopping = true;
