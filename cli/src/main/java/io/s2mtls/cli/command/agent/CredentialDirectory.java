@@ -229,9 +229,10 @@ final class CredentialDirectory {
             }
             AtomicFiles.syncDirectory(generation);
             writeCaBundle(bundle);
+            Optional<Path> before = currentGeneration();
             switchTo(generation);
             linkFiles(p12Password.isEmpty());
-            removeOldGenerations(generation);
+            removeOldGenerations(generation, before);
             return generation;
         } catch (IOException e) {
             throw S2mtlsException.badInput(config.outDir() + ": cannot write the files of '" + config.name() + "' (" + reason(e)
@@ -380,30 +381,29 @@ final class CredentialDirectory {
         }
     }
 
-    /** Removes the generations before the previous one (a reader may still be opening the previous one's files). */
-    private void removeOldGenerations(Path inUse) throws IOException {
-        long current = generationNumber(inUse);
+    /** The generation {@code current} names, if any. */
+    private Optional<Path> currentGeneration() throws IOException {
+        Path current = stateDirectory().resolve("current");
+        return Files.isSymbolicLink(current) ? Optional.of(stateDirectory().resolve(Files.readSymbolicLink(current)).normalize()) : Optional.empty();
+    }
+
+    /**
+     * Removes every generation but the one in use and the one in use before it (a reader may still be opening that
+     * one's files): older ones, and any that a crashed agent left half written.
+     */
+    private void removeOldGenerations(Path inUse, Optional<Path> before) throws IOException {
         List<Path> old = new ArrayList<>();
-        long previous = -1;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(stateDirectory())) {
             for (Path entry : entries) {
-                Matcher matcher = GENERATION.matcher(entry.getFileName().toString());
-                if (matcher.matches() && Long.parseLong(matcher.group(1)) < current) {
-                    previous = Math.max(previous, Long.parseLong(matcher.group(1)));
+                if (GENERATION.matcher(entry.getFileName().toString()).matches() && !entry.normalize().equals(inUse.normalize())
+                        && !before.map(b -> b.equals(entry.normalize())).orElse(false)) {
                     old.add(entry);
                 }
             }
         }
         for (Path generation : old) {
-            if (generationNumber(generation) != previous) {
-                deleteGeneration(generation);
-            }
+            deleteGeneration(generation);
         }
-    }
-
-    private static long generationNumber(Path generation) {
-        Matcher matcher = GENERATION.matcher(generation.getFileName().toString());
-        return matcher.matches() ? Long.parseLong(matcher.group(1)) : -1;
     }
 
     private static void deleteGeneration(Path generation) throws IOException {
