@@ -50,6 +50,8 @@ import java.util.Map;
                 DoctorCommand.class,
                 AuditCommand.class,
                 AgentCommand.class,
+                io.s2mtls.cli.command.metrics.MetricsCommand.class,
+                io.s2mtls.cli.command.report.ReportCommand.class,
                 StoreCommand.class,
                 CompletionCommand.class,
                 CommandLine.HelpCommand.class},
