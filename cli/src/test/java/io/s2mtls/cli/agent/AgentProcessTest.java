@@ -40,10 +40,12 @@ class AgentProcessTest {
         final Process process;
         final Path err;
 
-        Agent(AgentFixture store) throws IOException {
+        Agent(AgentFixture store, String... more) throws IOException {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                    "agent", "--config", "agent.yaml").directory(dir.toFile());
+            List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                    "agent", "--config", "agent.yaml"));
+            command.addAll(List.of(more));
+            ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
             builder.environment().put("S2MTLS_STORE", store.storeUri());
             builder.environment().put("S2MTLS_STORE_PASSWORD", AgentFixture.PASSWORD);
             err = Files.createTempFile(dir, "agent-", ".err");
@@ -137,5 +139,27 @@ class AgentProcessTest {
             assertTrue(generations.filter(p -> p.getFileName().toString().startsWith("gen-")).count() <= 2,
                     "half-written generations of killed agents are removed");
         }
+    }
+
+    @Test
+    void theAgentServesItsMetricsOnLoopback() throws Exception {
+        AgentFixture store = new AgentFixture(dir).withCa().issue("due", 300, 365);
+        store.config("renew-within: 90d\ncredentials:\n  - name: due\n    out-dir: tls\n");
+        Agent agent = new Agent(store, "--metrics-listen", "127.0.0.1:0");
+        agent.await(line -> line.startsWith("agent: wrote due"), 1);
+        java.util.regex.Matcher port = java.util.regex.Pattern.compile("serving metrics on http://127\\.0\\.0\\.1:(\\d+)/metrics").matcher(agent.log());
+        assertTrue(port.find(), agent.log());
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpResponse<String> metrics = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port.group(1) + "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, metrics.statusCode(), metrics.body());
+        assertTrue(metrics.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
+        assertTrue(metrics.body().contains("s2mtls_certificate_expiry_timestamp_seconds{name=\"due\""), metrics.body());
+        assertTrue(metrics.body().contains("s2mtls_agent_last_renewal_timestamp_seconds "), "the agent's renewal is in the metrics: " + metrics.body());
+        java.net.http.HttpResponse<String> other = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port.group(1) + "/")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, other.statusCode());
+        agent.process.destroy();
+        assertEquals(0, agent.exit(), agent.log());
     }
 }
