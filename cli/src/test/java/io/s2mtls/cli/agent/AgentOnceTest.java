@@ -134,4 +134,36 @@ class AgentOnceTest {
         assertEquals(5, Files.readAllLines(dir.resolve("hook.log")).size());
         assertFalse(Files.exists(dir.resolve("tls/.s2mtls/app/hook-pending")));
     }
+
+    @Test
+    void filesThatCertIssueWroteAreTakenOverWithP12ModeAndOwner() throws Exception {
+        AgentFixture store = new AgentFixture(dir).withCa();
+        CliRunner.Run issue = store.cli().run("cert", "issue", "--subject", "/O=AgentTest/CN=app", "--key", "ec:p256", "--days", "20", "--out-dir", "tls");
+        assertEquals(0, issue.exit(), issue.toString());
+        boolean root = "0".equals(new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes()).strip());
+        store.config("""
+                renew-within: 30d
+                credentials:
+                  - name: app
+                    out-dir: tls
+                    mode: "0640"
+                    p12: true
+                """ + (root ? "    owner: nobody:nogroup\n" : ""));
+        CliRunner.Run run = store.cli().env("S2MTLS_P12_PASSWORD", "p12-secret-for-the-test").run("agent", "--config", "agent.yaml", "--once");
+        assertEquals(0, run.exit(), run.toString());
+        assertTrue(run.err().contains("agent: renewed app"), run.err());
+        Path tls = dir.resolve("tls");
+        assertTrue(Files.isSymbolicLink(tls.resolve("app-key.pem")), "the plain files became links into the current generation");
+        assertTrue(AgentFixture.matches(Files.readAllBytes(tls.resolve("app-key.pem")), Files.readAllBytes(tls.resolve("app-cert.pem"))));
+        assertEquals(store.currentSerial("app"), AgentFixture.certificate(tls.resolve("app-cert.pem")).getSerialNumber());
+        assertEquals("rw-r-----", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(tls.resolve("app-key.pem"))));
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(tls.resolve("app-cert.pem"))));
+        var p12 = io.s2mtls.core.x509.Pkcs12Files.read(Files.readAllBytes(tls.resolve("app.p12")), "p12-secret-for-the-test".toCharArray(), "app.p12");
+        assertEquals(store.currentSerial("app"), p12.chain().get(0).getSerialNumber(), "NAME.p12 holds the renewed certificate");
+        assertFalse(Files.exists(tls.resolve("app.p12.pass")), "a password was given: no random password file");
+        if (root) {
+            assertEquals("nobody", Files.getOwner(tls.resolve("app-key.pem")).getName());
+            assertEquals("nogroup", Files.readAttributes(tls.resolve("app-key.pem"), java.nio.file.attribute.PosixFileAttributes.class).group().getName());
+        }
+    }
 }
