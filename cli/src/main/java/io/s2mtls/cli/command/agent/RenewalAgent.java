@@ -102,6 +102,8 @@ public final class RenewalAgent {
     private final HookRunner hooks;
     private final Sleeper sleeper;
     private final Map<String, State> states = new HashMap<>();
+    /** Credentials of this cycle whose renewal failed because another agent renewed them first: their files are written. */
+    private final List<String> renewedElsewhere = new ArrayList<>();
     private volatile boolean stopping;
 
     /**
@@ -148,12 +150,22 @@ public final class RenewalAgent {
     /** Cycles until {@link #stop()}; returns 0. */
     public int run() {
         log.event("started: " + config.credentials().size() + " credential(s) from " + config.file() + ", store " + store.describe());
+        int unexpected = 0;
         while (!stopping) {
-            Cycle cycle = cycle();
+            Instant wake;
+            try {
+                wake = cycle().next();
+                unexpected = 0;
+            } catch (RuntimeException e) {
+                // a fault of the agent itself: logged, and the loop goes on after a backoff rather than leave the files unattended
+                Duration wait = backoff(++unexpected);
+                log.event("error: " + message(e) + "; the next cycle in " + seconds(wait));
+                wake = clock.instant().plus(wait);
+            }
             if (stopping) {
                 break;
             }
-            Duration sleep = Duration.between(clock.instant(), cycle.next());
+            Duration sleep = Duration.between(clock.instant(), wake);
             sleep = sleep.compareTo(MIN_SLEEP) < 0 ? MIN_SLEEP : sleep.compareTo(MAX_SLEEP) > 0 ? MAX_SLEEP : sleep;
             try {
                 sleeper.sleep(sleep);
@@ -279,7 +291,11 @@ public final class RenewalAgent {
         }
         renewedElsewhere.clear();
         for (Held h : held) {
-            next = earlier(next, runPendingHook(h, now, tally));
+            try {
+                next = earlier(next, runPendingHook(h, now, tally));
+            } catch (RuntimeException e) {
+                next = earlier(next, fail(h.config(), "cannot run its command", e, tally));
+            }
         }
         for (AgentPlan.Decision decision : decisions) {
             if (decision.action() == AgentPlan.Action.KEEP) {
@@ -290,9 +306,6 @@ public final class RenewalAgent {
         }
         return next;
     }
-
-    /** Credentials whose renewal failed because another agent renewed them first: their files are written. */
-    private final List<String> renewedElsewhere = new ArrayList<>();
 
     /**
      * Renews {@code due} in one renewal of their names; when that fails and there are several, each on its own, so
@@ -309,13 +322,13 @@ public final class RenewalAgent {
             log.event("renewing " + name + ": serial " + decision.current().map(InventoryEntry::serialHex).orElse("?") + " " + decision.reason());
         }
         try {
-            record(renewBatch(due), renewed, tally);
+            recordRenewals(renewBatch(due), renewed, tally);
         } catch (RuntimeException batchFailure) {
             for (String name : due) {
                 RuntimeException failure = batchFailure;
                 if (due.size() > 1) {
                     try {
-                        record(renewBatch(List.of(name)), renewed, tally);
+                        recordRenewals(renewBatch(List.of(name)), renewed, tally);
                         continue;
                     } catch (RuntimeException e) {
                         failure = e;
@@ -340,7 +353,7 @@ public final class RenewalAgent {
     }
 
     /** Logs each renewal and records it in the audit trail as {@code agent.renew}. */
-    private void record(List<LifecycleUseCase.Renewal> renewals, Map<String, LifecycleUseCase.Renewal> renewed, Tally tally) {
+    private void recordRenewals(List<LifecycleUseCase.Renewal> renewals, Map<String, LifecycleUseCase.Renewal> renewed, Tally tally) {
         List<AuditEvent> events = new ArrayList<>();
         for (LifecycleUseCase.Renewal renewal : renewals) {
             InventoryEntry entry = renewal.renewed().entry();
