@@ -1,6 +1,7 @@
 package io.s2mtls.cli.wiring;
 
 import io.s2mtls.cli.command.BaseCommand;
+import io.s2mtls.cli.command.agent.AgentCommand;
 import io.s2mtls.cli.command.audit.AuditCommand;
 import io.s2mtls.cli.command.ca.CaCommand;
 import io.s2mtls.cli.command.cert.CertCommand;
@@ -48,6 +49,7 @@ import java.util.Map;
                 ApplyCommand.class,
                 DoctorCommand.class,
                 AuditCommand.class,
+                AgentCommand.class,
                 io.s2mtls.cli.command.metrics.MetricsCommand.class,
                 io.s2mtls.cli.command.report.ReportCommand.class,
                 StoreCommand.class,
