@@ -69,7 +69,7 @@ import static java.util.Objects.requireNonNull;
  * the same fields as the top level. A phase change is one check-and-set write of this one secret, so no crash can
  * leave a phase without its CA or a CA without its phase. A document written before rotation existed (no
  * {@code phase}, {@code other} or {@code root}) reads as one CA; a one-CA document is still written that way. Three
- * CAs with RSA-4096 keys and chains of two certificates take about 20 KB.
+ * CAs with RSA-4096 keys (a root and two intermediates with long names) take about 23 KB.
  * A shard is chosen by the first two bytes of the SHA-256 of a UTF-8 text, modulo the shard count: the credential
  * name for {@code names/} (the serial the name holds and the version of its {@code credentials/NAME} secret), the
  * serial in lower-case hex for {@code entries/} (every certificate recorded, with its place in the order of
