@@ -191,6 +191,52 @@ class TransitRotationTest {
     }
 
     @Test
+    void anIntermediateRotationWithTheRootAndBothIntermediatesInTransit() {
+        ExternalTool.require("openssl");
+        String rootKey = "vault-transit:root";
+        makeKey(rootKey, "ec:p384");
+        makeKey(FIRST, "ec:p256");
+        try (CredentialStore store = open()) {
+            S2mtls s2mtls = core(store);
+            s2mtls.authority().createIntermediate(new AuthorityUseCase.IntermediateRequest(DistinguishedName.parse("/O=Example/CN=Transit Root"),
+                    Optional.empty(), Optional.of(rootKey), 3650, DistinguishedName.parse("/O=Example/CN=Transit Issuing CA"), Optional.empty(),
+                    Optional.of(FIRST), 365, false));
+            X509Certificate root = store.authorities().orElseThrow().root().orElseThrow().certificate();
+            JsonNode secret = new StoreSecrets(vault, "secret", "s2mtls/rotation").ca().orElseThrow();
+            assertEquals(FIRST, secret.get("keyReference").asText());
+            assertEquals(rootKey, secret.at("/root/keyReference").asText());
+            assertEquals(Pem.certificate(root), secret.at("/chain/0").asText());
+            X509Certificate oldAlice = s2mtls.issuance().issue(client("alice", false)).certificate();
+            s2mtls.issuance().issue(client("bob", false));
+            assertEveryLiveCredentialChains(store, "none");
+
+            long byRoot = signatures(rootKey);
+            makeKey(NEXT, "ec:p256");
+            s2mtls.rotation().begin(beginWith(NEXT));
+            assertEquals(byRoot + 1, signatures(rootKey), "the root's Transit key signs the next intermediate");
+            secret = new StoreSecrets(vault, "secret", "s2mtls/rotation").ca().orElseThrow();
+            assertEquals("begun", secret.get("phase").asText());
+            assertEquals(NEXT, secret.at("/other/keyReference").asText());
+            assertEquals(Pem.certificate(root), secret.at("/other/chain/0").asText());
+            assertEquals(rootKey, secret.at("/root/keyReference").asText());
+            X509Certificate nextCa = store.authorities().orElseThrow().other().orElseThrow().certificate();
+            assertEquals(List.of(store.authority().orElseThrow().certificate(), root, nextCa), store.index().authorities().orElseThrow().trustBundle());
+            assertEveryLiveCredentialChains(store, "begun");
+
+            s2mtls.rotation().switchOver();
+            assertEveryLiveCredentialChains(store, "switched");
+            s2mtls.lifecycle().renew(List.of("alice", "bob"), Optional.empty(), Optional.empty(), 1, done -> { });
+            assertEquals(0, onOldCa(store));
+            s2mtls.rotation().finish(false);
+            Authorities after = store.index().authorities().orElseThrow();
+            assertEquals(List.of(nextCa, root), after.trustBundle());
+            assertEquals(Optional.of(rootKey), store.authorities().orElseThrow().root().orElseThrow().keyReference());
+            assertEveryLiveCredentialChains(store, "finished");
+            assertOpensslVerifies(after.trustBundle(), oldAlice, false, "after finish the certificate of the old intermediate is refused");
+        }
+    }
+
+    @Test
     void aCrashBetweenTheNextKeyAndTheCaSecretLeavesPhaseNoneAndBeginRunsAgain() {
         ExternalTool.require("openssl");
         makeKey(FIRST, "ec:p256");
