@@ -123,7 +123,7 @@ public final class IssuanceUseCase {
         Issuer issuer = issuer(index);
         List<IssuedCertificate> issued = inParallel(commands, parallelism, progress, command -> {
             KeyPair keys = KeyPairs.generate(command.key(), environment.random());
-            return sign(issuer, command.subject(), keys.getPublic(), Optional.of(keys.getPrivate()), command.days(),
+            return sign(issuer, command.subject(), keys.getPublic(), Optional.of(keys.getPrivate()), command.validity(),
                     command.profile(), command.subjectAltNames(), command.effectiveName());
         });
         recordIssued(index, issuer, commands, issued, supersede);
@@ -316,11 +316,16 @@ public final class IssuanceUseCase {
 
     IssuedCertificate sign(Issuer issuer, DistinguishedName subject, PublicKey publicKey, Optional<PrivateKey> privateKey,
                                    int days, CertificateProfile profile, List<io.s2mtls.core.pki.SubjectAltName> sans, String name) {
+        return sign(issuer, subject, publicKey, privateKey, java.time.Duration.ofDays(days), profile, sans, name);
+    }
+
+    IssuedCertificate sign(Issuer issuer, DistinguishedName subject, PublicKey publicKey, Optional<PrivateKey> privateKey,
+                           java.time.Duration lifetime, CertificateProfile profile, List<io.s2mtls.core.pki.SubjectAltName> sans, String name) {
         KeyPairs.requireStrong(publicKey, "subject key");
         Instant now = environment.clock().instant();
         CertificateTemplate template = new CertificateTemplate(subject, publicKey, profile,
                 Certificates.randomSerial(environment.random()), Validity.notBefore(now),
-                Validity.notAfter(now, days, issuer.certificate()), sans);
+                Validity.notAfter(now, lifetime, issuer.certificate()), sans);
         X509Certificate certificate = Certificates.issue(template, issuer.certificate(), issuer.key());
         InventoryEntry entry = new InventoryEntry(certificate.getSerialNumber(), name, subject.oneline(),
                 certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant(),

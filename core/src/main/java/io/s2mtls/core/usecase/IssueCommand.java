@@ -7,6 +7,7 @@ import io.s2mtls.core.pki.CredentialName;
 import io.s2mtls.core.pki.KeySpec;
 import io.s2mtls.core.pki.SubjectAltName;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -23,11 +24,15 @@ import static java.util.Objects.requireNonNull;
  * @param subjectAltNames  DNS/IP names, for SERVER certificates
  * @param allowUnsafeSubject issue even when the subject is ambiguous or empty (see {@link DistinguishedName#problems()})
  * @param replace          replace an existing credential of the same name
+ * @param lifetime         validity as a duration, for certificates shorter than a day (e.g. one hour); when present it
+ *                         replaces {@code days}
  */
 public record IssueCommand(DistinguishedName subject, KeySpec key, int days, Optional<String> name,
                            CertificateProfile profile, List<SubjectAltName> subjectAltNames,
-                           boolean allowUnsafeSubject, boolean replace) {
+                           boolean allowUnsafeSubject, boolean replace, Optional<Duration> lifetime) {
     public IssueCommand {
+        requireNonNull(lifetime, "lifetime is null");
+        lifetime.ifPresent(l -> Validity.checkLifetime(l, "--valid-for"));
         requireNonNull(subject, "subject is null");
         requireNonNull(key, "key is null");
         requireNonNull(name, "name is null");
@@ -43,25 +48,41 @@ public record IssueCommand(DistinguishedName subject, KeySpec key, int days, Opt
         }
     }
 
+    /** A certificate valid for {@code days} days. */
+    public IssueCommand(DistinguishedName subject, KeySpec key, int days, Optional<String> name, CertificateProfile profile,
+                        List<SubjectAltName> subjectAltNames, boolean allowUnsafeSubject, boolean replace) {
+        this(subject, key, days, name, profile, subjectAltNames, allowUnsafeSubject, replace, Optional.empty());
+    }
+
+    /** The validity the certificate is issued for: {@code lifetime}, else {@code days}. */
+    public Duration validity() {
+        return lifetime.orElse(Duration.ofDays(days));
+    }
+
+    /** This command with a validity given as a duration (e.g. one hour) instead of days. */
+    public IssueCommand withLifetime(Duration newLifetime) {
+        return new IssueCommand(subject, key, days, name, profile, subjectAltNames, allowUnsafeSubject, replace, Optional.of(newLifetime));
+    }
+
     /** A client certificate with the manual procedure's defaults: RSA 2048, 365 days. */
     public static IssueCommand client(DistinguishedName subject) {
         return new IssueCommand(subject, KeySpec.RSA_2048, 365, Optional.empty(), CertificateProfile.CLIENT, List.of(), false, false);
     }
 
     public IssueCommand withKey(KeySpec newKey) {
-        return new IssueCommand(subject, newKey, days, name, profile, subjectAltNames, allowUnsafeSubject, replace);
+        return new IssueCommand(subject, newKey, days, name, profile, subjectAltNames, allowUnsafeSubject, replace, lifetime);
     }
 
     public IssueCommand withName(String newName) {
-        return new IssueCommand(subject, key, days, Optional.of(newName), profile, subjectAltNames, allowUnsafeSubject, replace);
+        return new IssueCommand(subject, key, days, Optional.of(newName), profile, subjectAltNames, allowUnsafeSubject, replace, lifetime);
     }
 
     public IssueCommand withReplace(boolean newReplace) {
-        return new IssueCommand(subject, key, days, name, profile, subjectAltNames, allowUnsafeSubject, newReplace);
+        return new IssueCommand(subject, key, days, name, profile, subjectAltNames, allowUnsafeSubject, newReplace, lifetime);
     }
 
     public IssueCommand withDays(int newDays) {
-        return new IssueCommand(subject, key, newDays, name, profile, subjectAltNames, allowUnsafeSubject, replace);
+        return new IssueCommand(subject, key, newDays, name, profile, subjectAltNames, allowUnsafeSubject, replace, Optional.empty());
     }
 
     /** The name this credential will be stored under. */

@@ -208,9 +208,8 @@ public final class LifecycleUseCase {
                     .orElseThrow(() -> replacedMeanwhile(entry));
             X509Certificate oldCertificate = old.certificate();
             KeySpec spec = key.orElseGet(() -> sameKind(oldCertificate.getPublicKey()));
-            int validity = days.orElseGet(() -> (int) Math.max(1, Duration.between(oldCertificate.getNotBefore().toInstant(),
-                    oldCertificate.getNotAfter().toInstant()).toDays()));
-            Validity.checkDays(validity);
+            days.ifPresent(Validity::checkDays);
+            Duration validity = days.map(d -> Duration.ofDays(d)).orElseGet(() -> Validity.lifetimeOf(oldCertificate));
             KeyPair keys = KeyPairs.generate(spec, environment.random());
             DistinguishedName subject = Certificates.subjectOf(oldCertificate);
             return issuance.sign(issuer, subject, keys.getPublic(), Optional.of(keys.getPrivate()), validity, entry.profile(),

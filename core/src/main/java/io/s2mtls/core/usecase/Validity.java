@@ -22,13 +22,39 @@ final class Validity {
         }
     }
 
+    /** The shortest lifetime a certificate may be given: shorter ones would expire before a busy fleet picks them up. */
+    static final Duration MIN_LIFETIME = Duration.ofMinutes(5);
+
+    /** A lifetime given as a duration ({@code --valid-for}): {@link #MIN_LIFETIME} to {@link #MAX_DAYS} days. */
+    static void checkLifetime(Duration lifetime, String field) {
+        if (lifetime.compareTo(MIN_LIFETIME) < 0 || lifetime.compareTo(Duration.ofDays(MAX_DAYS)) > 0) {
+            throw S2mtlsException.badInput(field + ": " + lifetime.toString().substring(2).toLowerCase(java.util.Locale.ROOT)
+                    + " is out of range; use 5m to " + MAX_DAYS + "d");
+        }
+    }
+
+    /**
+     * How long {@code certificate} was issued for, counted from its issue time: s2mtls back-dates notBefore by
+     * {@link #BACKDATE}, which is taken off again when the certificate lasts longer than that.
+     */
+    static Duration lifetimeOf(X509Certificate certificate) {
+        Duration span = Duration.between(certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant());
+        Duration issued = span.compareTo(BACKDATE.plus(MIN_LIFETIME)) >= 0 ? span.minus(BACKDATE) : span;
+        return issued.compareTo(MIN_LIFETIME) < 0 ? MIN_LIFETIME : issued;
+    }
+
     static Instant notBefore(Instant now) {
         return now.minus(BACKDATE).truncatedTo(ChronoUnit.SECONDS);
     }
 
     /** now + days, but never beyond the CA's own notAfter. */
     static Instant notAfter(Instant now, int days, X509Certificate ca) {
-        Instant wanted = now.plus(Duration.ofDays(days)).truncatedTo(ChronoUnit.SECONDS);
+        return notAfter(now, Duration.ofDays(days), ca);
+    }
+
+    /** now + lifetime, but never beyond the CA's own notAfter. */
+    static Instant notAfter(Instant now, Duration lifetime, X509Certificate ca) {
+        Instant wanted = now.plus(lifetime).truncatedTo(ChronoUnit.SECONDS);
         Instant caEnd = ca.getNotAfter().toInstant();
         return wanted.isAfter(caEnd) ? caEnd : wanted;
     }
