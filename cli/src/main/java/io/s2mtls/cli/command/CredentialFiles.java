@@ -4,7 +4,8 @@ import io.s2mtls.cli.support.Files2;
 import io.s2mtls.cli.support.Printer;
 import io.s2mtls.cli.support.Secrets;
 import io.s2mtls.core.error.S2mtlsException;
-import io.s2mtls.core.x509.Certificates;
+import io.s2mtls.core.pki.CaCertificates;
+import io.s2mtls.core.usecase.IssuedCertificate;
 import io.s2mtls.core.x509.Pem;
 import io.s2mtls.core.x509.Pkcs12Files;
 
@@ -170,20 +171,20 @@ public final class CredentialFiles {
     /** As above; {@code withP12} false: the key and certificate PEM files only, no NAME.p12 (nor NAME.p12.pass). */
     public static Written write(Path directory, String name, X509Certificate certificate, Optional<PrivateKey> key, boolean withP12,
                          X509Certificate caCertificate, Optional<char[]> p12Password, boolean force) {
-        return write(directory, name, certificate, key, withP12, List.of(caCertificate), p12Password, force);
+        return write(directory, name, certificate, key, withP12, caCertificate,
+                IssuedCertificate.clientChain(new CaCertificates(caCertificate, List.of(), Optional.empty())), p12Password, force);
     }
 
     /**
-     * As above, with the whole chain of the CA that signed {@code certificate}: {@code caBundle} is that CA followed
-     * by the certificates above it, up to and including the root. Its intermediates follow the certificate in
-     * NAME-cert.pem and NAME.p12.
+     * As above, for a certificate signed by {@code caCertificate} whose client presents {@code clientChain} after it
+     * (the intermediates up to, not including, the root: {@link IssuedCertificate#clientChain()}): they follow the
+     * certificate in NAME-cert.pem and NAME.p12.
      */
     public static Written write(Path directory, String name, X509Certificate certificate, Optional<PrivateKey> key, boolean withP12,
-                         List<X509Certificate> caBundle, Optional<char[]> p12Password, boolean force) {
-        X509Certificate caCertificate = caBundle.get(0);
+                         X509Certificate caCertificate, List<X509Certificate> clientChain, Optional<char[]> p12Password, boolean force) {
         List<X509Certificate> presented = new ArrayList<>();
         presented.add(certificate);
-        presented.addAll(intermediates(caBundle));
+        presented.addAll(clientChain);
         Files2.createDirectory(directory);
         Path keyFile = directory.resolve(name + "-key.pem");
         Path certFile = directory.resolve(name + "-cert.pem");
@@ -223,14 +224,6 @@ public final class CredentialFiles {
                 key.isPresent() && withP12 ? p12File.toString() : null,
                 key.isPresent() && withP12 && p12Password.isEmpty() ? passFile.toString() : null,
                 caFile.toString());
-    }
-
-    /**
-     * The CAs of {@code caBundle} (a CA followed by its chain up to the root) that a client presents after its own
-     * certificate: all but the self-issued root. Empty when a root CA signs.
-     */
-    public static List<X509Certificate> intermediates(List<X509Certificate> caBundle) {
-        return caBundle.stream().filter(ca -> !Certificates.selfIssued(ca)).toList();
     }
 
     private static void write(Path path, byte[] content, boolean secret, boolean force, List<Path> created) {
