@@ -95,6 +95,8 @@ class RotationCommandTest {
         ok(cli.run("cert", "issue", "--subject", "/O=Rot/OU=a\\+b/CN=app", "--key", "ec:p256", "--name", "app", "--out-dir", "v1"));
         ok(cli.run("cert", "issue", "--subject", "/O=Rot/CN=gone", "--key", "ec:p256", "--name", "gone"));
         ok(cli.run("cert", "revoke", "gone"));
+        ok(cli.run("cert", "issue", "--server", "--subject", "/O=Rot/CN=db.example.com", "--san", "DNS:db.example.com", "--key", "ec:p256",
+                "--name", "db1"));
         assertEquals(1, certificatesIn("v1/app-cert.pem"), "a root CA: the leaf alone");
         ok(cli.run("ca", "export", "--bundle", "--out", "bundle-0.pem"));
         verifies("bundle-0.pem", "v1/app-cert.pem");
@@ -106,7 +108,7 @@ class RotationCommandTest {
         assertEquals("/O=Rot/CN=Rot CA", begun.at("/authorities/old/subject").asText());
         assertEquals("/O=Rot/CN=Rot CA 2", begun.at("/authorities/next/subject").asText());
         assertTrue(begun.at("/authorities/root").isNull(), begun.toString());
-        assertEquals(1, begun.at("/credentials/stillOnOld").asInt(), "app, not the revoked one: " + begun);
+        assertEquals(2, begun.at("/credentials/stillOnOld").asInt(), "app and the server's db1, not the revoked one: " + begun);
         assertFalse(begun.get("serverSteps").isEmpty(), begun.toString());
         assertEquals("s2mtls ca rotate switch", begun.get("next").asText());
         refused("ca", "rotate", "begin");
@@ -120,6 +122,14 @@ class RotationCommandTest {
         assertFalse(stale.at("/bundles/0/missing").isEmpty(), stale.toString());
         assertTrue(stale.at("/bundles/1/ready").asBoolean(), stale.toString());
         assertEquals(1, cli.run("ca", "rotate", "status", "--bundle", "bundle-0.pem", "--check").exit(), "the old bundle is not ready");
+        assertEquals(0, cli.run("ca", "rotate", "status", "--bundle", "bundle-1.pem", "--check").exit(),
+                "before the switch only the bundles matter: the old CA still issues");
+        JsonNode serverConfig = json("server-config", "--credential", "db1", "--flavor", "mariadb", "--dir", "server-ssl", "--write");
+        assertTrue(serverConfig.get("rotation").asBoolean(), serverConfig.toString());
+        assertEquals(2, serverConfig.get("clientCa").size(), serverConfig.toString());
+        assertTrue(serverConfig.get("notes").toString().contains("A CA rotation is under way"), serverConfig.toString());
+        assertEquals(Files.readString(dir.resolve("bundle-1.pem")), Files.readString(dir.resolve("server-ssl/ca-cert.pem")),
+                "server-config writes the bundle the servers need");
         Run text = ok(cli.run("ca", "rotate", "status", "--bundle", "bundle-1.pem"));
         assertTrue(text.out().contains("phase:        begun") && text.out().contains("On the servers:"), text.out());
 
@@ -145,6 +155,7 @@ class RotationCommandTest {
         assertEquals(0, cli.run("ca", "rotate", "status", "--bundle", "bundle-1.pem", "--check").exit());
 
         JsonNode finished = json("ca", "rotate", "finish");
+        assertFalse(json("server-config", "--credential", "db1").get("rotation").asBoolean());
         assertEquals("none", finished.get("phase").asText());
         assertEquals("/O=Rot/CN=Rot CA 2", finished.at("/authorities/current/subject").asText());
         assertTrue(finished.at("/authorities/old").isNull() && finished.get("next").isNull(), finished.toString());

@@ -16,7 +16,9 @@ import java.util.List;
         "Print the phase, both CAs, how many credentials the old CA still signs, and for each --bundle file (a",
         "server's ssl_ca_for_client_cert as deployed) whether it holds every CA certificate the phase needs and",
         "none it must no longer hold. Reads the store only; changes nothing.",
-        "Exit 0; with --check, exit 1 when anything is not ready for the next phase (for scripts and monitoring)."},
+        "Ready for the next phase means: every --bundle file holds what the phase needs (begun: both CAs; after",
+        "finish: no retired CA), and once switched no valid credential is still signed by the old CA.",
+        "Exit 0; with --check, exit 1 when not ready (for scripts and monitoring)."},
         footer = {"", "Examples:",
                 "  s2mtls ca rotate status",
                 "  s2mtls ca rotate status --bundle /etc/memsql/ssl/ca-cert.pem --check",
@@ -24,7 +26,7 @@ import java.util.List;
 public final class RotateStatusCommand extends BaseCommand {
     @Option(names = "--bundle", paramLabel = "FILE", description = "A server's CA bundle file (PEM) to check; repeatable.")
     List<String> bundleFiles = new ArrayList<>();
-    @Option(names = "--check", description = "Exit 1 unless every credential and every --bundle file is ready for the next phase.")
+    @Option(names = "--check", description = "Exit 1 unless the next phase may go ahead (see above).")
     boolean check;
 
     @Override

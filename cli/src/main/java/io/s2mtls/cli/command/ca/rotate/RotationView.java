@@ -19,6 +19,9 @@ import java.util.Locale;
  * {@code --output json} the {@link Json} record.
  */
 final class RotationView {
+    /** How many credentials still to reissue the text lists by name. */
+    private static final int LISTED = 20;
+
     private RotationView() {
     }
 
@@ -57,7 +60,7 @@ final class RotationView {
      *
      * @param action      what the command did: begin, switch, finish, rollback, or status
      * @param phase       none, begun or switched (after the command)
-     * @param ready       whether every credential and every given bundle is ready for the next phase
+     * @param ready       whether the next phase may go ahead ({@link #readyForNextPhase})
      * @param serverSteps what to do on the servers now, in order
      * @param next        the command of the next phase (null when no rotation runs)
      */
@@ -74,11 +77,20 @@ final class RotationView {
                 hex(c.issuerSerial()), c.onOldCa(), c.status().name().toLowerCase(Locale.ROOT), c.notAfter().toString(), c.ready())).toList();
         int ready = (int) status.credentials().stream().filter(RotationStatus.CredentialState::ready).count();
         List<BundleView> bundles = status.bundles().stream().map(b -> new BundleView(b.source(), b.ready(), b.missing(), b.extra())).toList();
-        boolean allReady = status.credentials().stream().allMatch(RotationStatus.CredentialState::ready)
-                && status.bundles().stream().allMatch(RotationStatus.BundleState::ready);
+        boolean allReady = readyForNextPhase(status);
         return new Json(action, status.phase().label(), new CasView(current, old, next, root(authorities)),
                 new CountsView(status.credentials().size(), status.stillOnOld(), ready), credentials, bundles, allReady,
                 status.serverSteps(), nextCommand(status.phase()));
+    }
+
+    /**
+     * Whether the next phase may go ahead: every given bundle holds what the phase needs, and once switched no
+     * credential that is neither expired nor revoked is still signed by the old CA (before the switch the old CA
+     * still issues, so its credentials hold nothing up).
+     */
+    static boolean readyForNextPhase(RotationStatus status) {
+        return status.bundles().stream().allMatch(RotationStatus.BundleState::ready)
+                && (status.phase() != RotationPhase.SWITCHED || status.stillOnOld() == 0);
     }
 
     /** The root above an intermediate: with its key in the store (or at a reference), or offline; null for a root CA. */
@@ -116,10 +128,12 @@ final class RotationView {
             }
             CountsView counts = json.credentials();
             printer.line("credentials:  " + counts.total() + " named, " + counts.stillOnOld() + " still signed by the old CA (neither expired nor revoked)");
-            for (CredentialView credential : json.credentialStates()) {
-                if (!credential.ready()) {
-                    printer.line("  not ready:  " + credential.name() + "  serial " + credential.serial()
-                            + (credential.onOldCa() ? "  signed by the old CA: s2mtls cert renew " + credential.name() : ""));
+            if (status.phase() == RotationPhase.SWITCHED) {
+                List<CredentialView> pending = json.credentialStates().stream().filter(c -> !c.ready()).toList();
+                pending.stream().limit(LISTED).forEach(c -> printer.line("  to reissue: " + c.name() + "  serial " + c.serial()
+                        + "  (s2mtls cert renew " + c.name() + ")"));
+                if (pending.size() > LISTED) {
+                    printer.line("  ... and " + (pending.size() - LISTED) + " more (--output json lists them all; s2mtls cert renew --rotation reissues them)");
                 }
             }
             for (BundleView bundle : json.bundles()) {
@@ -134,7 +148,7 @@ final class RotationView {
                     printer.line("  " + (i + 1) + ". " + json.serverSteps().get(i));
                 }
             }
-            if (json.next() != null) {
+            if (json.next() != null && json.serverSteps().stream().noneMatch(step -> step.contains(json.next()))) {
                 printer.line("");
                 printer.line("Next: " + json.next() + (json.ready() ? "" : " (once the above is done)"));
             }
