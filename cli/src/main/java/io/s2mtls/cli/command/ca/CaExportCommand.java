@@ -44,7 +44,7 @@ public final class CaExportCommand extends BaseCommand {
         Files2.writePublic(file, certificates.stream().map(Pem::certificate).collect(Collectors.joining()), force);
         Written written = new Written(file.toString(), Certificates.subjectOf(authorities.issuing().certificate()).oneline(),
                 certificates.stream().map(c -> Certificates.subjectOf(c).oneline()).toList());
-        printer.data(written, () -> printer.line("Wrote " + file + (bundle ? " (" + certificates.size() + " CA certificates: "
+        printer.data(written, () -> printer.line("Wrote " + file + (bundle ? " (" + certificates.size() + (certificates.size() == 1 ? " CA certificate: " : " CA certificates: ")
                 + String.join("; ", written.certificates()) + ")" : "")));
         return OK;
     }
