@@ -52,11 +52,13 @@ public final class RootExportCommand extends BaseCommand {
                 throw S2mtlsException.badInput("the root file's password is shorter than " + MIN_PASSWORD
                         + " characters; choose a longer one (--password-file FILE or " + ROOT_PASSWORD_ENV + ")");
             }
-            CaMaterial root = core().authority().exportRoot();
-            PrivateKey key = root.privateKey().orElseThrow(() -> S2mtlsException.badInput("the root key is held at "
-                    + root.keyReference().orElse("a remote signer") + ", not in the store: there is no key to export"
-                    + " ('ca root remove' forgets the reference)"));
-            Files2.write(file, Pkcs12Files.write("s2mtls-root", key, root.bundle(), password), true, force);
+            // the file is written before the export is recorded: a failed write records nothing
+            CaMaterial root = core().authority().exportRoot(material -> {
+                PrivateKey key = material.privateKey().orElseThrow(() -> S2mtlsException.badInput("the root key is held at "
+                        + material.keyReference().orElse("a remote signer") + ", not in the store: there is no key to export"
+                        + " ('ca root remove' forgets the reference)"));
+                Files2.write(file, Pkcs12Files.write("s2mtls-root", key, material.bundle(), password), true, force);
+            });
             Written written = new Written(file.toString(), Certificates.subjectOf(root.certificate()).oneline(),
                     root.certificate().getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT),
                     Certificates.sha256Fingerprint(root.certificate()));
