@@ -75,8 +75,13 @@ public final class RotateBeginCommand extends BaseCommand {
         if (remoteKey != null) {
             session().remoteSigner(remoteKey, true, remoteKeyType == null ? "" : KeySpec.parse(remoteKeyType).label());
         }
-        RotationStatus status = core().rotation().begin(new RotationUseCase.BeginRequest(dn, keySpec, Optional.ofNullable(remoteKey),
-                days == null ? OptionalInt.empty() : OptionalInt.of(days), offlineRoot));
+        RotationStatus status;
+        try {
+            status = core().rotation().begin(new RotationUseCase.BeginRequest(dn, keySpec, Optional.ofNullable(remoteKey),
+                    days == null ? OptionalInt.empty() : OptionalInt.of(days), offlineRoot));
+        } finally {
+            offlineRoot.ifPresent(root -> java.util.Arrays.fill(((AuthorityUseCase.Pkcs12File) root).password(), '\0'));
+        }
         RotationView.print(printer, "begin", "Began a CA rotation: the new CA is in the store; the old CA still issues.", status);
         return OK;
     }
