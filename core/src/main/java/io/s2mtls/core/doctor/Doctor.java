@@ -285,7 +285,8 @@ public final class Doctor {
         return CheckResult.fail(DoctorStep.CHAIN, "it does not chain to " + decidedBy + ": " + firstProblem,
                 "the server accepts only certificates from the CAs of its client CA bundle (SingleStore ssl_ca_for_client_cert,"
                         + " MariaDB/MySQL ssl_ca): issue the certificate from that CA, or add its CA (" + issuer
-                        + ", 's2mtls ca export --out ca.pem') to the bundle and reload the server's TLS settings", details);
+                        + ") to the bundle ('s2mtls ca export --bundle --out ca-bundle.pem' writes every CA the store's credentials need, both"
+                        + " during a CA rotation) and reload the server's TLS settings", details);
     }
 
     /** Empty when {@code leaf} chains to a certificate in {@code trusted}; otherwise why not. */

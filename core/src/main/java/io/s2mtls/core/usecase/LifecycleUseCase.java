@@ -386,7 +386,11 @@ public final class LifecycleUseCase {
         }
     }
 
-    /** The CRL (PEM) listing every revoked certificate of the store's CA. */
+    /**
+     * The CRL (PEM) listing every revoked certificate of the store's CA; during a CA rotation, one CRL per CA (the
+     * issuing CA's first), each listing the revoked certificates that CA signed, so a server checking CRLs finds
+     * each revocation under the CA that signed it.
+     */
     public String crl() {
         return crl(environment.store().index());
     }
@@ -394,7 +398,8 @@ public final class LifecycleUseCase {
     /**
      * The CRL of the revoked entries of {@code index}, each with the time of its first {@code cert.revoke}
      * event (its recording time when the trail has none); the audit trail is read once, and only when
-     * something is revoked.
+     * something is revoked. During a rotation, the other CA's revocations go into a CRL of its own, signed with its
+     * key (when the store cannot give that key, they stay in the issuing CA's CRL, as outside a rotation).
      */
     private String crl(StoreIndex index) {
         IssuanceUseCase.Issuer issuer = issuance.issuer(index);
@@ -407,13 +412,33 @@ public final class LifecycleUseCase {
                 }
             }
         }
-        List<Crls.Revoked> revoked = new ArrayList<>();
+        Optional<IssuanceUseCase.Issuer> other = otherIssuer(index);
+        Optional<Authorities> authorities = index.authorities();
+        List<Crls.Revoked> issuing = new ArrayList<>();
+        List<Crls.Revoked> byOther = new ArrayList<>();
         for (InventoryEntry entry : revokedEntries) {
-            revoked.add(new Crls.Revoked(entry.serial(), revokedAt.getOrDefault(entry.serialHex(), entry.recordedAt())));
+            Crls.Revoked revoked = new Crls.Revoked(entry.serial(), revokedAt.getOrDefault(entry.serialHex(), entry.recordedAt()));
+            boolean signedByOther = other.isPresent() && authorities.flatMap(Authorities::other)
+                    .map(ca -> entry.signedBy(ca.serial(), authorities.get().old().serial())).orElse(false);
+            (signedByOther ? byOther : issuing).add(revoked);
         }
         Instant now = environment.clock().instant();
-        return Crls.pem(Crls.build(issuer.certificate(), issuer.key(), revoked, now, now.plus(CRL_VALIDITY),
-                BigInteger.valueOf(now.getEpochSecond())));
+        BigInteger number = BigInteger.valueOf(now.getEpochSecond());
+        String pem = Crls.pem(Crls.build(issuer.certificate(), issuer.key(), issuing, now, now.plus(CRL_VALIDITY), number));
+        if (other.isPresent()) {
+            pem += Crls.pem(Crls.build(other.get().certificate(), other.get().key(), byOther, now, now.plus(CRL_VALIDITY), number));
+        }
+        return pem;
+    }
+
+    /** During a rotation, the other CA as a signer (its key from the store or its remote signer); empty otherwise. */
+    private Optional<IssuanceUseCase.Issuer> otherIssuer(StoreIndex index) {
+        if (index.authorities().map(Authorities::phase).orElse(RotationPhase.NONE) == RotationPhase.NONE) {
+            return Optional.empty();
+        }
+        return environment.store().authorities().flatMap(io.s2mtls.core.pki.AuthoritySet::other).map(ca -> new IssuanceUseCase.Issuer(ca.certificate(),
+                ca.privateKey().map(key -> io.s2mtls.core.x509.SigningKey.local(key, ca.certificate().getPublicKey()))
+                        .orElseGet(() -> io.s2mtls.core.x509.SigningKey.remote(environment.remoteSigners().apply(ca.keyReference().orElseThrow())))));
     }
 
     /** A change to a database account, as the audit trail names it. */

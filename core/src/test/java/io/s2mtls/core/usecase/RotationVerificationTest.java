@@ -162,6 +162,44 @@ class RotationVerificationTest {
                 retired.details().toString());
     }
 
+    @Test
+    void duringARotationEachCaHasItsOwnCrlAndOpensslFindsEveryRevocation() throws Exception {
+        issue("alice");
+        X509Certificate keep = issue("keep").certificate();
+        RotationStates.switched(store, oldCa, nextCa);
+        X509Certificate aliceOld = store.credential("alice").orElseThrow().certificate();
+        X509Certificate bob = issue("bob").certificate();
+        X509Certificate carol = issue("carol").certificate();
+        s2mtls.lifecycle().revoke("alice", "test");
+        String crl = s2mtls.lifecycle().revoke("bob", "test").crlPem();
+
+        List<java.security.cert.X509CRL> crls = s2mtls.verification().readCrls(crl.getBytes(StandardCharsets.US_ASCII), "crl.pem",
+                store.index().authorities().orElseThrow().trustBundle());
+        assertEquals(List.of("CN=Next CA,O=rotation", "CN=Old CA,O=rotation"), crls.stream().map(c -> c.getIssuerX500Principal().getName()).toList(),
+                "the issuing CA's CRL first, then the previous CA's");
+        assertTrue(crls.get(0).isRevoked(bob) && !crls.get(0).isRevoked(aliceOld));
+        assertTrue(crls.get(1).isRevoked(aliceOld) && !crls.get(1).isRevoked(bob));
+
+        Path bundle = dir.resolve("bundle.pem");
+        StringBuilder text = new StringBuilder();
+        store.index().authorities().orElseThrow().trustBundle().forEach(c -> text.append(Pem.certificate(c)));
+        Files.writeString(bundle, text.toString());
+        Path crlFile = dir.resolve("crl.pem");
+        Files.writeString(crlFile, crl);
+        for (X509Certificate certificate : List.of(aliceOld, bob, keep, carol)) {
+            Path leaf = dir.resolve("leaf-" + UUID.randomUUID() + ".pem");
+            Files.writeString(leaf, Pem.certificate(certificate));
+            ExternalTool.Result result = ExternalTool.run(List.of(ExternalTool.require("openssl").toString(), "verify", "-purpose", "sslclient",
+                    "-crl_check", "-CRLfile", crlFile.toString(), "-CAfile", bundle.toString(), leaf.toString()));
+            boolean revoked = certificate == aliceOld || certificate == bob;
+            assertEquals(revoked, (result.out() + result.stderr()).contains("certificate revoked"), result.out() + result.stderr());
+            assertEquals(!revoked, result.exitCode() == 0, result.out() + result.stderr());
+            VerificationResult ours = s2mtls.verification().verify(certificate, List.of(), store.index().authorities().orElseThrow().trustBundle(),
+                    true, crls);
+            assertEquals(revoked ? Optional.of(Failure.REVOKED) : Optional.empty(), ours.failure(), ours.describe());
+        }
+    }
+
     private static String hex(CaMaterial ca) {
         return ca.certificate().getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT);
     }
