@@ -4,6 +4,8 @@ import io.s2mtls.cli.support.Files2;
 import io.s2mtls.cli.support.Printer;
 import io.s2mtls.cli.support.Secrets;
 import io.s2mtls.core.error.S2mtlsException;
+import io.s2mtls.core.pki.CaCertificates;
+import io.s2mtls.core.usecase.IssuedCertificate;
 import io.s2mtls.core.x509.Pem;
 import io.s2mtls.core.x509.Pkcs12Files;
 
@@ -26,6 +28,10 @@ import java.util.stream.Stream;
  * The files of one credential in a directory: {@code NAME-key.pem} (0600), {@code NAME-cert.pem},
  * {@code NAME.p12} (0600, the keystore form the JDBC driver takes), {@code NAME.p12.pass} (0600, the
  * p12's own random password, unless the person chose one) and {@code ca-cert.pem}.
+ *
+ * <p>Each file carries the chain a client presents: {@code NAME-cert.pem} is the certificate followed by the
+ * intermediate CAs above it (never the root, which the server holds in its bundle), and {@code NAME.p12} the key,
+ * the certificate and the same intermediates. {@code ca-cert.pem} is the CA that signed the certificate.
  *
  * <p>A NAME.p12 never carries the store password: it is protected by --p12-password-file (or
  * S2MTLS_P12_PASSWORD), else by a fresh random password written beside it.
@@ -165,6 +171,20 @@ public final class CredentialFiles {
     /** As above; {@code withP12} false: the key and certificate PEM files only, no NAME.p12 (nor NAME.p12.pass). */
     public static Written write(Path directory, String name, X509Certificate certificate, Optional<PrivateKey> key, boolean withP12,
                          X509Certificate caCertificate, Optional<char[]> p12Password, boolean force) {
+        return write(directory, name, certificate, key, withP12, caCertificate,
+                IssuedCertificate.clientChain(new CaCertificates(caCertificate, List.of(), Optional.empty())), p12Password, force);
+    }
+
+    /**
+     * As above, for a certificate signed by {@code caCertificate} whose client presents {@code clientChain} after it
+     * (the intermediates up to, not including, the root: {@link IssuedCertificate#clientChain()}): they follow the
+     * certificate in NAME-cert.pem and NAME.p12.
+     */
+    public static Written write(Path directory, String name, X509Certificate certificate, Optional<PrivateKey> key, boolean withP12,
+                         X509Certificate caCertificate, List<X509Certificate> clientChain, Optional<char[]> p12Password, boolean force) {
+        List<X509Certificate> presented = new ArrayList<>();
+        presented.add(certificate);
+        presented.addAll(clientChain);
         Files2.createDirectory(directory);
         Path keyFile = directory.resolve(name + "-key.pem");
         Path certFile = directory.resolve(name + "-cert.pem");
@@ -177,7 +197,8 @@ public final class CredentialFiles {
             if (key.isPresent()) {
                 write(keyFile, Pem.privateKey(key.get()).getBytes(StandardCharsets.US_ASCII), true, force, created);
             }
-            write(certFile, Pem.certificate(certificate).getBytes(StandardCharsets.UTF_8), false, force, created);
+            write(certFile, presented.stream().map(Pem::certificate).collect(java.util.stream.Collectors.joining()).getBytes(StandardCharsets.UTF_8),
+                    false, force, created);
             if (key.isPresent() && withP12) {
                 password = p12Password.map(char[]::clone).orElseGet(CredentialFiles::randomPassword);
                 if (p12Password.isEmpty()) {
@@ -185,7 +206,7 @@ public final class CredentialFiles {
                 } else if (force) {
                     Files2.deleteQuietly(passFile); // a random password of an earlier file no longer opens the new one
                 }
-                write(p12File, Pkcs12Files.write(name, key.get(), List.of(certificate, caCertificate), password), true, force, created);
+                write(p12File, Pkcs12Files.write(name, key.get(), presented, password), true, force, created);
             }
             String caPem = Pem.certificate(caCertificate);
             if (!Files.exists(caFile, LinkOption.NOFOLLOW_LINKS) || !sameContent(caFile, caPem)) {

@@ -182,6 +182,16 @@ public final class Session implements AutoCloseable {
         }
 
         @Override
+        public java.util.Optional<io.s2mtls.core.pki.AuthoritySet> authorities() {
+            return existing().authorities();
+        }
+
+        @Override
+        public void appendAudit(java.util.List<io.s2mtls.core.pki.AuditEvent> events) {
+            existing().appendAudit(events);
+        }
+
+        @Override
         public java.util.Optional<io.s2mtls.core.pki.Credential> credential(String name) {
             return existing().credential(name);
         }

@@ -81,6 +81,11 @@ public final class AuthorityUseCase {
         return store(key.material(certificate, List.of()), seen, request.replace(), "ca.create");
     }
 
+    /** The same as {@link #createIntermediate}: {@code ca create --intermediate} (one command, one use-case method). */
+    public io.s2mtls.core.pki.AuthoritySet create(IntermediateRequest request) {
+        return createIntermediate(request);
+    }
+
     /**
      * A root CA and an intermediate under it, made together: the intermediate issues client certificates, the root
      * signs only intermediates. Each key is a new local key of the given type or a remote signer's key (exactly one

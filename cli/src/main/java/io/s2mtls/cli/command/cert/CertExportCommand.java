@@ -16,6 +16,7 @@ import java.util.Optional;
 /** {@code s2mtls cert export}: a stored credential's files. */
 @Command(name = "export", header = "Write a stored credential's key, certificate, .p12 and CA files.", description = {
         "Write a stored credential's files: NAME-key.pem (0600), NAME-cert.pem, NAME.p12 (0600) and ca-cert.pem.",
+        "Under an intermediate CA, NAME-cert.pem and NAME.p12 carry the intermediate(s) after the certificate (not the root).",
         "NAME.p12 never carries the store password: it takes --p12-password-file (or S2MTLS_P12_PASSWORD),",
         "else a random password of its own, written to NAME.p12.pass (0600)."},
         footer = {"", "Example:", "  s2mtls cert export app_reader --out-dir creds"})
@@ -37,7 +38,7 @@ public final class CertExportCommand extends BaseCommand {
         Optional<char[]> p12 = withKey ? p12Password.password(secrets()) : Optional.empty();
         CredentialFiles.checkWritable(directory, name, withKey, force, export.caCertificate(), p12);
         CredentialFiles.Written written = CredentialFiles.write(directory, name, export.credential().certificate(),
-                export.credential().privateKey(), export.caCertificate(), p12, force);
+                export.credential().privateKey(), true, export.caCertificate(), export.clientChain(), p12, force);
         printer.data(written, () -> printer.line("Wrote " + name + " to " + directory + ": " + String.join(", ", written.fileNames())));
         CredentialFiles.noteP12Passwords(printer, List.of(written));
         return OK;

@@ -33,6 +33,7 @@ import java.util.function.Consumer;
         "store under NAME (default: the subject's CN made file-safe). The subject is used byte for byte,",
         "so 's2mtls subject NAME-cert.pem' prints exactly what REQUIRE SUBJECT must say.",
         "With --out-dir it also writes NAME-key.pem (0600), NAME-cert.pem, NAME.p12 (0600) and ca-cert.pem.",
+        "Under an intermediate CA, NAME-cert.pem and NAME.p12 carry it after the certificate (never the root).",
         "NAME.p12 never carries the store password: it takes --p12-password-file (or S2MTLS_P12_PASSWORD),",
         "else a random password of its own, written to NAME.p12.pass (0600).",
         "With --subjects-file it issues one credential per line, on all cores."},
@@ -165,7 +166,7 @@ public final class CertIssueCommand extends BaseCommand {
         java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(threads);
         try {
             return pool.submit(() -> issued.parallelStream().map(c -> CredentialFiles.write(directory, c.name(), c.certificate(),
-                    c.privateKey(), !noP12, c.caCertificate(), p12, force)).toList()).join();
+                    c.privateKey(), !noP12, c.caCertificate(), c.clientChain(), p12, force)).toList()).join();
         } finally {
             pool.shutdown();
         }

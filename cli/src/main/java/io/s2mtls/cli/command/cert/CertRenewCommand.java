@@ -31,18 +31,27 @@ import java.util.Optional;
         "Renew credentials: a new key and a certificate with exactly the same subject (the same DER), so",
         "REQUIRE SUBJECT keeps matching and no ALTER USER is needed. The old certificate is marked",
         "superseded and keeps working until it expires or is revoked. --due renews every credential that",
-        "expires within the window.",
+        "expires within the window; --all every current credential (during a CA rotation, after 'ca rotate",
+        "switch', this moves every credential to the new CA); --rotation only those a CA rotation still has",
+        "to move (signed by the old CA, neither expired nor revoked).",
+        "Renewals are signed by the CA that issues now; under an intermediate CA the files carry it after the",
+        "certificate.",
         "With --out-dir it writes NAME-key.pem, NAME-cert.pem, NAME.p12 (and NAME.p12.pass) and ca-cert.pem, and",
         "lists them. Files that already exist are never overwritten without --force: the renewal is refused",
         "(exit 2) before anything is renewed, naming the first such file."},
         footer = {"", "Examples:", "  s2mtls cert renew app_reader --out-dir creds-new",
                 "  s2mtls cert renew app_reader --out-dir creds --force   # replace the files of the old certificate",
-                "  s2mtls cert renew --due --within 30d --out-dir creds   # from cron"})
+                "  s2mtls cert renew --due --within 30d --out-dir creds   # from cron",
+                "  s2mtls cert renew --all --out-dir creds --force        # after 'ca rotate switch'"})
 public final class CertRenewCommand extends BaseCommand {
     @Parameters(arity = "0..*", paramLabel = "NAME|SERIAL", description = "Credentials to renew, by name or serial (hex).")
     List<String> references = new ArrayList<>();
     @Option(names = "--due", description = "Renew everything that expires within --within.")
     boolean due;
+    @Option(names = "--all", description = "Renew every current credential (not revoked, not superseded, with its key in the store).")
+    boolean all;
+    @Option(names = "--rotation", description = "Renew every current credential a CA rotation still has to move to the new CA.")
+    boolean rotation;
     @Option(names = "--within", defaultValue = "30d", paramLabel = "DURATION", description = "The renewal window for --due (default: ${DEFAULT-VALUE}).")
     String within;
     @Option(names = "--key", paramLabel = "TYPE", description = "A different key type for the new keys (default: the same as before).")
@@ -91,9 +100,12 @@ public final class CertRenewCommand extends BaseCommand {
 
     @Override
     protected int run() {
-        if (due != references.isEmpty()) {
-            throw S2mtlsException.badInput(due ? "give either NAME|SERIAL or --due, not both" : "name what to renew (NAME or SERIAL), or pass --due");
+        int selections = (references.isEmpty() ? 0 : 1) + (due ? 1 : 0) + (all ? 1 : 0) + (rotation ? 1 : 0);
+        if (selections != 1) {
+            throw S2mtlsException.badInput(selections == 0 ? "name what to renew (NAME or SERIAL), or pass --due, --all or --rotation"
+                    : "give one of NAME|SERIAL, --due, --all and --rotation");
         }
+        boolean bulk = due || all || rotation;
         Optional<KeySpec> keySpec = Optional.ofNullable(key).map(KeySpec::parse);
         Optional<char[]> p12 = outDir == null ? Optional.empty() : CredentialFiles.p12Password(secrets, p12PasswordFile);
         if (force && outDir == null) {
@@ -103,16 +115,19 @@ public final class CertRenewCommand extends BaseCommand {
         Optional<Duration> window = due ? Optional.of(Durations.parse(within, "--within")) : Optional.empty();
         int threads = Runtime.getRuntime().availableProcessors();
         List<LifecycleUseCase.Renewal> renewals;
-        try (Progress progress = due || references.size() > 1 ? Progress.of(console, "renewed", due ? 0 : references.size()) : Progress.none()) {
-            renewals = lifecycle.get().renew(new RenewRequest(references, window, keySpec, Optional.ofNullable(days), threads, progress::update),
-                    beforeRenewal);
+        try (Progress progress = bulk || references.size() > 1 ? Progress.of(console, "renewed", bulk ? 0 : references.size()) : Progress.none()) {
+            Optional<Integer> validity = Optional.ofNullable(days);
+            RenewRequest request = all ? RenewRequest.all(keySpec, validity, threads, progress::update)
+                    : rotation ? RenewRequest.rotation(keySpec, validity, threads, progress::update)
+                    : new RenewRequest(references, window, keySpec, validity, threads, progress::update);
+            renewals = lifecycle.get().renew(request, beforeRenewal);
         }
         List<CredentialFiles.Written> written = new ArrayList<>();
         if (outDir != null && !renewals.isEmpty()) {
             Path directory = console.path(outDir);
             for (LifecycleUseCase.Renewal renewal : renewals) {
                 written.add(CredentialFiles.write(directory, renewal.renewed().name(), renewal.renewed().certificate(), renewal.renewed().privateKey(),
-                        renewal.renewed().caCertificate(), p12, force));
+                        true, renewal.renewed().caCertificate(), renewal.renewed().clientChain(), p12, force));
             }
         }
         List<Renewed> views = new ArrayList<>();
@@ -123,7 +138,7 @@ public final class CertRenewCommand extends BaseCommand {
         }
         printer.data(views, () -> {
             if (views.isEmpty()) {
-                printer.line("Nothing to renew" + (due ? " within " + within : "") + ".");
+                printer.line("Nothing to renew" + (due ? " within " + within : rotation ? ": no credential is still signed by the old CA" : "") + ".");
             }
             views.forEach(v -> {
                 printer.line("Renewed " + v.name() + ": serial " + v.oldSerial() + " -> " + v.newSerial()

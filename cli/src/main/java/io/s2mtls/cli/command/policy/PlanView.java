@@ -28,8 +28,18 @@ final class PlanView {
      * @param destructiveChanges how many of {@code users} drop an account or revoke privileges
      * @param notManaged         accounts apply leaves alone
      */
+    /**
+     * A credential of the policy still signed by the CA a rotation retires. {@code afterSwitch}: the rotation is only
+     * begun, apply leaves it until {@code ca rotate switch}; otherwise apply reissues it under the new CA.
+     */
+    record RotationReissueView(String credential, String user, String serial, boolean afterSwitch, String action, String reason) {
+    }
+
+    /**
+     * @param rotationReissues during a CA rotation, the credentials of the policy still signed by the old CA
+     */
     record PlanJson(String policy, String name, String server, boolean changes, List<CertificateView> certificates, List<UserView> users,
-                    int destructiveChanges, List<UntouchedView> notManaged, List<String> warnings) {
+                    int destructiveChanges, List<UntouchedView> notManaged, List<String> warnings, List<RotationReissueView> rotationReissues) {
     }
 
     record Applied(int certificatesIssued, int statementsExecuted, int usersRecorded, long millis) {
@@ -53,7 +63,9 @@ final class PlanView {
                         u.source().orElse(null), u.sql())).toList(),
                 plan.destructive().size(),
                 plan.untouched().stream().map(u -> new UntouchedView(u.account().toString(), lower(u.kind()), u.reason(), u.fix())).toList(),
-                plan.warnings());
+                plan.warnings(),
+                plan.rotationReissues().stream().map(r -> new RotationReissueView(r.credential(), r.account().toString(), r.serial(),
+                        r.afterSwitch(), r.action(), r.reason())).toList());
     }
 
     static void print(Printer printer, Plan plan, String file) {
@@ -64,6 +76,7 @@ final class PlanView {
                 printer.line(plan.untouched().isEmpty() ? "No changes: the store and the server match the policy."
                         : "No changes to make; " + plan.untouched().size() + " account(s) of the policy are left alone (below).");
                 untouched(printer, plan);
+                rotation(printer, plan);
                 plan.warnings().forEach(w -> printer.line("warning: " + w));
                 return;
             }
@@ -90,9 +103,11 @@ final class PlanView {
                 other.forEach(u -> userAction(printer, u));
             }
             untouched(printer, plan);
+            rotation(printer, plan);
             plan.warnings().forEach(w -> printer.line("warning: " + w));
             printer.line("");
-            printer.line("Plan: " + plan.certificates().size() + " certificate(s) to issue, " + plan.users().size()
+            printer.line("Plan: " + plan.certificates().size() + " certificate(s) to issue, "
+                    + (plan.reissuesNow().isEmpty() ? "" : plan.reissuesNow().size() + " to reissue for the CA rotation, ") + plan.users().size()
                     + " account change(s) (" + destructive.size() + " destructive), " + plan.sql().size() + " SQL statement(s)"
                     + (plan.untouched().isEmpty() ? "" : ", " + plan.untouched().size() + " account(s) left alone") + ".");
         });
@@ -102,6 +117,20 @@ final class PlanView {
         printer.line("  " + symbol(u.change()) + " " + lower(u.change()) + " " + u.account()
                 + u.source().map(s -> " [source: " + s + "]").orElse("") + ": " + u.reason());
         u.sql().forEach(sql -> printer.line("      " + sql + ";"));
+    }
+
+    /** The rotation reissues: what apply does now (switched), or what waits for the switch (begun). */
+    private static void rotation(Printer printer, Plan plan) {
+        if (plan.rotationReissues().isEmpty()) {
+            return;
+        }
+        List<Plan.RotationReissue> now = plan.reissuesNow();
+        printer.line("");
+        printer.line(now.isEmpty() ? "CA rotation (" + plan.rotationReissues().size() + "): still signed by the old CA; apply reissues them"
+                + " after 's2mtls ca rotate switch'" : "CA rotation: certificates to reissue under the new CA (" + now.size() + "), same subject");
+        for (Plan.RotationReissue r : plan.rotationReissues()) {
+            printer.line("  ~ " + r.credential() + "  serial " + r.serial() + "  " + r.account() + "  (" + r.action() + ": " + r.reason() + ")");
+        }
     }
 
     private static void untouched(Printer printer, Plan plan) {

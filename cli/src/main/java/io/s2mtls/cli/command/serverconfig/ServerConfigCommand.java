@@ -23,7 +23,8 @@ import java.util.List;
 @Command(name = "server-config", header = "Print (or write) the server's TLS configuration for mutual TLS.", sortOptions = false, description = {
         "Print the server configuration for mutual TLS with a server credential from the store (made with"
                 + " 's2mtls cert issue --server --san ...'): the certificate and key the server presents, and the"
-                + " store's CA as the CA that client certificates must chain to.",
+                + " store's CA as the CA that client certificates must chain to: the trust bundle of 'ca export --bundle',"
+                + " which holds both CAs while a CA rotation is under way (see 'ca rotate status').",
         "  singlestore:   memsql.cnf lines ssl_cert, ssl_key, ssl_ca_for_client_cert,",
         "                 sdb-admin update-config commands, SSL_RELOAD and restart notes",
         "  mariadb/mysql: ssl_cert, ssl_key, ssl_ca under [mariadbd] / [mysqld], and",
@@ -74,8 +75,12 @@ public final class ServerConfigCommand extends DatabaseCommand {
     record FilesView(String certificate, String key, String clientCa) {
     }
 
+    /**
+     * @param clientCa the subjects of the CA certificates in the client CA file, in order
+     * @param rotation whether a CA rotation is under way (the client CA file holds two CAs)
+     */
     record ConfigView(String flavor, String credential, FilesView files, boolean written, String configFile,
-                      List<String> config, List<String> commands, List<String> notes) {
+                      List<String> config, List<String> commands, List<String> notes, List<String> clientCa, boolean rotation) {
     }
 
     @Override
@@ -100,11 +105,13 @@ public final class ServerConfigCommand extends DatabaseCommand {
             Files2.createDirectory(target);
             Files2.writeSecret(Path.of(files.key()), Pem.privateKey(key), force);
             Files2.writePublic(Path.of(files.certificate()), Pem.certificate(certificate), force);
-            Files2.writePublic(Path.of(files.clientCa()), export.caBundle().stream().map(Pem::certificate).collect(java.util.stream.Collectors.joining()), force);
+            Files2.writePublic(Path.of(files.clientCa()), export.trustBundle().stream().map(Pem::certificate).collect(java.util.stream.Collectors.joining()), force);
         }
+        List<String> clientCa = export.trustBundle().stream().map(c -> io.s2mtls.core.x509.Certificates.subjectOf(c).oneline()).toList();
+        boolean rotation = !export.trustBundle().equals(export.caBundle());
         ConfigView view = switch (flavor) {
-            case singlestore -> singleStore(files);
-            case mariadb, mysql -> mysqlFamily(files);
+            case singlestore -> singleStore(files, clientCa, rotation);
+            case mariadb, mysql -> mysqlFamily(files, clientCa, rotation);
         };
         printer.data(view, () -> {
             printer.line("# " + view.configFile());
@@ -124,7 +131,19 @@ public final class ServerConfigCommand extends DatabaseCommand {
         return OK;
     }
 
-    private ConfigView singleStore(FilesView files) {
+    /** The note on the client CA file during a CA rotation, and on when it changes. */
+    static List<String> rotationNotes(String clientCaFile, List<String> clientCa, boolean rotation, String reload) {
+        List<String> notes = new ArrayList<>();
+        if (rotation) {
+            notes.add("A CA rotation is under way: " + clientCaFile + " holds both CAs (" + String.join("; ", clientCa) + ")."
+                    + " Deploy it on every server and " + reload + " before 's2mtls ca rotate switch'; see 's2mtls ca rotate status --bundle FILE'.");
+        }
+        notes.add("The client CA file changes with 'ca rotate begin' and 'ca rotate finish': write it again (s2mtls ca export --bundle"
+                + " --out FILE) and " + reload + " each time.");
+        return notes;
+    }
+
+    private ConfigView singleStore(FilesView files, List<String> clientCa, boolean rotation) {
         List<String> config = List.of("ssl_cert = " + optionValue(files.certificate()), "ssl_key = " + optionValue(files.key()),
                 "ssl_ca_for_client_cert = " + optionValue(files.clientCa()));
         List<String> commands = new ArrayList<>();
@@ -132,30 +151,33 @@ public final class ServerConfigCommand extends DatabaseCommand {
                 {"ssl_ca_for_client_cert", files.clientCa()}}) {
             commands.add("sdb-admin update-config --key " + pair[0] + " --value " + shellWord(pair[1]) + " --all");
         }
-        List<String> notes = List.of(
+        List<String> notes = new ArrayList<>(List.of(
                 "Copy the files to every aggregator; they must be readable by the memsql user (chown memsql, chmod 600 the key).",
                 RELOAD_CERT_AND_KEY,
                 "  Existing connections keep their TLS session. Give rotated files new names (a new credential name)"
                         + " rather than overwriting in place.",
                 RELOAD_CLIENT_CA,
                 "Managed cloud: upload " + shellWord(files.clientCa()) + " as the client CA bundle in the portal instead.",
-                "Then: s2mtls user create NAME --from-cert CLIENT-cert.pem; s2mtls connect --user NAME --credential NAME");
-        return new ConfigView("singlestore", credential, files, write, "memsql.cnf (every aggregator)", config, commands, notes);
+                "Then: s2mtls user create NAME --from-cert CLIENT-cert.pem; s2mtls connect --user NAME --credential NAME"));
+        notes.addAll(rotationNotes(files.clientCa(), clientCa, rotation, "restart (or SSL_RELOAD, see above)"));
+        return new ConfigView("singlestore", credential, files, write, "memsql.cnf (every aggregator)", config, commands, notes, clientCa, rotation);
     }
 
-    private ConfigView mysqlFamily(FilesView files) {
+    private ConfigView mysqlFamily(FilesView files, List<String> clientCa, boolean rotation) {
         boolean maria = flavor == Flavor.mariadb;
         List<String> config = List.of(maria ? "[mariadbd]" : "[mysqld]", "ssl_cert = " + optionValue(files.certificate()),
                 "ssl_key = " + optionValue(files.key()), "ssl_ca = " + optionValue(files.clientCa()));
         List<String> commands = List.of(maria ? "FLUSH SSL;" : "ALTER INSTANCE RELOAD TLS;");
-        List<String> notes = List.of(
+        List<String> notes = new ArrayList<>(List.of(
                 "ssl_ca is the CA that client certificates must chain to (SingleStore calls it ssl_ca_for_client_cert).",
                 "The files must be readable by the server's user (mysql); the key 0600.",
                 maria ? "FLUSH SSL (MariaDB 10.4+) re-reads the files; otherwise restart the server."
                         : "ALTER INSTANCE RELOAD TLS (MySQL 8.0.16+) re-reads the files; otherwise restart the server.",
-                "Then: s2mtls user create NAME --from-cert CLIENT-cert.pem; s2mtls connect --user NAME --credential NAME");
+                "Then: s2mtls user create NAME --from-cert CLIENT-cert.pem; s2mtls connect --user NAME --credential NAME"));
+        notes.addAll(rotationNotes(files.clientCa(), clientCa, rotation, maria ? "run FLUSH SSL" : "run ALTER INSTANCE RELOAD TLS"));
         return new ConfigView(flavor.name(), credential, files, write,
-                (maria ? "/etc/mysql/mariadb.conf.d/90-s2mtls.cnf" : "/etc/mysql/conf.d/s2mtls.cnf") + " (or my.cnf)", config, commands, notes);
+                (maria ? "/etc/mysql/mariadb.conf.d/90-s2mtls.cnf" : "/etc/mysql/conf.d/s2mtls.cnf") + " (or my.cnf)", config, commands, notes,
+                clientCa, rotation);
     }
 
     /**
