@@ -3,6 +3,10 @@ package io.s2mtls.core.usecase;
 import io.s2mtls.core.dn.DistinguishedName;
 import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.pki.AuditEvent;
+import io.s2mtls.core.pki.Authorities;
+import io.s2mtls.core.pki.AuthoritySet;
+import io.s2mtls.core.pki.AuthorityState;
+import io.s2mtls.core.pki.RotationPhase;
 import io.s2mtls.core.pki.CaCertificates;
 import io.s2mtls.core.pki.CaMaterial;
 import io.s2mtls.core.pki.CertificateProfile;
@@ -23,6 +27,7 @@ import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -76,16 +81,9 @@ public final class AuthorityUseCase {
         Validity.checkDays(request.days());
         SubjectPolicy.requireSafe(request.subject(), false, "--subject");
         StoreIndex seen = refuseExisting(request.replace());
-        if (request.keyReference().isPresent()) {
-            String keyReference = request.keyReference().get();
-            RemoteSigner signer = environment.remoteSigners().apply(keyReference);
-            KeyPairs.requireStrong(signer.publicKey(), "--key " + keyReference);
-            X509Certificate certificate = selfSign(request.subject(), request.days(), SigningKey.remote(signer));
-            return store(CaMaterial.remote(certificate, keyReference), seen, request.replace(), "ca.create");
-        }
-        KeyPair keys = KeyPairs.generate(request.key().orElseThrow(), environment.random());
-        X509Certificate certificate = selfSign(request.subject(), request.days(), SigningKey.local(keys.getPrivate(), keys.getPublic()));
-        return store(CaMaterial.local(certificate, keys.getPrivate()), seen, request.replace(), "ca.create");
+        AuthorityKeys.NewKey key = AuthorityKeys.NewKey.of(environment, request.key(), request.keyReference());
+        X509Certificate certificate = AuthorityKeys.selfSigned(environment, request.subject(), request.days(), key.signing(), Optional.empty());
+        return store(key.material(certificate, List.of()), seen, request.replace(), "ca.create");
     }
 
     /**
@@ -114,25 +112,161 @@ public final class AuthorityUseCase {
      * reference) is kept as the set's root until {@link #removeRoot} takes it out. Refuses to replace an existing
      * CA unless the request says so.
      */
-    public io.s2mtls.core.pki.AuthoritySet createIntermediate(IntermediateRequest request) {
-        throw new UnsupportedOperationException("not built yet");
+    public AuthoritySet createIntermediate(IntermediateRequest request) {
+        Validity.checkDays(request.rootDays());
+        Validity.checkDays(request.days());
+        SubjectPolicy.requireSafe(request.rootSubject(), false, "--root-subject");
+        SubjectPolicy.requireSafe(request.subject(), false, "--subject");
+        if (Arrays.equals(request.rootSubject().toDer(), request.subject().toDer())) {
+            throw S2mtlsException.badInput("--subject: the intermediate's subject '" + request.subject().oneline()
+                    + "' is the root's; give the intermediate a subject of its own");
+        }
+        StoreIndex seen = refuseExisting(request.replace());
+        AuthorityKeys.NewKey rootKey = AuthorityKeys.NewKey.of(environment, request.rootKey(), request.rootKeyReference());
+        AuthorityKeys.NewKey key = AuthorityKeys.NewKey.of(environment, request.key(), request.keyReference());
+        if (Certificates.sameKey(rootKey.publicKey(), key.publicKey())) {
+            throw S2mtlsException.badInput("--key " + request.keyReference().orElse("") + ": the intermediate's key is the root's;"
+                    + " give the intermediate a key of its own");
+        }
+        X509Certificate rootCertificate = AuthorityKeys.selfSigned(environment, request.rootSubject(), request.rootDays(),
+                rootKey.signing(), Optional.of(AuthorityKeys.ROOT_PATH_LENGTH));
+        X509Certificate certificate = AuthorityKeys.intermediate(environment, request.subject(), key.publicKey(), request.days(),
+                rootCertificate, rootKey.signing());
+        CaMaterial root = rootKey.material(rootCertificate, List.of());
+        AuthoritySet set = new AuthoritySet(key.material(certificate, List.of(rootCertificate)), Optional.empty(), Optional.of(root),
+                RotationPhase.NONE);
+        AuditEvent event = event("ca.create", set.issuing(), Optional.of("intermediate under root '"
+                + Certificates.subjectOf(rootCertificate).oneline() + "' serial " + hex(rootCertificate)
+                + set.issuing().keyReference().map(reference -> "; key at " + reference).orElse("")
+                + root.keyReference().map(reference -> "; root key at " + reference).orElse("")));
+        return store(set, seen, request.replace(), event);
     }
 
     /**
      * The root CA with its key, for the operator to keep offline; recorded in the audit trail as
-     * {@code ca.root.export}. Refused when the store holds no root key (a root CA is exported with {@code ca export}).
+     * {@code ca.root.export}. Refused when the store holds no root key (a root CA is exported with {@code ca export}),
+     * and when the root's key is held by a remote signer (it cannot leave it).
      */
     public CaMaterial exportRoot() {
-        throw new UnsupportedOperationException("not built yet");
+        AuthoritySet set = environment.store().authorities().orElseThrow(AuthorityUseCase::noAuthority);
+        CaMaterial root = set.root().orElseThrow(() -> noRoot(set));
+        if (root.keyReference().isPresent()) {
+            throw S2mtlsException.badInput("the root's key is held by " + root.keyReference().get()
+                    + " and cannot be exported; keep it there (or forget the reference with 's2mtls ca root remove')");
+        }
+        environment.store().appendAudit(List.of(event("ca.root.export", root, Optional.of("root exported with its key"))));
+        return root;
     }
 
     /**
      * Takes the root's key out of the store (the root certificate stays in the chain). Refused unless the root
      * was exported since it was stored (an audit event says so), or {@code force}. A root held remotely has only
-     * its reference removed.
+     * its reference removed, which needs no export: the key stays with its signer.
      */
-    public io.s2mtls.core.pki.Authorities removeRoot(boolean force) {
-        throw new UnsupportedOperationException("not built yet");
+    public Authorities removeRoot(boolean force) {
+        AuthoritySet set = environment.store().authorities().orElseThrow(AuthorityUseCase::noAuthority);
+        CaMaterial root = set.root().orElseThrow(() -> noRoot(set));
+        String serial = hex(root.certificate());
+        boolean exported = root.keyReference().isPresent() || environment.store().recentAudit(10_000).stream()
+                .anyMatch(e -> e.action().equals("ca.root.export") && e.serial().equals(Optional.of(serial)));
+        if (!exported && !force) {
+            throw S2mtlsException.badInput("the root's key ('" + Certificates.subjectOf(root.certificate()).oneline() + "' serial " + serial
+                    + ") was never exported, so removing it would lose it; run 's2mtls ca root export --out FILE' first, or pass --force");
+        }
+        AuthoritySet without = new AuthoritySet(set.issuing(), set.other(), Optional.empty(), set.phase());
+        AuthorityState expected = set.state();
+        AuditEvent event = event("ca.root.remove", root, Optional.of(root.keyReference().map(r -> "root key reference " + r + " removed")
+                .orElse(exported ? "root key removed after export" : "root key removed without an export (--force)")));
+        StoreCommits.commit(environment.store(), index -> {
+            Optional<AuthorityState> now = index.authorities().map(Authorities::state);
+            if (!now.equals(Optional.of(expected))) {
+                throw changedMeanwhile();
+            }
+            return new StoreCommits.Prepared<>(StoreBatch.of(new StoreWrite.SetAuthority(without, now), event), without);
+        });
+        return without.certificates();
+    }
+
+    private S2mtlsException noRoot(AuthoritySet set) {
+        if (set.issuing().chain().isEmpty()) {
+            return S2mtlsException.badInput("the store's CA is a root, not an intermediate, so there is no separate root key;"
+                    + " export the CA with 's2mtls ca export', or create a root and intermediate with 's2mtls ca create --intermediate'");
+        }
+        return S2mtlsException.badInput("the store does not hold the root's key (it was removed or never imported);"
+                + " the root certificate is in the chain, exported with 's2mtls ca export --bundle'");
+    }
+
+    /**
+     * The root CA's signing key brought in for one command from {@code source} (never stored): its certificate
+     * must be {@code root} exactly, and its key must belong to it.
+     */
+    SigningKey offlineRoot(ImportSource source, X509Certificate root, String option) {
+        X509Certificate certificate;
+        SigningKey key;
+        String certificateSource;
+        if (source instanceof PemFiles pem) {
+            certificateSource = pem.certificateSource();
+            certificate = Pem.readCertificates(pem.certificate(), pem.certificateSource()).get(0);
+            PrivateKey privateKey = Pem.readPrivateKey(pem.key(), pem.keySource(), pem.keyPassword());
+            requireRoot(certificate, root, certificateSource, option);
+            if (!KeyPairs.matches(privateKey, certificate.getPublicKey())) {
+                throw S2mtlsException.badInput(pem.keySource() + ": this private key does not belong to the root certificate in "
+                        + certificateSource + "; give the root's own key");
+            }
+            key = SigningKey.local(privateKey, certificate.getPublicKey());
+        } else if (source instanceof Pkcs12File file) {
+            certificateSource = file.source();
+            Pkcs12Files.KeyAndChain entry = Pkcs12Files.read(file.data(), file.password(), file.source());
+            certificate = entry.chain().get(0);
+            requireRoot(certificate, root, certificateSource, option);
+            if (!KeyPairs.matches(entry.privateKey(), certificate.getPublicKey())) {
+                throw S2mtlsException.badInput(file.source() + ": the private key does not belong to its certificate; give the root's own key");
+            }
+            key = SigningKey.local(entry.privateKey(), certificate.getPublicKey());
+        } else {
+            RemoteKey remote = (RemoteKey) source;
+            certificateSource = remote.certificateSource();
+            certificate = Pem.readCertificates(remote.certificate(), remote.certificateSource()).get(0);
+            requireRoot(certificate, root, certificateSource, option);
+            RemoteSigner signer = environment.remoteSigners().apply(remote.keyReference());
+            if (!Certificates.sameKey(signer.publicKey(), certificate.getPublicKey())) {
+                throw S2mtlsException.badInput(remote.certificateSource() + ": the root certificate's public key is not the key of "
+                        + remote.keyReference() + "; give the reference of the root's own key");
+            }
+            key = SigningKey.remote(signer);
+        }
+        return key;
+    }
+
+    private static void requireRoot(X509Certificate certificate, X509Certificate root, String source, String option) {
+        if (!Arrays.equals(der(certificate), der(root))) {
+            throw S2mtlsException.badInput(option + " " + source + ": holds '" + Certificates.subjectOf(certificate).oneline() + "' serial "
+                    + hex(certificate) + ", not the root of the store's CA ('" + Certificates.subjectOf(root).oneline() + "' serial "
+                    + hex(root) + "); give the root exported with 's2mtls ca root export'");
+        }
+    }
+
+    static byte[] der(X509Certificate certificate) {
+        try {
+            return certificate.getEncoded();
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw S2mtlsException.internal("cannot encode a CA certificate", e);
+        }
+    }
+
+    /** The serial as upper-case hex, as the audit trail and openssl show it. */
+    static String hex(X509Certificate certificate) {
+        return certificate.getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT);
+    }
+
+    private AuditEvent event(String action, CaMaterial ca, Optional<String> detail) {
+        return new AuditEvent(environment.clock().instant(), environment.actor(), action, Optional.of(hex(ca.certificate())),
+                Optional.of(Certificates.subjectOf(ca.certificate()).oneline()), Optional.empty(), detail);
+    }
+
+    private S2mtlsException changedMeanwhile() {
+        return S2mtlsException.badInput(environment.store().describe() + ": another command changed the store's CAs while this one ran;"
+                + " nothing was changed, run it again");
     }
 
     /** Every CA the store holds, from the index, decrypting no key; a bad-input error when there is none. */
@@ -296,49 +430,44 @@ public final class AuthorityUseCase {
         Validity.requireCurrent(certificate, environment.clock().instant(), source + ": the CA certificate");
     }
 
-    private X509Certificate selfSign(DistinguishedName subject, int days, SigningKey key) {
-        Instant now = environment.clock().instant();
-        Instant notBefore = Validity.notBefore(now);
-        Instant notAfter = now.plus(java.time.Duration.ofDays(days)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        CertificateTemplate template = new CertificateTemplate(subject, key.publicKey(), CertificateProfile.CA,
-                Certificates.randomSerial(environment.random()), notBefore, notAfter, List.of());
-        return Certificates.selfSignedCa(template, key);
-    }
-
     /** Refuses to replace an existing CA unless {@code replace}; returns the index read, which the store step expects. */
     private StoreIndex refuseExisting(boolean replace) {
         StoreIndex index = environment.store().index();
-        index.authority().ifPresent(existing -> {
+        index.authorities().ifPresent(existing -> {
             if (!replace) {
                 throw S2mtlsException.badInput(environment.store().describe() + ": already holds a CA ('"
-                        + Certificates.subjectOf(existing.certificate()).oneline()
-                        + "'); pass --force to replace it (certificates it issued stop verifying against the new one)");
+                        + Certificates.subjectOf(existing.issuing().certificate()).oneline() + "'"
+                        + (existing.phase() == RotationPhase.NONE ? "" : ", in a rotation " + existing.phase().label())
+                        + "); pass --force to replace it (certificates it issued stop verifying against the new one)");
             }
         });
         return index;
     }
 
-    /**
-     * Sets the CA with one {@link StoreWrite.SetAuthority} that expects the CA {@code seen} had (or none). A CA
-     * that appeared meanwhile is refused as an existing one; one replaced by someone else meanwhile is refused
-     * even with --force, since the operator never saw it.
-     */
+    /** Sets one CA (no root, no rotation), as {@link #store(AuthoritySet, StoreIndex, boolean, AuditEvent)}. */
     private CaMaterial store(CaMaterial material, StoreIndex seen, boolean replace, String action) {
-        AuditEvent event = new AuditEvent(environment.clock().instant(), environment.actor(), action,
-                Optional.of(material.certificate().getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT)),
-                Optional.of(Certificates.subjectOf(material.certificate()).oneline()), Optional.empty(),
-                material.keyReference().map(reference -> "key at " + reference));
-        Optional<BigInteger> seenSerial = seen.authority().map(CaCertificates::serial);
+        AuditEvent event = event(action, material, material.keyReference().map(reference -> "key at " + reference));
+        return store(AuthoritySet.single(material), seen, replace, event).issuing();
+    }
+
+    /**
+     * Sets every CA with one {@link StoreWrite.SetAuthority} that expects the CAs {@code seen} had (all of them: the
+     * issuing CA, a rotation's other CA, the root key and the phase), or none. A CA that appeared meanwhile is refused
+     * as an existing one; CAs changed by someone else meanwhile (a rotation's phase, a removed root) are refused even
+     * with --force, since the operator never saw them.
+     */
+    private AuthoritySet store(AuthoritySet set, StoreIndex seen, boolean replace, AuditEvent event) {
+        Optional<AuthorityState> seenState = seen.authorities().map(Authorities::state);
         return StoreCommits.commit(environment.store(), seen, index -> {
-            Optional<BigInteger> current = index.authority().map(CaCertificates::serial);
+            Optional<AuthorityState> current = index.authorities().map(Authorities::state);
             if (current.isPresent() && !replace) {
                 throw S2mtlsException.badInput(environment.store().describe() + ": already holds a CA; pass --force to replace it");
             }
-            if (!current.equals(seenSerial)) {
+            if (!current.equals(seenState)) {
                 throw S2mtlsException.badInput(environment.store().describe() + ": another command replaced the store's CA while this one ran;"
                         + " nothing was changed, run it again");
             }
-            return new StoreCommits.Prepared<>(StoreBatch.of(new StoreWrite.SetAuthority(material, current), event), material);
+            return new StoreCommits.Prepared<>(StoreBatch.of(new StoreWrite.SetAuthority(set, current), event), set);
         }).result();
     }
 }

@@ -51,16 +51,38 @@ public final class Certificates {
         if (template.profile() != CertificateProfile.CA) {
             throw new IllegalArgumentException("a self-signed certificate here is always a CA");
         }
-        return build(template, template.subject(), null, key);
+        return build(template, template.subject(), null, key, null);
+    }
+
+    /**
+     * A self-signed CA certificate whose basicConstraints limit the CAs below it to {@code pathLength} (1 for a root
+     * that signs intermediates, which sign only end-entity certificates).
+     */
+    public static X509Certificate selfSignedCa(CertificateTemplate template, SigningKey key, int pathLength) {
+        if (template.profile() != CertificateProfile.CA) {
+            throw new IllegalArgumentException("a self-signed certificate here is always a CA");
+        }
+        return build(template, template.subject(), null, key, pathLength);
+    }
+
+    /**
+     * An intermediate CA certificate for {@code template}'s subject and key, signed by the CA {@code issuer}, with
+     * basicConstraints pathLenConstraint {@code pathLength} (0: it signs end-entity certificates only).
+     */
+    public static X509Certificate issueCa(CertificateTemplate template, X509Certificate issuer, SigningKey key, int pathLength) {
+        if (template.profile() != CertificateProfile.CA) {
+            throw new IllegalArgumentException("an intermediate CA certificate needs the CA profile");
+        }
+        return build(template, subjectOf(issuer), issuer, key, pathLength);
     }
 
     /** A certificate for {@code template}'s subject and key, signed by the CA {@code issuer}. */
     public static X509Certificate issue(CertificateTemplate template, X509Certificate issuer, SigningKey key) {
-        return build(template, subjectOf(issuer), issuer, key);
+        return build(template, subjectOf(issuer), issuer, key, null);
     }
 
     private static X509Certificate build(CertificateTemplate template, DistinguishedName issuerName,
-                                         X509Certificate issuer, SigningKey key) {
+                                         X509Certificate issuer, SigningKey key, Integer pathLength) {
         try {
             X500Name subject = X500Name.getInstance(ASN1Primitive.fromByteArray(template.subject().toDer()));
             X500Name issuerX500 = X500Name.getInstance(ASN1Primitive.fromByteArray(issuerName.toDer()));
@@ -71,7 +93,7 @@ public final class Certificates {
             builder.addExtension(Extension.authorityKeyIdentifier, false,
                     issuer == null ? extensions.createAuthorityKeyIdentifier(key.publicKey())
                             : extensions.createAuthorityKeyIdentifier(issuer));
-            addProfile(builder, template);
+            addProfile(builder, template, pathLength);
             X509Certificate certificate = new JcaX509CertificateConverter()
                     .getCertificate(builder.build(key.contentSigner()));
             certificate.verify(key.publicKey());
@@ -88,10 +110,11 @@ public final class Certificates {
         }
     }
 
-    private static void addProfile(X509v3CertificateBuilder builder, CertificateTemplate template) throws CertIOException {
+    private static void addProfile(X509v3CertificateBuilder builder, CertificateTemplate template, Integer pathLength) throws CertIOException {
         switch (template.profile()) {
             case CA -> {
-                builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+                builder.addExtension(Extension.basicConstraints, true,
+                        pathLength == null ? new BasicConstraints(true) : new BasicConstraints(pathLength));
                 builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
             }
             case CLIENT, SERVER -> {

@@ -272,7 +272,7 @@ class StoreCostTest {
         BigInteger now = store.index().requireAuthority().serial();
         s2mtls.authority().create(DistinguishedName.parse("/CN=My CA"), KeySpec.EC_P256, 3650, true);
         StoreWrite.SetAuthority replace = (StoreWrite.SetAuthority) store.committed.get(0).writes().get(0);
-        assertEquals(Optional.of(now), replace.replacing(), "--force expects the CA it replaces");
+        assertEquals(Optional.of(io.s2mtls.core.pki.AuthorityState.single(now)), replace.replacing(), "--force expects the CA it replaces");
         assertEquals(0, store.authority.get(), "creating a CA decrypts none: " + store.counts());
     }
 }
