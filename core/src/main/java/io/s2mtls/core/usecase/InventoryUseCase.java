@@ -2,6 +2,7 @@ package io.s2mtls.core.usecase;
 
 import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.pki.AuditEvent;
+import io.s2mtls.core.pki.Authorities;
 import io.s2mtls.core.pki.CertificateProfile;
 import io.s2mtls.core.pki.CertificateStatus;
 import io.s2mtls.core.pki.Credential;
@@ -10,6 +11,7 @@ import io.s2mtls.core.pki.CaCertificates;
 import io.s2mtls.core.port.CredentialStore;
 import io.s2mtls.core.port.StoreIndex;
 
+import java.math.BigInteger;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -176,7 +178,13 @@ public final class InventoryUseCase {
                 .map(InventoryEntry::name).distinct().toList();
     }
 
-    /** A stored credential with the CA certificate, for writing its files. */
+    /**
+     * A stored credential with the CA that signed it and its chain, for writing its files: the CA among the store's
+     * CAs (issuing, or during a rotation the other one) whose serial the credential's entry records as its issuer
+     * (an entry without one counts as signed by the CA a rotation retires, see
+     * {@link io.s2mtls.core.pki.Authorities#onOldCa}); when the store no longer holds that CA (a finished rotation or
+     * a replaced CA), the issuing CA, as before. The trust bundle is what servers must trust now.
+     */
     public CredentialExport export(String name) {
         CredentialStore store = environment.store();
         Optional<Credential> credential = store.credential(name);
@@ -185,17 +193,59 @@ public final class InventoryUseCase {
             throw S2mtlsException.badInput("no credential named '" + name + "' in " + store.describe()
                     + (index.credentials().isEmpty() ? "" : "; known: " + String.join(", ", index.credentials().keySet().stream().sorted().limit(20).toList())));
         }
-        CaCertificates ca = index.requireAuthority();
-        return new CredentialExport(credential.get(), ca.certificate(), ca.bundle());
+        index.requireAuthority();
+        Authorities authorities = index.authorities().orElseThrow();
+        X509Certificate certificate = credential.get().certificate();
+        CaCertificates ca = Optional.ofNullable(index.entries().get(certificate.getSerialNumber()))
+                .flatMap(entry -> signingCa(authorities, entry))
+                .orElse(authorities.issuing());
+        return new CredentialExport(credential.get(), ca.certificate(), ca.bundle(), IssuedCertificate.clientChain(ca), authorities.trustBundle());
     }
 
     /**
-     * A credential and the CA certificate that verifies it; {@code caBundle} is that certificate followed by the
-     * chain of an intermediate CA, up to and including the root (what the server's ssl_ca_for_client_cert needs).
+     * The CA among the store's CAs that signed the credential stored under {@code name} now (see {@link #export}),
+     * with its chain, read from the index (no key is decrypted); empty when there is no such credential or the
+     * store no longer holds its CA.
      */
-    public record CredentialExport(Credential credential, X509Certificate caCertificate, List<X509Certificate> caBundle) {
+    public Optional<CaCertificates> signingCa(String name) {
+        StoreIndex index = environment.store().index();
+        return index.authorities().flatMap(authorities -> index.currentEntry(name).flatMap(entry -> signingCa(authorities, entry)));
+    }
+
+    /**
+     * The CA of {@code authorities} that signed {@code entry}: the one whose serial the entry records as its issuer;
+     * for an entry without one, the CA that issued before the rotation ({@link Authorities#old()}). Empty when the
+     * store no longer holds it.
+     */
+    static Optional<CaCertificates> signingCa(Authorities authorities, InventoryEntry entry) {
+        List<CaCertificates> held = new java.util.ArrayList<>();
+        held.add(authorities.issuing());
+        authorities.other().ifPresent(held::add);
+        BigInteger issuer = entry.issuer().orElse(authorities.old().serial());
+        return held.stream().filter(ca -> ca.serial().equals(issuer)).findFirst();
+    }
+
+    /**
+     * A credential and the CA certificate that signed it.
+     *
+     * @param caBundle    that CA certificate followed by its chain (an intermediate's), up to and including the root
+     * @param clientChain what the client presents after its own certificate: that CA and the intermediates above
+     *                    it, without the self-signed root; empty when a root signed it
+     * @param trustBundle what servers must trust ({@code ssl_ca_for_client_cert}): every CA of the store with its
+     *                    chain, both CAs during a rotation
+     */
+    public record CredentialExport(Credential credential, X509Certificate caCertificate, List<X509Certificate> caBundle,
+                                   List<X509Certificate> clientChain, List<X509Certificate> trustBundle) {
         public CredentialExport {
             caBundle = List.copyOf(caBundle);
+            clientChain = List.copyOf(clientChain);
+            trustBundle = List.copyOf(trustBundle);
+        }
+
+        /** A credential signed by {@code caCertificate} and the chain of {@code caBundle}, which servers trust alone. */
+        public CredentialExport(Credential credential, X509Certificate caCertificate, List<X509Certificate> caBundle) {
+            this(credential, caCertificate, caBundle, IssuedCertificate.clientChain(caCertificate, caBundle.subList(Math.min(1, caBundle.size()),
+                    caBundle.size())), caBundle);
         }
 
         public CredentialExport(Credential credential, X509Certificate caCertificate) {

@@ -3,6 +3,7 @@ package io.s2mtls.core.usecase;
 import io.s2mtls.core.dn.DistinguishedName;
 import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.pki.AuditEvent;
+import io.s2mtls.core.pki.Authorities;
 import io.s2mtls.core.pki.CaMaterial;
 import io.s2mtls.core.pki.CertificateProfile;
 import io.s2mtls.core.pki.CertificateStatus;
@@ -168,6 +169,19 @@ public final class IssuanceUseCase {
                 + "' is already in the store; choose another name or pass --force to replace it");
     }
 
+    /**
+     * Reissues under the issuing CA (after {@code ca rotate switch}, the new one) those credentials of {@code names}
+     * that a CA rotation still has to reissue, exactly as {@code cert renew} does: a new key of the same kind (or
+     * {@code key}), the same validity (or {@code days}), the subject's DER byte for byte; the others are left
+     * alone. Refused while the rotation is only begun; nothing to do outside a rotation. All in one store update.
+     *
+     * @return the renewals made, each with the entry it superseded
+     */
+    public List<LifecycleUseCase.Renewal> reissueOnOldCa(java.util.Collection<String> names, Optional<KeySpec> key, Optional<Integer> days,
+                                                         int parallelism, IntConsumer progress) {
+        return new LifecycleUseCase(environment, this).reissueOnOldCa(names, key, days, parallelism, progress);
+    }
+
     /** Refuses a serial the index (or this batch) already records, so no serial is ever issued twice from one store. */
     static void requireNewSerial(StoreIndex index, Set<BigInteger> inBatch, InventoryEntry entry) {
         if (index.entries().containsKey(entry.serial()) || !inBatch.add(entry.serial())) {
@@ -255,8 +269,21 @@ public final class IssuanceUseCase {
         }
     }
 
-    /** The CA certificate that signs and its signing key. */
-    record Issuer(X509Certificate certificate, SigningKey key) {
+    /**
+     * The CA certificate that signs, its signing key, the chain above it (its issuer first, up to and including the
+     * root; empty for a root) and what servers trust while it signs (every CA of the store with its chain).
+     */
+    record Issuer(X509Certificate certificate, SigningKey key, List<X509Certificate> chain, List<X509Certificate> trustBundle) {
+        Issuer {
+            chain = List.copyOf(chain);
+            trustBundle = List.copyOf(trustBundle);
+        }
+
+        /** A root CA that servers trust alone. */
+        Issuer(X509Certificate certificate, SigningKey key) {
+            this(certificate, key, List.of(), List.of(certificate));
+        }
+
         /** Refuses to record what this CA signed when another command replaced the store's CA meanwhile. */
         void requireCurrent(StoreIndex index, CredentialStore store) {
             if (!index.authority().map(CaCertificates::serial).equals(Optional.of(certificate.getSerialNumber()))) {
@@ -267,20 +294,24 @@ public final class IssuanceUseCase {
     }
 
     /**
-     * The store's CA as a signer: a remote key needs no store read beyond {@code index}; a local one is read with
-     * {@link CredentialStore#authority()}, which decrypts the CA key and no other.
+     * The store's issuing CA as a signer: a remote key needs no store read beyond {@code index}; a local one is read
+     * with {@link CredentialStore#authority()}, which decrypts the CA key and no other. The chain and the trust
+     * bundle come from {@code index}.
      */
     Issuer issuer(StoreIndex index) {
         CaCertificates seen = index.requireAuthority();
         Validity.requireCurrent(seen.certificate(), environment.clock().instant(), "the store's CA");
+        List<X509Certificate> trust = index.authorities().map(Authorities::trustBundle).orElseGet(seen::bundle);
         if (seen.keyReference().isPresent()) {
-            return new Issuer(seen.certificate(), SigningKey.remote(environment.remoteSigners().apply(seen.keyReference().get())));
+            return new Issuer(seen.certificate(), SigningKey.remote(environment.remoteSigners().apply(seen.keyReference().get())),
+                    seen.chain(), trust);
         }
         CaMaterial ca = environment.store().authority().orElseThrow(AuthorityUseCase::noAuthority);
         SigningKey key = ca.privateKey()
                 .map(privateKey -> SigningKey.local(privateKey, ca.certificate().getPublicKey()))
                 .orElseGet(() -> SigningKey.remote(environment.remoteSigners().apply(ca.keyReference().orElseThrow())));
-        return new Issuer(ca.certificate(), key);
+        boolean sameCa = ca.certificate().equals(seen.certificate());
+        return new Issuer(ca.certificate(), key, sameCa ? seen.chain() : ca.chain(), sameCa ? trust : ca.bundle());
     }
 
     IssuedCertificate sign(Issuer issuer, DistinguishedName subject, PublicKey publicKey, Optional<PrivateKey> privateKey,
@@ -295,7 +326,7 @@ public final class IssuanceUseCase {
                 certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant(),
                 Certificates.sha256Fingerprint(certificate), profile, CertificateStatus.VALID, now,
                 Optional.of(issuer.certificate().getSerialNumber()));
-        return new IssuedCertificate(certificate, privateKey, issuer.certificate(), entry);
+        return new IssuedCertificate(certificate, privateKey, issuer.certificate(), entry, issuer.chain(), issuer.trustBundle());
     }
 
     interface Work<T> {

@@ -3,6 +3,8 @@ package io.s2mtls.core.usecase;
 import io.s2mtls.core.dn.DistinguishedName;
 import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.pki.AuditEvent;
+import io.s2mtls.core.pki.Authorities;
+import io.s2mtls.core.pki.RotationPhase;
 import io.s2mtls.core.pki.CaCertificates;
 import io.s2mtls.core.pki.CertificateProfile;
 import io.s2mtls.core.pki.CertificateStatus;
@@ -72,18 +74,27 @@ public final class LifecycleUseCase {
     }
 
     /**
-     * Renews what {@code request} names (see {@link #renew(List, Optional, Optional, int, IntConsumer)}) or, with
-     * {@link RenewRequest#dueWithin()}, every current credential that expires within that window. With
+     * Renews what {@code request} selects: the credentials it names (see
+     * {@link #renew(List, Optional, Optional, int, IntConsumer)}), every current credential that expires within
+     * {@link RenewRequest#dueWithin()}, every current credential ({@link RenewRequest.Selection#ALL}), or every one a
+     * CA rotation still has to reissue ({@link RenewRequest.Selection#ROTATION}). Every renewal is signed by the
+     * store's issuing CA (after {@code ca rotate switch}, the new one) and keeps the subject's DER byte for byte. With
      * {@code beforeRenewal}, the names it resolves to are handed to it first (when there are any), with the CA
      * certificates of the same store index the renewal then works from; a reference that does not resolve is
      * refused before that, with the renewal's message.
      */
     public List<Renewal> renew(RenewRequest request, Optional<BeforeRenewal> beforeRenewal) {
         StoreIndex index = environment.store().index();
-        if (request.dueWithin().isPresent()) {
-            List<InventoryEntry> targets = due(index, environment.clock().instant().plus(request.dueWithin().get()));
-            beforeRenewal.ifPresent(check -> beforeRenewing(index, targets.stream().map(InventoryEntry::name).distinct().toList(), check));
-            return renewEntries(index, targets, request.key(), request.days(), request.parallelism(), request.progress());
+        Instant now = environment.clock().instant();
+        List<InventoryEntry> selected = switch (request.selection()) {
+            case NAMED -> null;
+            case DUE -> due(index, now.plus(request.dueWithin().orElseThrow()));
+            case ALL -> renewable(index).toList();
+            case ROTATION -> onOldCa(index, now);
+        };
+        if (selected != null) {
+            beforeRenewal.ifPresent(check -> beforeRenewing(index, selected.stream().map(InventoryEntry::name).distinct().toList(), check));
+            return renewEntries(index, selected, request.key(), request.days(), request.parallelism(), request.progress());
         }
         if (beforeRenewal.isPresent()) {
             References resolver = new References(index);
@@ -91,6 +102,44 @@ public final class LifecycleUseCase {
         }
         return renewEntries(index, renewalTargets(index, request.references()), request.key(), request.days(), request.parallelism(),
                 request.progress());
+    }
+
+    /**
+     * The current credentials a rotation still has to reissue: valid, unexpired, signed by the CA the rotation
+     * retires, not a CA, with a stored key; none outside a rotation. Refused while the rotation is only begun: the
+     * old CA still issues then, so renewing would not move a credential.
+     */
+    static List<InventoryEntry> onOldCa(StoreIndex index, Instant now) {
+        Optional<Authorities> authorities = index.authorities();
+        if (authorities.isEmpty() || authorities.get().phase() == RotationPhase.NONE) {
+            return List.of();
+        }
+        if (authorities.get().phase() == RotationPhase.BEGUN) {
+            throw S2mtlsException.badInput("the CA rotation is begun, not switched: the old CA still signs, so a renewal now would"
+                    + " stay on it; run 's2mtls ca rotate switch' first, then renew");
+        }
+        Authorities cas = authorities.get();
+        return renewable(index).filter(cas::onOldCa).filter(e -> e.notAfter().isAfter(now)).toList();
+    }
+
+    /**
+     * Reissues under the issuing CA, as a renewal does (same key kind unless {@code key}, same validity unless
+     * {@code days}, the subject's DER kept), those credentials of {@code names} that a rotation still has to reissue
+     * now (see {@link RenewRequest.Selection#ROTATION}); the others are left alone. All in one store update.
+     */
+    List<Renewal> reissueOnOldCa(java.util.Collection<String> names, Optional<KeySpec> key, Optional<Integer> days, int parallelism,
+                                 IntConsumer progress) {
+        Set<String> wanted = new HashSet<>(names);
+        StoreIndex index = environment.store().index();
+        List<InventoryEntry> targets = onOldCa(index, environment.clock().instant()).stream().filter(e -> wanted.contains(e.name())).toList();
+        return renewEntries(index, targets, key, days, parallelism, progress);
+    }
+
+    /** The current, non-CA certificates with a stored key, in inventory order. */
+    private static java.util.stream.Stream<InventoryEntry> renewable(StoreIndex index) {
+        return current(index).stream()
+                .filter(e -> e.profile() != CertificateProfile.CA)
+                .filter(e -> index.credential(e.name()).map(StoredCredential::hasKey).orElse(false));
     }
 
     private static void beforeRenewing(StoreIndex index, List<String> names, BeforeRenewal check) {
@@ -136,9 +185,7 @@ public final class LifecycleUseCase {
 
     /** The current, non-CA certificates with a stored key whose notAfter is not after {@code limit}, in inventory order. */
     static List<InventoryEntry> due(StoreIndex index, Instant limit) {
-        return current(index).stream()
-                .filter(e -> e.profile() != CertificateProfile.CA)
-                .filter(e -> index.credential(e.name()).map(StoredCredential::hasKey).orElse(false))
+        return renewable(index)
                 .filter(e -> !e.notAfter().isAfter(limit))
                 .toList();
     }
