@@ -15,6 +15,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -36,6 +37,9 @@ import java.util.Set;
  * event, never fatal to a read. Removing whole lines is not detected by the HMACs (the file's owner-only
  * mode is what protects against it).
  *
+ * <p>The trail must be a regular file: anything else at its path (a FIFO, a device, a directory, a symbolic link) is
+ * refused before it is opened ({@link #requireRegularFileOrAbsent}).
+ *
  * <p>The trail is never parsed on open; {@link #recent} reads backwards from the end, so its cost grows
  * with the number of events asked for, not with the length of the trail. Appends happen under the store
  * lock and are fsync'ed.
@@ -50,6 +54,53 @@ final class AuditTrail {
 
     static Path of(Path storeFile) {
         return storeFile.resolveSibling(storeFile.getFileName() + SUFFIX);
+    }
+
+    /** The trail's path holds something other than a regular file; the message names it and what it is. */
+    static final class NotARegularFileException extends IOException {
+        NotARegularFileException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Refuses a trail that is not a regular file, without following a symbolic link: opening a FIFO would block until
+     * another process opened its other end, a device may never end, and a link would send the events elsewhere. A
+     * missing trail is fine (the first append creates it). Called before every open.
+     */
+    static void requireRegularFileOrAbsent(Path trail) throws IOException {
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(trail, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return;
+        }
+        if (attributes.isRegularFile()) {
+            return;
+        }
+        throw new NotARegularFileException("the audit trail " + trail + " is " + kind(trail, attributes)
+                + ", not a regular file, so s2mtls does not open it; move it aside (the trail must be a regular file next to the store)");
+    }
+
+    private static String kind(Path path, BasicFileAttributes attributes) {
+        if (attributes.isSymbolicLink()) {
+            return "a symbolic link";
+        }
+        if (attributes.isDirectory()) {
+            return "a directory";
+        }
+        try {
+            int type = ((Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS)) & 0170000;
+            return switch (type) {
+                case 0010000 -> "a FIFO (named pipe)";
+                case 0020000 -> "a character device";
+                case 0060000 -> "a block device";
+                case 0140000 -> "a socket";
+                default -> "a special file";
+            };
+        } catch (IOException | RuntimeException e) {
+            return "a device, FIFO or socket";
+        }
     }
 
     static byte[] newKey() {
@@ -76,6 +127,7 @@ final class AuditTrail {
         if (lines.length == 0) {
             return;
         }
+        requireRegularFileOrAbsent(trail);
         boolean created = !Files.exists(trail, LinkOption.NOFOLLOW_LINKS);
         try (FileChannel channel = FileChannel.open(trail, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS), AtomicFiles.ownerOnly(trail))) {
@@ -98,6 +150,7 @@ final class AuditTrail {
 
     /** Replaces the whole trail with {@code events} (used once, when a version-1 store moves its in-file trail here). */
     static void replace(Path trail, byte[] key, List<AuditEvent> events) throws IOException {
+        requireRegularFileOrAbsent(trail);
         AtomicFiles.write(trail, lines(key, events));
     }
 
@@ -114,6 +167,7 @@ final class AuditTrail {
         if (limit <= 0) {
             return List.of();
         }
+        requireRegularFileOrAbsent(trail);
         Deque<byte[]> lines = new ArrayDeque<>();
         boolean lastLineComplete;
         Instant modified;

@@ -3,6 +3,7 @@ package io.s2mtls.adapters.keystore;
 import io.s2mtls.adapters.files.AtomicFiles;
 import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.pki.AuditEvent;
+import io.s2mtls.core.pki.AuthoritySet;
 import io.s2mtls.core.pki.CaCertificates;
 import io.s2mtls.core.pki.CaMaterial;
 import io.s2mtls.core.pki.Credential;
@@ -202,6 +203,22 @@ final class Pkcs12CredentialStore implements CredentialStore {
         }
     }
 
+    /** Every CA with its key: decrypts the CAs' items and keys, and no credential's. */
+    @Override
+    public Optional<AuthoritySet> authorities() {
+        Content content = load(storeFile());
+        try {
+            if (content.file().isPresent()) {
+                return content.file().get().authorities(passwordKeys());
+            }
+            return content.version1().flatMap(Pkcs12Format.Version1::authority).map(AuthoritySet::single);
+        } catch (Pkcs12Format.WrongPasswordException e) {
+            throw wrongPassword();
+        } catch (Pkcs12Format.UnreadableException e) {
+            throw unreadable(e);
+        }
+    }
+
     @Override
     public Optional<Credential> credential(String name) {
         requireNonNull(name, "name is null");
@@ -255,6 +272,7 @@ final class Pkcs12CredentialStore implements CredentialStore {
             }
             byte[] auditKey = auditKeyOf(current);
             byte[] lines = AuditTrail.lines(auditKey, batch.audit());
+            requireUsableTrail(file); // before the store is written: a commit whose events cannot be recorded writes nothing
             if (batch.writes().isEmpty() && current.file().isPresent()) {
                 appendAudit(file, lines);
                 return;
@@ -288,6 +306,7 @@ final class Pkcs12CredentialStore implements CredentialStore {
                 }
                 byte[] auditKey = auditKeyOf(current);
                 byte[] lines = AuditTrail.lines(auditKey, events);
+                requireUsableTrail(file);
                 write(file, current, indexOf(current), StoreBatch.of(List.of(), List.of()), next, auditKey, true);
                 appendAudit(file, lines);
             });
@@ -330,26 +349,26 @@ final class Pkcs12CredentialStore implements CredentialStore {
         byte[] encoded;
         try {
             // what the batch writes, by name
-            Optional<CaMaterial> newAuthority = Optional.empty();
+            Optional<AuthoritySet> newAuthorities = Optional.empty();
             Map<String, Optional<Credential>> written = new HashMap<>();
             for (StoreWrite write : batch.writes()) {
                 if (write instanceof StoreWrite.SetAuthority set) {
-                    newAuthority = Optional.of(set.authority());
+                    newAuthorities = Optional.of(set.authorities());
                 } else if (write instanceof StoreWrite.PutCredential put) {
                     written.put(put.credential().name(), Optional.of(put.credential()));
                 } else if (write instanceof StoreWrite.RemoveCredential remove) {
                     written.put(remove.name(), Optional.empty());
                 }
             }
-            List<byte[]> items = new ArrayList<>(2 + next.credentials().size());
+            List<byte[]> items = new ArrayList<>(5 + next.credentials().size());
             items.add(StoreFile.indexItem(next, auditKey, aesKey, salt));
             if (next.authority().isPresent()) {
-                if (newAuthority.isPresent()) {
-                    items.add(StoreFile.authorityItem(newAuthority.get(), aesKey, salt));
+                if (newAuthorities.isPresent()) {
+                    items.addAll(StoreFile.authorityItems(newAuthorities.get(), aesKey, salt));
                 } else if (!reencrypt) {
-                    items.add(stored.get().authorityItem().orElseThrow());
+                    items.addAll(stored.get().authorityItems()); // the CAs' items as stored: no key decrypted
                 } else {
-                    items.add(StoreFile.authorityItem(currentAuthority(current), aesKey, salt));
+                    items.addAll(StoreFile.authorityItems(currentAuthorities(current), aesKey, salt));
                 }
             }
             for (String name : next.credentials().keySet()) {
@@ -390,10 +409,10 @@ final class Pkcs12CredentialStore implements CredentialStore {
         return stored.salt.length >= Pkcs12Builder.SALT_BYTES && stored.macIterations == Pkcs12Builder.MAC_ITERATIONS;
     }
 
-    private CaMaterial currentAuthority(Content current) {
+    private AuthoritySet currentAuthorities(Content current) {
         try {
-            return current.file().isPresent() ? current.file().get().authority(passwordKeys()).orElseThrow()
-                    : current.version1().orElseThrow().authority().orElseThrow();
+            return current.file().isPresent() ? current.file().get().authorities(passwordKeys()).orElseThrow()
+                    : AuthoritySet.single(current.version1().orElseThrow().authority().orElseThrow());
         } catch (Pkcs12Format.WrongPasswordException e) {
             throw wrongPassword();
         } catch (Pkcs12Format.UnreadableException e) {
@@ -409,6 +428,15 @@ final class Pkcs12CredentialStore implements CredentialStore {
             throw wrongPassword();
         } catch (Pkcs12Format.UnreadableException e) {
             throw unreadable(e);
+        }
+    }
+
+    private void requireUsableTrail(Path file) {
+        Path trail = AuditTrail.of(file);
+        try {
+            AuditTrail.requireRegularFileOrAbsent(trail);
+        } catch (IOException e) {
+            throw ioFailure(trail, "check", e);
         }
     }
 
@@ -505,6 +533,17 @@ final class Pkcs12CredentialStore implements CredentialStore {
     private FileChannel openLockFile(Path file) throws IOException {
         Path lock = lockFile(file);
         try {
+            BasicFileAttributes attributes = Files.readAttributes(lock, BasicFileAttributes.class);
+            if (!attributes.isRegularFile()) {
+                // opening a FIFO for writing would block until a reader came
+                throw S2mtlsException.badInput(description + ": the lock file " + lock + " is "
+                        + (attributes.isDirectory() ? "a directory" : "a device, FIFO or socket")
+                        + ", not a regular file, so s2mtls does not open it; remove it (the next write creates it again)");
+            }
+        } catch (NoSuchFileException e) {
+            // the first write creates it
+        }
+        try {
             return FileChannel.open(lock, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), AtomicFiles.ownerOnly(lock));
         } catch (IOException e) {
             throw ioFailure(lock, "open the lock file", e);
@@ -523,6 +562,9 @@ final class Pkcs12CredentialStore implements CredentialStore {
     }
 
     private S2mtlsException ioFailure(Path file, String action, IOException e) {
+        if (e instanceof AuditTrail.NotARegularFileException) {
+            return S2mtlsException.badInput(description + ": " + e.getMessage());
+        }
         if (e instanceof AccessDeniedException) {
             return S2mtlsException.badInput(description + ": permission denied: cannot " + action + " " + file);
         }

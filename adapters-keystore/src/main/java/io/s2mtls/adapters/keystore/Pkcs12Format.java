@@ -90,6 +90,11 @@ import java.util.Optional;
 final class Pkcs12Format {
     static final String CA_NAME = "s2mtls CA";
     static final String CA_CHAIN_NAME = "s2mtls CA chain";
+    static final String OTHER_CA_NAME = "s2mtls other CA";
+    static final String ROOT_CA_NAME = "s2mtls root CA";
+    /** The friendlyNames of the CAs' bags (each CA's and its chain's); all contain a space, which no credential name can. */
+    static final java.util.Set<String> AUTHORITY_BAG_NAMES = java.util.Set.of(CA_NAME, CA_CHAIN_NAME,
+            OTHER_CA_NAME, OTHER_CA_NAME + " chain", ROOT_CA_NAME, ROOT_CA_NAME + " chain");
     static final String METADATA_NAME = "s2mtls inventory";
     private static final int AES_KEY_BYTES = Pkcs12Builder.AES_KEY_BYTES;
     private static final int MAX_ITERATIONS = 10_000_000;
@@ -267,7 +272,8 @@ final class Pkcs12Format {
                 }
                 certificates.add(new NamedCertificate(requireName(name, "a certificate"), localKeyId,
                         certificate(ASN1OctetString.getInstance(certBag.getCertValue()).getOctets())));
-            } else if (PKCSObjectIdentifiers.secretBag.equals(type) && (METADATA_NAME.equals(name) || StoreFile.INDEX_NAME.equals(name))) {
+            } else if (PKCSObjectIdentifiers.secretBag.equals(type) && (METADATA_NAME.equals(name) || StoreFile.INDEX_NAME.equals(name)
+                    || StoreFile.AUTHORITIES_NAME.equals(name))) {
                 ASN1Sequence secret = ASN1Sequence.getInstance(bag.getBagValue());
                 ASN1TaggedObject value = ASN1TaggedObject.getInstance(secret.getObjectAt(1));
                 metadata.add(ASN1OctetString.getInstance(value.getExplicitBaseObject()).getOctets());

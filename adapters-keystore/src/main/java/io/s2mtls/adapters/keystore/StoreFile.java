@@ -4,12 +4,15 @@ import io.s2mtls.adapters.records.CredentialRecord;
 import io.s2mtls.adapters.records.EntryRecord;
 import io.s2mtls.adapters.records.ManagedUserRecord;
 import io.s2mtls.adapters.records.StoreJson;
+import io.s2mtls.core.pki.Authorities;
+import io.s2mtls.core.pki.AuthoritySet;
 import io.s2mtls.core.pki.CaCertificates;
 import io.s2mtls.core.pki.CaMaterial;
 import io.s2mtls.core.pki.Credential;
 import io.s2mtls.core.pki.CredentialName;
 import io.s2mtls.core.pki.InventoryEntry;
 import io.s2mtls.core.pki.ManagedUser;
+import io.s2mtls.core.pki.RotationPhase;
 import io.s2mtls.core.port.StoreIndex;
 import io.s2mtls.core.port.StoredCredential;
 import io.s2mtls.core.x509.Pkcs12Builder;
@@ -66,11 +69,23 @@ import java.util.Optional;
  */
 final class StoreFile {
     static final String INDEX_NAME = "s2mtls index";
+    static final String AUTHORITIES_NAME = "s2mtls authorities";
     static final String FORMAT = "s2mtls-store";
-    static final int VERSION = 2;
+    /** The newest version: written when the store holds more than one CA (a rotation, a root key). */
+    static final int VERSION = 3;
+    /** Written while the store holds one CA only, so that an s2mtls that reads version 2 still reads the file. */
+    static final int SINGLE_CA_VERSION = 2;
 
     /** What the index keeps of the CA: its key reference when the key is held elsewhere. */
     record AuthorityRecord(String keyReference) {
+    }
+
+    /**
+     * The authorities item's JSON document (version 3): the rotation phase ({@link RotationPhase#label()}) and, for
+     * the rotation's other CA and the root whose key the store holds, whether there is one (null when not) and its key
+     * reference. The issuing CA's key reference stays in the index's {@code authority}.
+     */
+    record AuthoritiesDocument(String phase, AuthorityRecord other, AuthorityRecord root) {
     }
 
     /**
@@ -85,16 +100,23 @@ final class StoreFile {
     final byte[] macSalt;
     final int macIterations;
     final IndexDocument document;
-    /** The content infos as stored: the index, then the CA's (when there is one), then one per credential. */
+    /** Version 3 only: the authorities item's document. */
+    final Optional<AuthoritiesDocument> authorities;
+    /**
+     * The content infos as stored: the index, then (version 3) the authorities item, then the CAs' items (the
+     * issuing CA, the rotation's other CA, the root, each when there is one), then one per credential.
+     */
     final List<byte[]> contentInfos;
     private final Map<String, Integer> positions = new HashMap<>();
 
-    private StoreFile(byte[] salt, byte[] macSalt, int macIterations, IndexDocument document, List<byte[]> contentInfos)
+    private StoreFile(byte[] salt, byte[] macSalt, int macIterations, IndexDocument document,
+                      Optional<AuthoritiesDocument> authorities, List<byte[]> contentInfos)
             throws Pkcs12Format.UnreadableException {
         this.salt = salt;
         this.macSalt = macSalt;
         this.macIterations = macIterations;
         this.document = document;
+        this.authorities = authorities;
         this.contentInfos = contentInfos;
         int first = firstCredentialPosition();
         for (int i = 0; i < document.credentials().size(); i++) {
@@ -109,8 +131,32 @@ final class StoreFile {
         }
     }
 
+    /** The position of the issuing CA's item (when there is a CA). */
+    private int issuingPosition() {
+        return authorities.isPresent() ? 2 : 1;
+    }
+
+    private boolean hasOther() {
+        return authorities.map(a -> a.other() != null).orElse(false);
+    }
+
+    private boolean hasRoot() {
+        return authorities.map(a -> a.root() != null).orElse(false);
+    }
+
+    private int otherPosition() {
+        return issuingPosition() + 1;
+    }
+
+    private int rootPosition() {
+        return issuingPosition() + (hasOther() ? 2 : 1);
+    }
+
     private int firstCredentialPosition() {
-        return document.authority() == null ? 1 : 2;
+        if (document.authority() == null) {
+            return 1;
+        }
+        return issuingPosition() + 1 + (hasOther() ? 1 : 0) + (hasRoot() ? 1 : 0);
     }
 
     /** Whether an opened file is of version 1 (its first content info is plain data). */
@@ -162,14 +208,47 @@ final class StoreFile {
         if (document == null || !FORMAT.equals(document.format())) {
             throw new Pkcs12Format.UnreadableException("its index is not an " + FORMAT + " document");
         }
-        if (document.version() != VERSION) {
-            throw new Pkcs12Format.UnreadableException("it has format version " + document.version() + " and this s2mtls reads versions 1 and "
+        if (document.version() != SINGLE_CA_VERSION && document.version() != VERSION) {
+            throw new Pkcs12Format.UnreadableException("it has format version " + document.version() + " and this s2mtls reads versions 1 to "
                     + VERSION + "; use a newer s2mtls");
         }
         if (document.credentials() == null || document.inventory() == null || document.managedUsers() == null || document.auditKey() == null) {
             throw new Pkcs12Format.UnreadableException("its index lacks a required list or its audit key");
         }
-        return new StoreFile(salt, opened.macSalt(), opened.macIterations(), document, infos);
+        Optional<AuthoritiesDocument> authorities = Optional.empty();
+        if (document.version() == VERSION) {
+            if (document.authority() == null || infos.size() < 3) {
+                throw new Pkcs12Format.UnreadableException("it has format version " + VERSION + " but no CA");
+            }
+            authorities = Optional.of(authoritiesDocument(infos.get(1), keys));
+        }
+        return new StoreFile(salt, opened.macSalt(), opened.macIterations(), document, authorities, infos);
+    }
+
+    /** Decrypts and checks the authorities item (it holds no key). */
+    private static AuthoritiesDocument authoritiesDocument(byte[] item, PasswordKeys keys)
+            throws Pkcs12Format.UnreadableException, Pkcs12Format.WrongPasswordException {
+        Bags bags = bags(item, keys, false);
+        if (bags.secrets().size() != 1 || !bags.certificates().isEmpty() || !bags.keys().isEmpty()) {
+            throw new Pkcs12Format.UnreadableException("its second item is not the s2mtls authorities item");
+        }
+        AuthoritiesDocument document;
+        try {
+            document = StoreJson.read(bags.secrets().get(0), AuthoritiesDocument.class);
+        } catch (IllegalArgumentException e) {
+            throw new Pkcs12Format.UnreadableException("its authorities item is not valid JSON: " + StoreMetadata.firstLine(e.getMessage()));
+        }
+        RotationPhase phase;
+        try {
+            phase = RotationPhase.ofLabel(document == null ? null : document.phase());
+        } catch (IllegalArgumentException e) {
+            throw new Pkcs12Format.UnreadableException("its authorities item names no known rotation phase: " + e.getMessage());
+        }
+        if ((document.other() != null) != (phase != RotationPhase.NONE)) {
+            throw new Pkcs12Format.UnreadableException("its rotation phase is " + phase.label() + " but it "
+                    + (document.other() != null ? "holds a second CA" : "holds no second CA"));
+        }
+        return document;
     }
 
     byte[] auditKey() throws Pkcs12Format.UnreadableException {
@@ -191,11 +270,18 @@ final class StoreFile {
     }
 
     private StoreIndex buildIndex(PasswordKeys keys) throws Pkcs12Format.UnreadableException, Pkcs12Format.WrongPasswordException {
-        Optional<CaCertificates> authority = Optional.empty();
+        Optional<Authorities> authority = Optional.empty();
         if (document.authority() != null) {
-            AuthorityParts parts = authorityParts(keys, false);
-            authority = Optional.of(new CaCertificates(parts.certificate(), parts.chain(),
-                    Optional.ofNullable(document.authority().keyReference())));
+            CaCertificates issuing = authorityParts(Part.ISSUING, keys, false).certificates();
+            Optional<CaCertificates> other = hasOther()
+                    ? Optional.of(authorityParts(Part.OTHER, keys, false).certificates()) : Optional.empty();
+            Optional<CaCertificates> root = hasRoot()
+                    ? Optional.of(authorityParts(Part.ROOT, keys, false).certificates()) : Optional.empty();
+            try {
+                authority = Optional.of(new Authorities(issuing, other, root, phase()));
+            } catch (IllegalArgumentException e) {
+                throw new Pkcs12Format.UnreadableException("its CAs do not fit together: " + e.getMessage());
+            }
         }
         try {
             Map<String, StoredCredential> credentials = new LinkedHashMap<>();
@@ -213,19 +299,37 @@ final class StoreFile {
                 ManagedUser user = record.toUser();
                 users.put(user.key(), user);
             }
-            return new StoreIndex(authority.map(io.s2mtls.core.pki.Authorities::single), credentials, entries, users);
+            return new StoreIndex(authority, credentials, entries, users);
         } catch (RuntimeException e) {
             throw new Pkcs12Format.UnreadableException("its index has an unreadable record: " + Pkcs12Format.reason(e));
         }
     }
 
+    /** The issuing CA with its key: decrypts its item and no other key. */
     Optional<CaMaterial> authority(PasswordKeys keys) throws Pkcs12Format.UnreadableException, Pkcs12Format.WrongPasswordException {
         if (document.authority() == null) {
             return Optional.empty();
         }
-        AuthorityParts parts = authorityParts(keys, true);
-        return Optional.of(new CaMaterial(parts.certificate(), parts.key(), Optional.ofNullable(document.authority().keyReference()),
-                parts.chain()));
+        return Optional.of(authorityParts(Part.ISSUING, keys, true).material());
+    }
+
+    /** Every CA with its key: decrypts the items and keys of the issuing CA, the other CA and the root. */
+    Optional<AuthoritySet> authorities(PasswordKeys keys) throws Pkcs12Format.UnreadableException, Pkcs12Format.WrongPasswordException {
+        if (document.authority() == null) {
+            return Optional.empty();
+        }
+        CaMaterial issuing = authorityParts(Part.ISSUING, keys, true).material();
+        Optional<CaMaterial> other = hasOther() ? Optional.of(authorityParts(Part.OTHER, keys, true).material()) : Optional.empty();
+        Optional<CaMaterial> root = hasRoot() ? Optional.of(authorityParts(Part.ROOT, keys, true).material()) : Optional.empty();
+        try {
+            return Optional.of(new AuthoritySet(issuing, other, root, phase()));
+        } catch (IllegalArgumentException e) {
+            throw new Pkcs12Format.UnreadableException("its CAs do not fit together: " + e.getMessage());
+        }
+    }
+
+    private RotationPhase phase() {
+        return authorities.map(a -> RotationPhase.ofLabel(a.phase())).orElse(RotationPhase.NONE);
     }
 
     Optional<Credential> credential(String name, PasswordKeys keys) throws Pkcs12Format.UnreadableException, Pkcs12Format.WrongPasswordException {
@@ -248,43 +352,93 @@ final class StoreFile {
         return position == null ? Optional.empty() : Optional.of(contentInfos.get(position));
     }
 
-    Optional<byte[]> authorityItem() {
-        return document.authority() == null ? Optional.empty() : Optional.of(contentInfos.get(1));
+    /**
+     * The stored bytes of every item that holds CA material, in file order: the authorities item (version 3) and the
+     * items of the issuing CA, the other CA and the root; a write that does not change the CAs copies them as they are.
+     */
+    List<byte[]> authorityItems() {
+        return document.authority() == null ? List.of() : List.copyOf(contentInfos.subList(1, firstCredentialPosition()));
     }
 
-    private record AuthorityParts(X509Certificate certificate, List<X509Certificate> chain, Optional<PrivateKey> key) {
+    /** The CAs a store can hold, each in an item of its own, told apart by the friendlyName of its bags. */
+    enum Part {
+        ISSUING(Pkcs12Format.CA_NAME, "CA"),
+        OTHER(Pkcs12Format.OTHER_CA_NAME, "rotation's other CA"),
+        ROOT(Pkcs12Format.ROOT_CA_NAME, "root CA");
+
+        final String bagName;
+        final String chainName;
+        final String description;
+
+        Part(String bagName, String description) {
+            this.bagName = bagName;
+            this.chainName = bagName + " chain";
+            this.description = description;
+        }
     }
 
-    private AuthorityParts authorityParts(PasswordKeys keys, boolean withKey) throws Pkcs12Format.UnreadableException, Pkcs12Format.WrongPasswordException {
-        Bags bags = bags(contentInfos.get(1), keys, withKey);
+    private record AuthorityParts(X509Certificate certificate, List<X509Certificate> chain, Optional<PrivateKey> key,
+                                  Optional<String> reference) {
+        CaCertificates certificates() {
+            return new CaCertificates(certificate, chain, reference);
+        }
+
+        CaMaterial material() {
+            return new CaMaterial(certificate, key, reference, chain);
+        }
+    }
+
+    private AuthorityParts authorityParts(Part part, PasswordKeys keys, boolean withKey)
+            throws Pkcs12Format.UnreadableException, Pkcs12Format.WrongPasswordException {
+        int position;
+        AuthorityRecord record;
+        switch (part) {
+            case ISSUING -> {
+                position = issuingPosition();
+                record = document.authority();
+            }
+            case OTHER -> {
+                position = otherPosition();
+                record = authorities.orElseThrow().other();
+            }
+            default -> {
+                position = rootPosition();
+                record = authorities.orElseThrow().root();
+            }
+        }
+        Bags bags = bags(contentInfos.get(position), keys, withKey);
         X509Certificate certificate = null;
         List<X509Certificate> chain = new ArrayList<>();
         for (Pkcs12Format.NamedCertificate named : bags.certificates()) {
-            if (Pkcs12Format.CA_NAME.equals(named.name()) && certificate == null) {
+            if (part.bagName.equals(named.name()) && certificate == null) {
                 certificate = named.certificate();
-            } else if (Pkcs12Format.CA_CHAIN_NAME.equals(named.name())) {
+            } else if (part.chainName.equals(named.name())) {
                 chain.add(named.certificate());
             } else {
-                throw new Pkcs12Format.UnreadableException("the CA item holds a certificate named '" + named.name() + "'");
+                throw new Pkcs12Format.UnreadableException("the " + part.description + "'s item holds a certificate named '" + named.name() + "'");
             }
         }
-        if (certificate == null || bags.keys().size() > 1 || !bags.secrets().isEmpty()) {
-            throw new Pkcs12Format.UnreadableException("the CA item does not hold one CA certificate and at most one key");
+        if (certificate == null || bags.keys().size() > 1 || !bags.secrets().isEmpty()
+                || bags.keys().stream().anyMatch(k -> !k.name().equals(part.bagName))) {
+            throw new Pkcs12Format.UnreadableException("the " + part.description + "'s item does not hold one CA certificate and at most its key");
         }
-        Optional<String> reference = Optional.ofNullable(document.authority().keyReference());
+        Optional<String> reference = Optional.ofNullable(record.keyReference());
         if (bags.keys().isEmpty() == reference.isEmpty()) {
-            throw new Pkcs12Format.UnreadableException("its CA has " + (reference.isPresent() ? "both a private key and a key reference"
-                    : "neither a private key nor a key reference"));
+            throw new Pkcs12Format.UnreadableException("its " + part.description + " has "
+                    + (reference.isPresent() ? "both a private key and a key reference" : "neither a private key nor a key reference"));
         }
         Optional<PrivateKey> key = withKey ? bags.keys().stream().findFirst().map(Pkcs12Format.NamedKey::key) : Optional.empty();
-        return new AuthorityParts(certificate, chain, key);
+        return new AuthorityParts(certificate, chain, key, reference);
     }
 
     // ---------------------------------------------------------------- writing
 
-    /** The index item for {@code index}, encrypted under {@code aesKey}. */
+    /**
+     * The index item for {@code index}, encrypted under {@code aesKey}: of version {@value #SINGLE_CA_VERSION} while
+     * the store holds one CA at most, else of version {@value #VERSION}.
+     */
     static byte[] indexItem(StoreIndex index, byte[] auditKey, byte[] aesKey, byte[] salt) {
-        IndexDocument document = new IndexDocument(FORMAT, VERSION,
+        IndexDocument document = new IndexDocument(FORMAT, versionFor(index.authorities()),
                 index.authority().map(ca -> new AuthorityRecord(ca.keyReference().orElse(null))).orElse(null),
                 HexFormat.of().formatHex(auditKey),
                 index.credentials().values().stream().map(CredentialRecord::of).toList(),
@@ -294,13 +448,36 @@ final class StoreFile {
         return Pkcs12Builder.encryptedContentInfo(List.of(Pkcs12Builder.dataSecretBag(json, INDEX_NAME)), aesKey, salt);
     }
 
-    static byte[] authorityItem(CaMaterial ca, byte[] aesKey, byte[] salt) {
+    private static int versionFor(Optional<Authorities> authorities) {
+        return authorities.filter(a -> a.other().isPresent() || a.root().isPresent()).isPresent() ? VERSION : SINGLE_CA_VERSION;
+    }
+
+    /**
+     * The items of {@code set}, in file order, encrypted under {@code aesKey}: for a set of more than one CA the
+     * authorities item first, then one item per CA (issuing, other, root).
+     */
+    static List<byte[]> authorityItems(AuthoritySet set, byte[] aesKey, byte[] salt) {
+        List<byte[]> items = new ArrayList<>(4);
+        if (versionFor(Optional.of(set.certificates())) == VERSION) {
+            AuthoritiesDocument document = new AuthoritiesDocument(set.phase().label(),
+                    set.other().map(o -> new AuthorityRecord(o.keyReference().orElse(null))).orElse(null),
+                    set.root().map(r -> new AuthorityRecord(r.keyReference().orElse(null))).orElse(null));
+            items.add(Pkcs12Builder.encryptedContentInfo(List.of(Pkcs12Builder.dataSecretBag(StoreJson.write(document), AUTHORITIES_NAME)),
+                    aesKey, salt));
+        }
+        items.add(authorityItem(set.issuing(), Part.ISSUING, aesKey, salt));
+        set.other().ifPresent(other -> items.add(authorityItem(other, Part.OTHER, aesKey, salt)));
+        set.root().ifPresent(root -> items.add(authorityItem(root, Part.ROOT, aesKey, salt)));
+        return items;
+    }
+
+    private static byte[] authorityItem(CaMaterial ca, Part part, byte[] aesKey, byte[] salt) {
         List<byte[]> bags = new ArrayList<>();
-        byte[] id = ca.privateKey().isPresent() ? localKeyId(Pkcs12Format.CA_NAME) : null;
-        bags.add(Pkcs12Builder.certBag(encoded(ca.certificate(), Pkcs12Format.CA_NAME), Pkcs12Format.CA_NAME, id));
-        ca.privateKey().ifPresent(key -> bags.add(keyBag(key, Pkcs12Format.CA_NAME, id, aesKey, salt)));
+        byte[] id = ca.privateKey().isPresent() ? localKeyId(part.bagName) : null;
+        bags.add(Pkcs12Builder.certBag(encoded(ca.certificate(), part.bagName), part.bagName, id));
+        ca.privateKey().ifPresent(key -> bags.add(keyBag(key, part.bagName, id, aesKey, salt)));
         for (X509Certificate above : ca.chain()) {
-            bags.add(Pkcs12Builder.certBag(encoded(above, Pkcs12Format.CA_CHAIN_NAME), Pkcs12Format.CA_CHAIN_NAME, null));
+            bags.add(Pkcs12Builder.certBag(encoded(above, part.chainName), part.chainName, null));
         }
         return Pkcs12Builder.encryptedContentInfo(bags, aesKey, salt);
     }
@@ -374,7 +551,7 @@ final class StoreFile {
             Pkcs12Format.readBag(element, keys, withKeys, privateKeys, certificates, secrets);
         }
         for (Pkcs12Format.NamedCertificate certificate : certificates) {
-            if (!Pkcs12Format.CA_NAME.equals(certificate.name()) && !Pkcs12Format.CA_CHAIN_NAME.equals(certificate.name())) {
+            if (!Pkcs12Format.AUTHORITY_BAG_NAMES.contains(certificate.name())) {
                 try {
                     CredentialName.check(certificate.name());
                 } catch (RuntimeException e) {

@@ -194,4 +194,108 @@ class Pkcs12BadInputTest {
         }
         assertEquals(1, context.passwordRequests.get());
     }
+
+    // ---------------------------------------------------------------- the sidecars: audit trail and lock file
+
+    private static final java.time.Duration FAST = java.time.Duration.ofSeconds(10);
+
+    private static io.s2mtls.core.pki.AuditEvent event(String action) {
+        return new io.s2mtls.core.pki.AuditEvent(java.time.Instant.parse("2026-12-01T10:00:00Z"), "tester", action,
+                java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty());
+    }
+
+    private static void mkfifo(Path path) throws Exception {
+        Path mkfifo = io.s2mtls.core.testing.ExternalTool.require("mkfifo");
+        List<String> command = List.of(mkfifo.toString(), path.toString());
+        io.s2mtls.core.testing.ExternalTool.run(command, null, java.util.Map.of(), null).requireSuccess(command);
+    }
+
+    /**
+     * With {@code trail} replaced by something that is not a regular file, reading the index still works (it does not
+     * touch the trail), while reading the trail and every commit are refused at once, naming the trail and what it is,
+     * and the store is left as it was.
+     */
+    private void theTrailIsRefused(Path file, Path trail, String what) throws Exception {
+        byte[] before = Files.readAllBytes(file);
+        Stores.Issued carol = Stores.issue("carol", caKeys);
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(FAST, () -> {
+            try (CredentialStore store = Stores.open(file)) {
+                assertEquals(2, store.index().credentials().size());
+                for (Executable action : List.<Executable>of(
+                        () -> store.recentAudit(10),
+                        () -> store.appendAudit(List.of(event("append"))),
+                        () -> store.commit(io.s2mtls.core.port.StoreBatch.builder()
+                                .write(new io.s2mtls.core.port.StoreWrite.PutCredential(carol.credential(), java.util.Optional.empty()))
+                                .write(new io.s2mtls.core.port.StoreWrite.AddEntry(carol.entry()))
+                                .audit(event("cert.issue carol")).build()),
+                        () -> Stores.commit(store, List.of(Stores.issue("dave", caKeys))))) {
+                    S2mtlsException refused = assertThrows(S2mtlsException.class, action);
+                    assertEquals(ErrorKind.BAD_INPUT, refused.kind(), refused.getMessage());
+                    assertTrue(refused.getMessage().contains("the audit trail " + trail + " is " + what + ", not a regular file"),
+                            refused.getMessage());
+                    assertFalse(refused.getMessage().contains("\n"), refused.getMessage());
+                }
+            }
+        });
+        assertArrayEquals(before, Files.readAllBytes(file), "the store changed");
+    }
+
+    private Path validStoreWithTrail() {
+        Path file = validStore();
+        try (CredentialStore store = Stores.open(file)) {
+            store.appendAudit(List.of(event("first")));
+        }
+        return file;
+    }
+
+    @Test
+    void aFifoAtTheAuditPathIsRefusedWithoutBlocking() throws Exception {
+        Path file = validStoreWithTrail();
+        Path trail = AuditTrail.of(file);
+        Files.delete(trail);
+        mkfifo(trail);
+        theTrailIsRefused(file, trail, "a FIFO (named pipe)");
+    }
+
+    @Test
+    void aSymbolicLinkAtTheAuditPathIsNotFollowed() throws Exception {
+        Path file = validStoreWithTrail();
+        Path trail = AuditTrail.of(file);
+        Path elsewhere = directory.resolve("elsewhere.log");
+        Files.move(trail, elsewhere);
+        byte[] target = Files.readAllBytes(elsewhere);
+        Files.createSymbolicLink(trail, elsewhere);
+        theTrailIsRefused(file, trail, "a symbolic link");
+        assertArrayEquals(target, Files.readAllBytes(elsewhere), "the link's target was written to");
+    }
+
+    @Test
+    void aDirectoryOrADeviceAtTheAuditPathIsRefused() throws Exception {
+        Path file = validStoreWithTrail();
+        Path trail = AuditTrail.of(file);
+        Files.delete(trail);
+        Files.createDirectory(trail);
+        theTrailIsRefused(file, trail, "a directory");
+        Files.delete(trail);
+        Files.createSymbolicLink(trail, Path.of("/dev/zero"));
+        theTrailIsRefused(file, trail, "a symbolic link");
+    }
+
+    @Test
+    void aFifoAtTheLockPathIsRefusedWithoutBlocking() throws Exception {
+        Path file = validStore();
+        Path lock = file.resolveSibling(file.getFileName() + ".lock");
+        Files.delete(lock);
+        mkfifo(lock);
+        byte[] before = Files.readAllBytes(file);
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(FAST, () -> {
+            try (CredentialStore store = Stores.open(file)) {
+                S2mtlsException refused = assertThrows(S2mtlsException.class,
+                        () -> Stores.commit(store, List.of(Stores.issue("carol", caKeys))));
+                assertEquals(ErrorKind.BAD_INPUT, refused.kind());
+                assertTrue(refused.getMessage().contains("the lock file " + lock + " is a device, FIFO or socket"), refused.getMessage());
+            }
+        });
+        assertArrayEquals(before, Files.readAllBytes(file));
+    }
 }

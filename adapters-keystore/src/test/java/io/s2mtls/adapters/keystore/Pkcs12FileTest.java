@@ -1,6 +1,11 @@
 package io.s2mtls.adapters.keystore;
 
+import io.s2mtls.core.pki.AuthoritySet;
 import io.s2mtls.core.pki.CaMaterial;
+import io.s2mtls.core.pki.RotationPhase;
+import io.s2mtls.core.port.StoreBatch;
+import io.s2mtls.core.port.StoreWrite;
+import java.security.cert.X509Certificate;
 import io.s2mtls.core.pki.Credential;
 import io.s2mtls.core.port.CredentialStore;
 import io.s2mtls.core.testing.ExternalTool;
@@ -37,6 +42,13 @@ class Pkcs12FileTest {
 
     private final KeyPair caKeys = TestPki.ecKeyPair();
 
+    private final KeyPair rootKeys = TestPki.ecKeyPair();
+    private final KeyPair nextKeys = TestPki.ecKeyPair();
+
+    /**
+     * A store in the middle of a rotation: the issuing CA and the next one (both intermediates) under a root whose
+     * key the store keeps, and two credentials.
+     */
     private Path storeWithCaAndTwoCredentials(Map<String, PrivateKey> keys) throws Exception {
         Path file = directory.resolve("store.p12");
         KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
@@ -44,11 +56,20 @@ class Pkcs12FileTest {
         Stores.Issued alice = Stores.issue("alice", caKeys);
         Stores.Issued bob = Stores.issue("bob", rsa.generateKeyPair(), caKeys);
         keys.put("s2mtls CA", caKeys.getPrivate());
+        keys.put("s2mtls other CA", nextKeys.getPrivate());
+        keys.put("s2mtls root CA", rootKeys.getPrivate());
         keys.put("alice", alice.credential().privateKey().orElseThrow());
         keys.put("bob", bob.credential().privateKey().orElseThrow());
+        X509Certificate root = TestPki.selfSigned(rootKeys, "CN=File Test Root", true);
+        CaMaterial issuing = CaMaterial.local(TestPki.signed(caKeys, Stores.CA_SUBJECT, rootKeys, "CN=File Test Root", true),
+                caKeys.getPrivate()).withChain(List.of(root));
+        CaMaterial next = CaMaterial.local(TestPki.signed(nextKeys, "CN=File Test CA 2", rootKeys, "CN=File Test Root", true),
+                nextKeys.getPrivate()).withChain(List.of(root));
         try (CredentialStore store = Stores.open(file)) {
-            Stores.commit(store, Optional.of(CaMaterial.local(
-                    TestPki.selfSigned(caKeys, Stores.CA_SUBJECT, true), caKeys.getPrivate())), List.of(alice, bob));
+            Stores.commit(store, Optional.of(issuing), List.of(alice, bob));
+            store.commit(StoreBatch.of(List.of(new StoreWrite.SetAuthority(new AuthoritySet(issuing, Optional.of(next),
+                    Optional.of(CaMaterial.local(root, rootKeys.getPrivate())), RotationPhase.BEGUN),
+                    Optional.of(AuthoritySet.single(issuing).state()))), List.of()));
         }
         return file;
     }
@@ -96,6 +117,20 @@ class Pkcs12FileTest {
             assertTrue(expected.length > 0);
             assertArrayEquals(expected, actual, "openssl extracted a different key for " + key.getKey());
         }
+    }
+
+    @Test
+    void opensslListsTheCertificatesOfEveryCaOfARotationWithoutKeys() throws Exception {
+        Path file = storeWithCaAndTwoCredentials(new java.util.LinkedHashMap<>());
+        ExternalTool.Result info = openssl(List.of("pkcs12", "-info", "-nokeys", "-in", file.toString(),
+                "-passin", "env:S2MTLS_TEST_PASSWORD"));
+        String out = info.out();
+        assertFalse(out.contains("PRIVATE KEY"), out);
+        for (String name : List.of("s2mtls CA", "s2mtls CA chain", "s2mtls other CA", "s2mtls other CA chain", "s2mtls root CA", "alice", "bob")) {
+            assertTrue(out.contains("friendlyName: " + name + "\n"), name + " in " + out);
+        }
+        assertTrue(out.matches("(?s).*subject=\\s*CN\\s*=\\s*File Test CA 2.*"), out);
+        assertEquals(7, out.split("-----BEGIN CERTIFICATE-----", -1).length - 1, out);
     }
 
     @Test
