@@ -101,14 +101,14 @@ final class LegacyStore {
         Map<BigInteger, InventoryEntry> entries = new LinkedHashMap<>();
         inventory().forEach(e -> entries.put(e.serial(), e));
         JsonNode ca = data.path("ca");
-        Optional<io.s2mtls.core.pki.CaCertificates> authority = Optional.empty();
+        Optional<io.s2mtls.core.pki.Authorities> authority = Optional.empty();
         if (ca.isObject()) {
             List<String> chain = new ArrayList<>();
             ca.path("chain").forEach(pem -> chain.add(pem.asText()));
             authority = Optional.of(new StoreDocuments.CaDocument(required(ca, "certificate"), null, text(ca, "key_reference"), chain)
-                    .certificates(source));
+                    .authorities(source));
         }
-        return new StoreIndex(authority.map(io.s2mtls.core.pki.Authorities::single), credentials, entries, managedUsers());
+        return new StoreIndex(authority, credentials, entries, managedUsers());
     }
 
     private static String required(JsonNode node, String field) {

@@ -8,9 +8,12 @@ import io.s2mtls.adapters.records.CredentialRecord;
 import io.s2mtls.adapters.records.EntryRecord;
 import io.s2mtls.adapters.records.ManagedUserRecord;
 import io.s2mtls.adapters.records.StoreJson;
+import io.s2mtls.core.pki.Authorities;
+import io.s2mtls.core.pki.AuthoritySet;
 import io.s2mtls.core.pki.CaCertificates;
 import io.s2mtls.core.pki.CaMaterial;
 import io.s2mtls.core.pki.Credential;
+import io.s2mtls.core.pki.RotationPhase;
 import io.s2mtls.core.x509.Pem;
 
 import java.nio.charset.StandardCharsets;
@@ -37,14 +40,77 @@ final class StoreDocuments {
     record Marker(String format, String generation, int nameShards, int entryShards, int userShards) {
     }
 
-    /** {@code GEN/ca}: the CA certificate, its key (PKCS#8 PEM) or the reference to a remote key, and its chain. */
+    /**
+     * {@code GEN/ca}: every CA the store holds, in one secret so that a rotation's phase change is one check-and-set
+     * write. The issuing CA's fields are at the top level ({@code certificate}, {@code privateKey} (PKCS#8 PEM) or
+     * {@code keyReference}, {@code chain}), as in a store without a rotation; {@code phase} ({@code begun} or
+     * {@code switched}; absent means none), {@code other} (the rotation's other CA) and {@code root} (a root whose key
+     * or key reference the store holds) are written only when there is something to say, so a one-CA document is
+     * what earlier versions wrote, and an earlier version refuses (unknown field) a document it would truncate.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record CaDocument(String certificate, String privateKey, String keyReference, List<String> chain) {
+    record CaDocument(String certificate, String privateKey, String keyReference, List<String> chain, String phase, CaPart other,
+                      CaPart root) {
+        /** One CA, nothing else. */
+        CaDocument(String certificate, String privateKey, String keyReference, List<String> chain) {
+            this(certificate, privateKey, keyReference, chain, null, null, null);
+        }
+
         static CaDocument of(CaMaterial ca) {
+            return of(AuthoritySet.single(ca));
+        }
+
+        static CaDocument of(AuthoritySet set) {
+            CaPart issuing = CaPart.of(set.issuing());
+            return new CaDocument(issuing.certificate(), issuing.privateKey(), issuing.keyReference(),
+                    issuing.chain() == null ? List.of() : issuing.chain(),
+                    set.phase() == RotationPhase.NONE ? null : set.phase().label(),
+                    set.other().map(CaPart::of).orElse(null), set.root().map(CaPart::of).orElse(null));
+        }
+
+        private CaPart issuing() {
+            return new CaPart(certificate, privateKey, keyReference, chain);
+        }
+
+        private RotationPhase rotationPhase() {
+            return phase == null ? RotationPhase.NONE : RotationPhase.ofLabel(phase);
+        }
+
+        /** Every CA's certificates: no key is parsed. */
+        Authorities authorities(String source) {
+            CaCertificates issuing = issuing().certificates(source);
+            Optional<CaCertificates> rootCertificates = Optional.ofNullable(root).map(r -> r.certificates(source + " root"));
+            rootCertificates.ifPresent(r -> requireTopOfChain(issuing, r.certificate()));
+            return new Authorities(issuing, Optional.ofNullable(other).map(o -> o.certificates(source + " other CA")), rootCertificates,
+                    rotationPhase());
+        }
+
+        /** The issuing CA with its key (or reference); no other key is parsed. */
+        CaMaterial material(String source) {
+            return issuing().material(source);
+        }
+
+        /** Every CA with its key (or reference). */
+        AuthoritySet authoritySet(String source) {
+            return new AuthoritySet(material(source), Optional.ofNullable(other).map(o -> o.material(source + " other CA")),
+                    Optional.ofNullable(root).map(r -> r.material(source + " root")), rotationPhase());
+        }
+
+        private static void requireTopOfChain(CaCertificates issuing, X509Certificate root) {
+            if (issuing.chain().isEmpty() || !issuing.chain().get(issuing.chain().size() - 1).equals(root)) {
+                throw new IllegalArgumentException("the root is not the top of the issuing CA's chain");
+            }
+        }
+    }
+
+    /** One CA in a {@link CaDocument}: its certificate, its key (PKCS#8 PEM) or the reference to a remote key, and its chain. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record CaPart(String certificate, String privateKey, String keyReference, List<String> chain) {
+        static CaPart of(CaMaterial ca) {
             List<String> chain = new ArrayList<>();
             ca.chain().forEach(c -> chain.add(Pem.certificate(c)));
-            return new CaDocument(Pem.certificate(ca.certificate()), ca.privateKey().map(Pem::privateKey).orElse(null),
-                    ca.keyReference().orElse(null), chain);
+            return new CaPart(Pem.certificate(ca.certificate()), ca.privateKey().map(Pem::privateKey).orElse(null),
+                    ca.keyReference().orElse(null), chain.isEmpty() ? null : chain);
         }
 
         /** The certificates only: no key is parsed. */
@@ -54,6 +120,9 @@ final class StoreDocuments {
 
         CaMaterial material(String source) {
             X509Certificate cert = parseCertificate(certificate, source);
+            if (privateKey != null && keyReference != null) {
+                throw new IllegalArgumentException("fields 'privateKey' and 'keyReference' are both present");
+            }
             CaMaterial material;
             if (privateKey != null) {
                 material = CaMaterial.local(cert, Pem.readPrivateKey(bytes(privateKey), source, Optional.empty()));

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.s2mtls.adapters.records.AuditRecord;
 import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.pki.AuditEvent;
-import io.s2mtls.core.pki.CaCertificates;
+import io.s2mtls.core.pki.Authorities;
+import io.s2mtls.core.pki.AuthoritySet;
 import io.s2mtls.core.pki.CaMaterial;
 import io.s2mtls.core.pki.Credential;
 import io.s2mtls.core.pki.InventoryEntry;
@@ -53,7 +54,8 @@ import static java.util.Objects.requireNonNull;
  * <pre>{@code
  * s2mtls/prod                      the marker: {"format":"s2mtls-store/2","generation":"g1f2e...",
  *                                               "nameShards":256,"entryShards":256,"userShards":64}
- * s2mtls/prod/GEN/ca               {"certificate":PEM, "privateKey":PKCS#8 PEM | "keyReference":"vault-transit:ca", "chain":[PEM...]}
+ * s2mtls/prod/GEN/ca               {"certificate":PEM, "privateKey":PKCS#8 PEM | "keyReference":"vault-transit:ca", "chain":[PEM...],
+ *                                   "phase":"begun"|"switched", "other":{CA}, "root":{CA}}   (the last three when there are)
  * s2mtls/prod/GEN/credentials/NAME {"name", "certificate":PEM, "privateKey":PKCS#8 PEM}   (one per credential)
  * s2mtls/prod/GEN/names/00 .. ff   {"credentials":[{"credential":{"name","serial","hasKey"},"version":N}]}
  * s2mtls/prod/GEN/entries/00 .. ff {"entries":[{"order":N,"entry":{"serial","name","subject",...}}]}
@@ -61,6 +63,13 @@ import static java.util.Objects.requireNonNull;
  * s2mtls/prod/GEN/audit/head       {"chunk":N}
  * s2mtls/prod/GEN/audit/0, 1, ...  {"events":[{"time","actor","action",...}]}   (at most 256 KiB each)
  * }</pre>
+ * {@code GEN/ca} holds every CA of the store ({@link io.s2mtls.core.pki.AuthoritySet}): the issuing CA at the top level,
+ * and during a rotation its {@code phase} and the {@code other} CA (the next one when begun, the previous one when
+ * switched), and the {@code root} whose key (or key reference) the store holds above an intermediate; each {CA} has
+ * the same fields as the top level. A phase change is one check-and-set write of this one secret, so no crash can
+ * leave a phase without its CA or a CA without its phase. A document written before rotation existed (no
+ * {@code phase}, {@code other} or {@code root}) reads as one CA; a one-CA document is still written that way. Three
+ * CAs with RSA-4096 keys (a root and two intermediates with long names) take about 23 KB.
  * A shard is chosen by the first two bytes of the SHA-256 of a UTF-8 text, modulo the shard count: the credential
  * name for {@code names/} (the serial the name holds and the version of its {@code credentials/NAME} secret), the
  * serial in lower-case hex for {@code entries/} (every certificate recorded, with its place in the order of
@@ -76,7 +85,7 @@ import static java.util.Objects.requireNonNull;
  * 1 CA read and one read per existing shard: at most 5 + 256 + 256 + 64 = 581 requests (517 for a store of 2,000
  * or 10,000 credentials without managed users; 5 and a few for a small store), made 8 at a time. It parses no
  * private key. {@link #credential(String)} costs 3 reads (marker, names shard, the credential at the version the
- * shard names), {@link #authority()} 2, {@link #recentAudit(int)} 4 for up to a chunk's worth of events (marker,
+ * shard names), {@link #authority()} and {@link #authorities()} 2, {@link #recentAudit(int)} 4 for up to a chunk's worth of events (marker,
  * head, the chunk, the next chunk to see there is none) plus one per older chunk needed. The token's policy needs
  * read, create and update on {@code secret/data/s2mtls/prod} and {@code secret/data/s2mtls/prod/*}, and list on
  * {@code secret/metadata/s2mtls/prod/*}.
@@ -384,8 +393,8 @@ final class VaultCredentialStore implements CredentialStore {
             inventory.put(domain.serial(), domain);
         }
         CaRead ca = (CaRead) first.get(ShardState.Kind.values().length);
-        Optional<CaCertificates> authority = ca.document().map(d -> parsed(caKey(m), () -> d.certificates(description)));
-        return new StoreIndex(authority.map(io.s2mtls.core.pki.Authorities::single), credentials, inventory, users);
+        Optional<Authorities> authorities = ca.document().map(d -> parsed(caKey(m), () -> d.authorities(description)));
+        return new StoreIndex(authorities, credentials, inventory, users);
     }
 
     @Override
@@ -400,6 +409,21 @@ final class VaultCredentialStore implements CredentialStore {
         }
         StoreDocuments.Marker m = ((Granular) root).marker();
         return readCa(m, purpose).document().map(d -> parsed(caKey(m), () -> d.material(description + " CA")));
+    }
+
+    /** Every CA with its key or reference, from the one CA secret (a single-secret store holds one CA). */
+    @Override
+    public Optional<AuthoritySet> authorities() {
+        String purpose = "reading " + description;
+        Root root = root(purpose);
+        if (root instanceof Absent) {
+            return Optional.empty();
+        }
+        if (root instanceof Legacy legacy) {
+            return legacy(() -> legacy.store().authority()).map(AuthoritySet::single);
+        }
+        StoreDocuments.Marker m = ((Granular) root).marker();
+        return readCa(m, purpose).document().map(d -> parsed(caKey(m), () -> d.authoritySet(description + " CA")));
     }
 
     @Override
@@ -539,8 +563,8 @@ final class VaultCredentialStore implements CredentialStore {
             users.putAll(shard.state().managedUsers());
         }
         CaRead caRead = ca;
-        Optional<CaCertificates> authority = ca.document().map(d -> parsed(caKey(m), () -> d.certificates(description)));
-        new StoreIndex(authority.map(io.s2mtls.core.pki.Authorities::single), credentials, entries, users).applying(batch);
+        Optional<Authorities> authorities = ca.document().map(d -> parsed(caKey(m), () -> d.authorities(description)));
+        new StoreIndex(authorities, credentials, entries, users).applying(batch);
         afterChecks.run();
 
         Map<BigInteger, Long> orders = new HashMap<>();
@@ -573,7 +597,7 @@ final class VaultCredentialStore implements CredentialStore {
         }
         Optional<JsonNode> caDocument = Optional.empty();
         for (StoreWrite write : caWrites) {
-            caDocument = Optional.of(StoreDocuments.tree(StoreDocuments.CaDocument.of(((StoreWrite.SetAuthority) write).authority())));
+            caDocument = Optional.of(StoreDocuments.tree(StoreDocuments.CaDocument.of(((StoreWrite.SetAuthority) write).authorities())));
         }
         if (caDocument.isPresent()) {
             checkSize(caKey(m), caDocument.get());
@@ -651,8 +675,8 @@ final class VaultCredentialStore implements CredentialStore {
         CaRead current = read;
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             if (attempt > 1) {
-                Optional<CaCertificates> now = current.document().map(d -> parsed(caKey(m), () -> d.certificates(description)));
-                new StoreIndex(now.map(io.s2mtls.core.pki.Authorities::single), Map.of(), Map.of(), Map.of()).applying(new StoreBatch(writes, List.of()));
+                Optional<Authorities> now = current.document().map(d -> parsed(caKey(m), () -> d.authorities(description)));
+                new StoreIndex(now, Map.of(), Map.of(), Map.of()).applying(new StoreBatch(writes, List.of()));
             }
             try {
                 kv.write(caKey(m), document, current.version(), purpose);

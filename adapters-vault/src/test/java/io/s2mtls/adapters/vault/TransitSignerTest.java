@@ -26,6 +26,7 @@ import java.security.spec.X509EncodedKeySpec;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -102,6 +103,36 @@ class TransitSignerTest {
         Path clientPem = Files.writeString(dir.resolve("alice-cert.pem"), io.s2mtls.core.x509.Pem.certificate(clientCert));
         ExternalTool.Result result = ExternalTool.openssl("verify", "-CAfile", caPem.toString(), clientPem.toString());
         assertEquals(clientPem + ": OK", result.out().trim());
+    }
+
+    @Test
+    void severalKeysServeAtOnceEachWithItsOwnPublicKeyAndReference() throws Exception {
+        // a CA rotation holds the current CA's key and the next one's in the same mount
+        TransitSigner first = (TransitSigner) open("ca-1", true, "ec:p256");
+        TransitSigner second = (TransitSigner) open("ca-2", true, "rsa:2048");
+        assertEquals("vault-transit:ca-1", first.reference());
+        assertEquals("vault-transit:ca-2", second.reference());
+        assertFalse(java.util.Arrays.equals(first.publicKey().getEncoded(), second.publicKey().getEncoded()));
+        byte[] data = "the same TBSCertificate".getBytes(StandardCharsets.UTF_8);
+        byte[] byFirst = first.sign("SHA256withECDSA", data);
+        byte[] bySecond = second.sign("SHA256withRSA", data);
+        assertTrue(verifies("SHA256withECDSA", publishedKey("ca-1", "ecdsa-p256"), data, byFirst));
+        assertTrue(verifies("SHA256withRSA", publishedKey("ca-2", "rsa-2048"), data, bySecond));
+        assertFalse(verifies("SHA256withECDSA", TestPki.ecKeyPair().getPublic(), data, byFirst));
+        List<String> signs = vault.requests().stream().filter(r -> r.startsWith("POST transit/sign/")).toList();
+        assertEquals(List.of("POST transit/sign/ca-1", "POST transit/sign/ca-2"), signs);
+        // creating the next key again (a rotation begun a second time) keeps both keys as they are
+        RemoteSigner again = open("ca-2", true, "rsa:2048");
+        assertArrayEquals(second.publicKey().getEncoded(), again.publicKey().getEncoded());
+        assertArrayEquals(first.publicKey().getEncoded(), open("ca-1", false, null).publicKey().getEncoded());
+        assertTrue(verifies("SHA256withECDSA", first.publicKey(), data, open("ca-1", false, null).sign("SHA256withECDSA", data)));
+    }
+
+    private static boolean verifies(String algorithm, PublicKey key, byte[] data, byte[] signature) throws Exception {
+        Signature verifier = Signature.getInstance(algorithm);
+        verifier.initVerify(key);
+        verifier.update(data);
+        return verifier.verify(signature);
     }
 
     @Test
