@@ -53,6 +53,7 @@ final class ClientKeystore {
     static void write(Path file, byte[] data) {
         Path next = file.resolveSibling(file.getFileName() + ".next");
         try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
             Files.deleteIfExists(next);
             Files.createFile(next, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.write(next, data);

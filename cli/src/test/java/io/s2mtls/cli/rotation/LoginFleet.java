@@ -71,8 +71,24 @@ final class LoginFleet implements AutoCloseable {
         }
     }
 
-    /** Logins and failures of one phase. */
-    record PhaseCount(String phase, int logins, int failed) {
+    /**
+     * Logins and failures of one phase, how long it lasted (until the next phase began, or the fleet stopped), and how
+     * many different users logged in during it.
+     */
+    record PhaseCount(String phase, int logins, int failed, Duration lasted, int usersLoggedIn) {
+        @Override
+        public String toString() {
+            return "'" + phase + "' " + lasted.toMillis() + " ms: " + logins + " logins (" + usersLoggedIn + " users), " + failed + " failed";
+        }
+    }
+
+    /** The counters of one phase. */
+    private static final class PhaseCounter {
+        final AtomicInteger logins = new AtomicInteger();
+        final AtomicInteger failed = new AtomicInteger();
+        final java.util.Set<Integer> loggedIn = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        final long started = System.nanoTime();
+        volatile long ended;
     }
 
     /** What the fleet did while it ran. */
@@ -92,7 +108,7 @@ final class LoginFleet implements AutoCloseable {
     private final Duration period;
     private final ScheduledExecutorService pool;
     private final List<ScheduledFuture<?>> schedules = new ArrayList<>();
-    private final Map<String, AtomicInteger[]> perPhase = new LinkedHashMap<>();
+    private final Map<String, PhaseCounter> perPhase = new LinkedHashMap<>();
     private final ConcurrentLinkedQueue<Failure> failures = new ConcurrentLinkedQueue<>();
     private final AtomicInteger logins = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
@@ -145,7 +161,11 @@ final class LoginFleet implements AutoCloseable {
     /** Logins that start from now on count for {@code name}. */
     void phase(String name) {
         synchronized (perPhase) {
-            perPhase.computeIfAbsent(name, n -> new AtomicInteger[] {new AtomicInteger(), new AtomicInteger()});
+            PhaseCounter previous = perPhase.get(phase);
+            if (previous != null && previous.ended == 0) {
+                previous.ended = System.nanoTime();
+            }
+            perPhase.computeIfAbsent(name, n -> new PhaseCounter());
         }
         phase = name;
     }
@@ -163,6 +183,9 @@ final class LoginFleet implements AutoCloseable {
     synchronized Tally stop() throws InterruptedException {
         running = false;
         schedules.forEach(schedule -> schedule.cancel(false));
+        synchronized (perPhase) {
+            perPhase.values().stream().filter(counter -> counter.ended == 0).forEach(counter -> counter.ended = System.nanoTime());
+        }
         pool.shutdown();
         if (!pool.awaitTermination(60, TimeUnit.SECONDS)) {
             throw new IllegalStateException("logins under way did not end within 60 s");
@@ -173,7 +196,8 @@ final class LoginFleet implements AutoCloseable {
     Tally tally() {
         List<PhaseCount> phases = new ArrayList<>();
         synchronized (perPhase) {
-            perPhase.forEach((name, counts) -> phases.add(new PhaseCount(name, counts[0].get(), counts[1].get())));
+            perPhase.forEach((name, counter) -> phases.add(new PhaseCount(name, counter.logins.get(), counter.failed.get(),
+                    Duration.ofNanos((counter.ended == 0 ? System.nanoTime() : counter.ended) - counter.started), counter.loggedIn.size())));
         }
         long gap = 0;
         int fewest = Integer.MAX_VALUE;
@@ -208,14 +232,16 @@ final class LoginFleet implements AutoCloseable {
         boolean ok = outcome.loggedIn() && expected.equals(outcome.currentUser());
         logins.incrementAndGet();
         loginsOf[index].incrementAndGet();
-        AtomicInteger[] counts;
+        PhaseCounter counter;
         synchronized (perPhase) {
-            counts = perPhase.computeIfAbsent(phaseNow, n -> new AtomicInteger[] {new AtomicInteger(), new AtomicInteger()});
+            counter = perPhase.computeIfAbsent(phaseNow, n -> new PhaseCounter());
         }
-        counts[0].incrementAndGet();
-        if (!ok) {
+        counter.logins.incrementAndGet();
+        if (ok) {
+            counter.loggedIn.add(index);
+        } else {
             failed.incrementAndGet();
-            counts[1].incrementAndGet();
+            counter.failed.incrementAndGet();
             if (failures.size() < KEPT_FAILURES) {
                 failures.add(new Failure(member.user(), phaseNow, outcome));
             }
