@@ -26,6 +26,7 @@ import io.s2mtls.core.usecase.RotationUseCase;
 import io.s2mtls.core.user.DatabaseTarget;
 import io.s2mtls.core.user.TlsRequirement;
 import io.s2mtls.core.user.UserAccount;
+import io.s2mtls.core.user.UserCommand;
 import io.s2mtls.core.user.UserPolicy;
 import io.s2mtls.core.x509.Certificates;
 import io.s2mtls.core.x509.Pem;
@@ -125,9 +126,8 @@ class ContinuousLoginRotationTest {
                         DistinguishedName.parse("/O=s2mtls rotation/CN=Rotation Transit CA"), "vault-transit:rotation-ca-1", 3650, false));
                 rotateWhileLoggingIn("vault-transit", s2mtls, context, new RotationUseCase.BeginRequest(Optional.empty(), Optional.empty(),
                         Optional.of("vault-transit:rotation-ca-2"), OptionalInt.empty(), Optional.empty()));
-                for (CaMaterial ca : List.of(store.authorities().orElseThrow().issuing())) {
-                    assertEquals(Optional.of("vault-transit:rotation-ca-2"), ca.keyReference(), "the new CA's key stays in Transit");
-                }
+                assertEquals(Optional.of("vault-transit:rotation-ca-2"), store.authorities().orElseThrow().issuing().keyReference(),
+                        "the new CA's key stays in Transit");
             }
         }
     }
@@ -145,10 +145,19 @@ class ContinuousLoginRotationTest {
             byte[] rootKey = Pem.privateKey(root.privateKey().orElseThrow()).getBytes(StandardCharsets.US_ASCII);
             s2mtls.authority().removeRoot(false);
             assertTrue(store.authorities().orElseThrow().root().isEmpty(), "the root's key left the store");
-            rotateWhileLoggingIn("offline-root", s2mtls, context, new RotationUseCase.BeginRequest(Optional.empty(), Optional.empty(),
-                    Optional.empty(), OptionalInt.empty(), Optional.of(new AuthorityUseCase.PemFiles(rootCertificate, "offline-root-cert.pem",
-                            rootKey, "offline-root-key.pem", Optional.empty()))));
+            LoginFleet.Outcome oldFiles = rotateWhileLoggingIn("offline-root", s2mtls, context, new RotationUseCase.BeginRequest(Optional.empty(),
+                    Optional.empty(), Optional.empty(), OptionalInt.empty(), Optional.of(new AuthorityUseCase.PemFiles(rootCertificate,
+                            "offline-root-cert.pem", rootKey, "offline-root-key.pem", Optional.empty()))));
             assertTrue(store.authorities().orElseThrow().root().isEmpty(), "the root's key is still not in the store");
+            // KNOWN GAP of issue 11, kept visible here: the new intermediate is under the same root, which servers still
+            // trust, and the old files carry the old intermediate (NAME.p12 and NAME-cert.pem hold the client chain), so
+            // the old certificate presented with them still verifies after finish. Only the old certificate presented
+            // alone is refused (checked above). Retiring the old intermediate takes a CRL from the root (MariaDB ssl_crl;
+            // SingleStore documents no CRL) or a new root. When finish learns to retire it, this check fails: turn it
+            // into a refusal.
+            System.out.println("rotation offline-root: the old certificate with its old intermediate after finish: "
+                    + (oldFiles.loggedIn() ? "still logs in (known gap)" : "refused " + oldFiles));
+            assertTrue(oldFiles.loggedIn(), "the old intermediate is now retired at the server; make this a refusal check: " + oldFiles);
         }
     }
 
@@ -156,7 +165,11 @@ class ContinuousLoginRotationTest {
     private record User(LoginFleet.Member member, IssuedCertificate first) {
     }
 
-    private void rotateWhileLoggingIn(String variant, S2mtls s2mtls, PluginContext context, RotationUseCase.BeginRequest begin)
+    /**
+     * Runs the rotation under the fleet and checks it; returns what the old files (certificate and the chain s2mtls
+     * wrote with it) did after finish.
+     */
+    private LoginFleet.Outcome rotateWhileLoggingIn(String variant, S2mtls s2mtls, PluginContext context, RotationUseCase.BeginRequest begin)
             throws Exception {
         ServerCaFile serverCa = new ServerCaFile(db);
         Authorities before = s2mtls.authority().authorities();
@@ -235,11 +248,16 @@ class ContinuousLoginRotationTest {
         User someone = users.get(0);
         IssuedCertificate current = renewed.stream().filter(r -> r.name().equals(someone.member().user())).findFirst().orElseThrow();
         projectKeystoreLogsIn(current, someone.member());
-        oldCertificateIsRefused(someone);
+        LoginFleet.Outcome oldFiles = oldCertificateIsRefused(someone);
         independentClientLogsIn(current);
+        return oldFiles;
     }
 
-    /** 50 credentials (EC P-256) and their accounts, created REQUIRE SUBJECT by the users use case; each user's keystore written. */
+    /**
+     * 50 credentials (EC P-256) and their accounts, created {@code REQUIRE SUBJECT '<the certificate's subject as s2mtls
+     * renders it>'} through the project's user directory in one batch (which reads every account back); each user's
+     * keystore written.
+     */
     private List<User> createUsers(String variant, S2mtls s2mtls, PluginContext context) {
         String prefix = "rot_" + variant.replaceAll("[^a-z0-9]", "") + "_";
         List<IssueCommand> commands = new ArrayList<>();
@@ -248,21 +266,26 @@ class ContinuousLoginRotationTest {
                     .withKey(KeySpec.EC_P256));
         }
         List<IssuedCertificate> issued = s2mtls.issuance().issueAll(commands, 2, done -> { });
-        DatabaseTarget admin = DatabaseTarget.withPassword(db.jdbcUrl(), db.adminUser(), db.adminPassword(), List.of(db.authority().certificate()));
+        List<UserCommand.CreateUser> accounts = new ArrayList<>();
         List<User> users = new ArrayList<>();
         SecureRandom random = new SecureRandom();
+        for (IssuedCertificate credential : issued) {
+            String subject = Certificates.subjectOf(credential.certificate()).oneline();
+            accounts.add(new UserCommand.CreateUser(new UserPolicy(UserAccount.anyHost(credential.name()), TlsRequirement.subject(subject),
+                    List.of()), false));
+            byte[] password = new byte[12];
+            random.nextBytes(password);
+            LoginFleet.Member member = new LoginFleet.Member(credential.name(), dir.resolve("clients").resolve(credential.name() + ".p12"),
+                    HexFormat.of().formatHex(password));
+            ClientKeystore.install(member.keystore(), credential.name(), credential.privateKey().orElseThrow(), presented(credential),
+                    member.keystorePassword());
+            users.add(new User(member, credential));
+        }
+        DatabaseTarget admin = DatabaseTarget.withPassword(db.jdbcUrl(), db.adminUser(), db.adminPassword(), List.of(db.authority().certificate()));
         try (UserDirectory directory = PluginRegistry.open(PLUGINS.directory("singlestore"), admin, context)) {
-            for (IssuedCertificate credential : issued) {
-                String subject = Certificates.subjectOf(credential.certificate()).oneline();
-                s2mtls.users().create(directory, new UserPolicy(UserAccount.anyHost(credential.name()), TlsRequirement.subject(subject), List.of()));
-                byte[] password = new byte[12];
-                random.nextBytes(password);
-                LoginFleet.Member member = new LoginFleet.Member(credential.name(), dir.resolve("clients").resolve(credential.name() + ".p12"),
-                        HexFormat.of().formatHex(password));
-                ClientKeystore.install(member.keystore(), credential.name(), credential.privateKey().orElseThrow(), presented(credential),
-                        member.keystorePassword());
-                users.add(new User(member, credential));
-            }
+            List<String> sql = directory.execute(accounts);
+            assertEquals(USERS, sql.stream().filter(statement -> statement.startsWith("CREATE USER") && statement.contains(" REQUIRE SUBJECT '"))
+                    .count(), "every account is created REQUIRE SUBJECT: " + sql.subList(0, 1));
         }
         return users;
     }
@@ -292,33 +315,44 @@ class ContinuousLoginRotationTest {
         assertEquals(member.user() + "@%", outcome.currentUser());
     }
 
-    /** After finish, the user's credential from before the rotation is refused: by the driver and by the mariadb client. */
-    private void oldCertificateIsRefused(User user) throws java.io.IOException {
-        Path oldKeystore = dir.resolve("old").resolve(user.member().user() + ".p12");
-        Files.createDirectories(oldKeystore.getParent());
-        ClientKeystore.install(oldKeystore, user.member().user(), user.first().privateKey().orElseThrow(), presented(user.first()),
-                user.member().keystorePassword());
-        LoginFleet.Outcome outcome = LoginFleet.login(db.jdbcUrl(), db.authority().certificatePem(), user.member().user(), oldKeystore,
-                user.member().keystorePassword());
-        assertFalse(outcome.loggedIn(), "the certificate from before the rotation still logs in after finish: " + outcome);
-        assertTrue(outcome.refusedByServer(), "the server refuses it: " + outcome);
-        ExternalTool.Result client = mariadbClient(user.member().user(), user.first(), "old");
+    /**
+     * After finish, the user's certificate from before the rotation is refused, by the server: presented alone (the
+     * driver, and the mariadb client), and, for a root CA, exactly as s2mtls wrote its files (there is no chain to
+     * add). Returns what happened to the old files of an intermediate, which carry the old intermediate.
+     */
+    private LoginFleet.Outcome oldCertificateIsRefused(User user) throws java.io.IOException {
+        IssuedCertificate old = user.first();
+        LoginFleet.Outcome alone = loginWith(user, "old-alone", List.of(old.certificate()));
+        assertFalse(alone.loggedIn(), "the certificate from before the rotation still logs in after finish: " + alone);
+        assertTrue(alone.refusedByServer(), "the server refuses it: " + alone);
+        ExternalTool.Result client = mariadbClient(user.member().user(), old, List.of(old.certificate()), "old");
         assertNotEquals(0, client.exitCode(), "the mariadb client logged in with the old certificate: " + client.out());
+        if (old.clientChain().isEmpty()) {
+            return alone;
+        }
+        return loginWith(user, "old-files", presented(old));
+    }
+
+    private LoginFleet.Outcome loginWith(User user, String label, List<X509Certificate> chain) {
+        Path keystore = dir.resolve(label).resolve(user.member().user() + ".p12");
+        ClientKeystore.install(keystore, user.member().user(), user.first().privateKey().orElseThrow(), chain, user.member().keystorePassword());
+        return LoginFleet.login(db.jdbcUrl(), db.authority().certificatePem(), user.member().user(), keystore, user.member().keystorePassword());
     }
 
     /** The mariadb command-line client logs in with the new credential (PEM files as s2mtls writes them). */
     private void independentClientLogsIn(IssuedCertificate credential) throws java.io.IOException {
-        ExternalTool.Result client = mariadbClient(credential.name(), credential, "new");
+        ExternalTool.Result client = mariadbClient(credential.name(), credential, presented(credential), "new");
         assertEquals(0, client.exitCode(), client.stderr());
         assertEquals(credential.name() + "@%", client.out().strip());
     }
 
-    private ExternalTool.Result mariadbClient(String user, IssuedCertificate credential, String label) throws java.io.IOException {
+    private ExternalTool.Result mariadbClient(String user, IssuedCertificate credential, List<X509Certificate> chain, String label)
+            throws java.io.IOException {
         Path files = Files.createDirectories(dir.resolve("pem-" + label));
         Path serverCa = files.resolve("server-ca.pem");
         Files.writeString(serverCa, db.authority().certificatePem());
         Path cert = files.resolve(user + "-cert.pem");
-        Files.writeString(cert, presented(credential).stream().map(Pem::certificate).collect(Collectors.joining()));
+        Files.writeString(cert, chain.stream().map(Pem::certificate).collect(Collectors.joining()));
         Path key = files.resolve(user + "-key.pem");
         Files.writeString(key, Pem.privateKey(credential.privateKey().orElseThrow()));
         return db.client(List.of("--user=" + user, "--ssl-ca=" + serverCa, "--ssl-verify-server-cert", "--ssl-cert=" + cert,
