@@ -239,6 +239,8 @@ class ContinuousLoginRotationTest {
         System.out.println("rotation " + variant + ": " + tally.logins() + " logins, " + tally.failed() + " failed");
         System.out.println("rotation " + variant + " details: " + tally);
         assertEquals(0, tally.failed(), "rotation " + variant + ": no login may fail: " + tally);
+        assertTrue(tally.longestGap().compareTo(Duration.ofSeconds(5)) < 0, "no user went 5 s without a login (the schedule is one"
+                + " login every " + PERIOD.toMillis() + " ms; a busy machine stretches it): " + tally);
         for (LoginFleet.PhaseCount phase : tally.phases()) {
             if (DWELLED.contains(phase.phase())) {
                 assertEquals(USERS, phase.usersLoggedIn(), "every user logged in on its current files in phase '" + phase.phase() + "': " + tally);
