@@ -6,27 +6,22 @@ import io.s2mtls.core.pki.AuditEvent;
 import io.s2mtls.core.pki.Authorities;
 import io.s2mtls.core.pki.AuthoritySet;
 import io.s2mtls.core.pki.AuthorityState;
-import io.s2mtls.core.pki.RotationPhase;
 import io.s2mtls.core.pki.CaCertificates;
 import io.s2mtls.core.pki.CaMaterial;
-import io.s2mtls.core.pki.CertificateProfile;
 import io.s2mtls.core.pki.KeySpec;
+import io.s2mtls.core.pki.RotationPhase;
 import io.s2mtls.core.port.RemoteSigner;
 import io.s2mtls.core.port.StoreBatch;
 import io.s2mtls.core.port.StoreIndex;
 import io.s2mtls.core.port.StoreWrite;
-import io.s2mtls.core.x509.CertificateTemplate;
 import io.s2mtls.core.x509.Certificates;
 import io.s2mtls.core.x509.KeyPairs;
 import io.s2mtls.core.x509.Pem;
 import io.s2mtls.core.x509.Pkcs12Files;
 import io.s2mtls.core.x509.SigningKey;
 
-import java.math.BigInteger;
-import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -148,12 +143,21 @@ public final class AuthorityUseCase {
      * and when the root's key is held by a remote signer (it cannot leave it).
      */
     public CaMaterial exportRoot() {
+        return exportRoot(root -> { });
+    }
+
+    /**
+     * As {@link #exportRoot()}, handing the root to {@code writer} (which writes the operator's file) before the
+     * export is recorded: when the writer fails, nothing is recorded, so {@link #removeRoot} still refuses.
+     */
+    public CaMaterial exportRoot(java.util.function.Consumer<CaMaterial> writer) {
         AuthoritySet set = environment.store().authorities().orElseThrow(AuthorityUseCase::noAuthority);
         CaMaterial root = set.root().orElseThrow(() -> noRoot(set));
         if (root.keyReference().isPresent()) {
             throw S2mtlsException.badInput("the root's key is held by " + root.keyReference().get()
                     + " and cannot be exported; keep it there (or forget the reference with 's2mtls ca root remove')");
         }
+        writer.accept(root);
         environment.store().appendAudit(List.of(event("ca.root.export", root, Optional.of("root exported with its key"))));
         return root;
     }

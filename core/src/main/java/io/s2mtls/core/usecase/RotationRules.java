@@ -44,7 +44,11 @@ final class RotationRules {
 
     /** The live entries the rotation still has to reissue (signed by the CA it retires); none outside a rotation. */
     static List<InventoryEntry> stillOnOld(StoreIndex index, Instant now) {
-        Authorities authorities = index.authorities().orElseThrow(AuthorityUseCase::noAuthority);
+        return stillOnOld(index, index.authorities().orElseThrow(AuthorityUseCase::noAuthority), now);
+    }
+
+    /** As {@link #stillOnOld(StoreIndex, Instant)} with the CAs {@code authorities} (e.g. the ones a phase is about to store). */
+    static List<InventoryEntry> stillOnOld(StoreIndex index, Authorities authorities, Instant now) {
         return index.inventory().stream().filter(entry -> live(entry, now) && authorities.onOldCa(entry)).toList();
     }
 

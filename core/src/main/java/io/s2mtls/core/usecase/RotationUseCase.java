@@ -75,7 +75,8 @@ public final class RotationUseCase {
                 index -> event("ca.rotate.begin", next, "phase none -> begun; next CA '" + subject(next) + "' serial "
                         + AuthorityUseCase.hex(next.certificate()) + (next.chain().isEmpty() ? " (root)" : " (intermediate)")
                         + next.keyReference().map(reference -> ", key at " + reference).orElse("")
-                        + "; " + RotationRules.stillOnOld(index, environment.clock().instant()).size() + " credentials to reissue after the switch"));
+                        + "; " + RotationRules.stillOnOld(index, after.certificates(), environment.clock().instant()).size()
+                        + " credentials to reissue after the switch"));
     }
 
     /** The phase, both CAs, and for each credential and each given bundle file whether it is ready for the next phase. */

@@ -171,6 +171,13 @@ class IntermediateAuthorityTest {
         assertEquals("the root's key ('/O=Example/CN=Example Root' serial " + hex(root.certificate()) + ") was never exported, so removing it"
                 + " would lose it; run 's2mtls ca root export --out FILE' first, or pass --force", refused(store, () -> s2mtls.authority().removeRoot(false)));
 
+        S2mtlsException diskFull = S2mtlsException.badInput("root.pem: no space left on device");
+        assertEquals(diskFull, assertThrows(S2mtlsException.class, () -> s2mtls.authority().exportRoot(material -> {
+            throw diskFull;
+        })));
+        assertTrue(events(store, "ca.root.export").isEmpty(), "an export whose file was not written is not recorded");
+        assertTrue(refused(store, () -> s2mtls.authority().removeRoot(false)).contains("was never exported"));
+
         CaMaterial exported = s2mtls.authority().exportRoot();
         assertEquals(root.certificate(), exported.certificate());
         assertEquals(root.privateKey(), exported.privateKey());

@@ -135,7 +135,9 @@ class RotationUseCaseTest {
         assertEquals(List.of("ca.rotate.begin", "ca.rotate.switch", "ca.rotate.finish"), trail.stream().map(AuditEvent::action).toList());
         assertEquals(List.of(hex(next.getSerialNumber()), hex(next.getSerialNumber()), hex(old.certificate().getSerialNumber())),
                 trail.stream().map(e -> e.serial().orElseThrow()).toList());
-        assertTrue(trail.get(0).detail().orElseThrow().contains("phase none -> begun"), trail.get(0).toString());
+        assertTrue(trail.get(0).detail().orElseThrow().startsWith("phase none -> begun; next CA '/O=Example/CN=Example CA' serial "
+                + hex(next.getSerialNumber()) + " (root)"), trail.get(0).toString());
+        assertTrue(trail.get(0).detail().orElseThrow().endsWith("; 2 credentials to reissue after the switch"), trail.get(0).toString());
         assertTrue(trail.get(1).detail().orElseThrow().contains("3 credentials still on the old CA"), trail.get(1).toString());
         assertTrue(trail.get(2).detail().orElseThrow().contains("no credential left on it"), trail.get(2).toString());
         assertEquals("tester", trail.get(0).actor());
