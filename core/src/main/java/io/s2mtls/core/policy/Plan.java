@@ -13,18 +13,23 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * What {@code apply} would do to make the store and the server match a policy: certificates to issue
- * and account changes, each with its reason and, for the server, the exact SQL.
+ * and account changes, each with its reason and, for the server, the exact SQL; during a CA rotation, the
+ * credentials still signed by the CA the rotation retires.
  *
- * @param policy       the policy planned for
- * @param server       the server, e.g. {@code mariadb 10.11.19}
- * @param certificates certificates to issue (new or replacing the current one)
- * @param users        account changes, in the order apply runs them
- * @param untouched    accounts the policy names (or once created) that apply leaves alone: not created by
- *                     this policy, or the admin account
- * @param warnings     things noticed but not acted on
+ * @param policy           the policy planned for
+ * @param server           the server, e.g. {@code mariadb 10.11.19}
+ * @param certificates     certificates to issue (new or replacing the current one)
+ * @param users            account changes, in the order apply runs them
+ * @param untouched        accounts the policy names (or once created) that apply leaves alone: not created by
+ *                         this policy, or the admin account
+ * @param warnings         things noticed but not acted on
+ * @param rotationReissues the policy's credentials still signed by the CA a rotation retires (valid, unexpired):
+ *                         in phase switched apply reissues them under the new CA, keeping each subject's DER; in
+ *                         phase begun they are only listed ({@link RotationReissue#afterSwitch()}); none outside a
+ *                         rotation
  */
 public record Plan(Policy policy, String server, List<CertificateAction> certificates, List<UserAction> users,
-                   List<Untouched> untouched, List<String> warnings) {
+                   List<Untouched> untouched, List<String> warnings, List<RotationReissue> rotationReissues) {
     public Plan {
         requireNonNull(policy, "policy is null");
         requireNonNull(server, "server is null");
@@ -32,11 +37,55 @@ public record Plan(Policy policy, String server, List<CertificateAction> certifi
         users = List.copyOf(users);
         untouched = List.copyOf(untouched);
         warnings = List.copyOf(warnings);
+        rotationReissues = List.copyOf(rotationReissues);
     }
 
-    /** True when apply would change nothing. Accounts left alone ({@link #untouched}) are no change. */
+    /** A plan outside a CA rotation. */
+    public Plan(Policy policy, String server, List<CertificateAction> certificates, List<UserAction> users,
+                List<Untouched> untouched, List<String> warnings) {
+        this(policy, server, certificates, users, untouched, warnings, List.of());
+    }
+
+    /**
+     * True when apply would change nothing. Accounts left alone ({@link #untouched}) are no change, and neither are
+     * rotation reissues that wait for {@code ca rotate switch}.
+     */
     public boolean isEmpty() {
-        return certificates.isEmpty() && users.isEmpty();
+        return certificates.isEmpty() && users.isEmpty() && reissuesNow().isEmpty();
+    }
+
+    /** The rotation reissues apply performs now (phase switched). */
+    public List<RotationReissue> reissuesNow() {
+        return rotationReissues.stream().filter(r -> !r.afterSwitch()).toList();
+    }
+
+    /**
+     * A credential of the policy still signed by the CA a rotation retires: {@code reissue (CA rotation)}.
+     *
+     * @param credential  the credential's name in the store
+     * @param serial      the serial (hex) of its current certificate
+     * @param account     the account that logs in with it
+     * @param afterSwitch true in phase begun: it needs reissue after {@code ca rotate switch}, and apply does not act
+     *                    on it yet; false in phase switched: apply reissues it under the new CA
+     * @param reason      why, in words (which CA signed it)
+     */
+    public record RotationReissue(String credential, String serial, UserAccount account, boolean afterSwitch, String reason) {
+        public RotationReissue {
+            requireNonNull(credential, "credential is null");
+            requireNonNull(serial, "serial is null");
+            requireNonNull(account, "account is null");
+            requireNonNull(reason, "reason is null");
+        }
+
+        /** The key of the account's record in the store ({@code name@host}). */
+        public String userKey() {
+            return io.s2mtls.core.usecase.ManagedUsers.key(account);
+        }
+
+        /** {@code reissue (CA rotation)}, or in phase begun {@code needs reissue after 'ca rotate switch'}. */
+        public String action() {
+            return afterSwitch ? "needs reissue after 'ca rotate switch'" : "reissue (CA rotation)";
+        }
     }
 
     /** The changes that drop an account or take privileges away: DROP and REVOKE, in the order apply runs them. */

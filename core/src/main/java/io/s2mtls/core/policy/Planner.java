@@ -4,12 +4,15 @@ import io.s2mtls.core.port.UserDirectory;
 
 import io.s2mtls.core.dn.DistinguishedName;
 import io.s2mtls.core.error.S2mtlsException;
+import io.s2mtls.core.pki.Authorities;
 import io.s2mtls.core.pki.CertificateProfile;
 import io.s2mtls.core.pki.CertificateStatus;
 import io.s2mtls.core.pki.InventoryEntry;
 import io.s2mtls.core.pki.ManagedUser;
+import io.s2mtls.core.pki.RotationPhase;
 import io.s2mtls.core.policy.Plan.CertificateAction;
 import io.s2mtls.core.policy.Plan.CertificateReason;
+import io.s2mtls.core.policy.Plan.RotationReissue;
 import io.s2mtls.core.policy.Plan.UserAction;
 import io.s2mtls.core.policy.Plan.UserChange;
 import io.s2mtls.core.policy.Plan.Untouched;
@@ -17,6 +20,7 @@ import io.s2mtls.core.policy.Plan.UntouchedReason;
 import io.s2mtls.core.port.StoreIndex;
 import io.s2mtls.core.port.StoredCredential;
 import io.s2mtls.core.usecase.IssueCommand;
+import io.s2mtls.core.x509.Certificates;
 import io.s2mtls.core.user.DatabaseUser;
 import io.s2mtls.core.user.GrantRules;
 import io.s2mtls.core.user.PrivilegeGrant;
@@ -106,6 +110,7 @@ public final class Planner {
         List<UserAction> records = new ArrayList<>();
         List<Untouched> untouched = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
+        List<RotationReissue> reissues = new ArrayList<>();
         Set<String> inPolicy = new LinkedHashSet<>();
         for (PolicyUser user : policy.users()) {
             inPolicy.add(Policy.key(user));
@@ -123,7 +128,9 @@ public final class Planner {
                         + "; left alone", "to have policy '" + policy.name() + "' take it over, add 'adopt: true' to that user in the policy"));
                 continue;
             }
-            certificate(policy, user, store, now).ifPresent(certificates::add);
+            Optional<CertificateAction> certificate = certificate(policy, user, store, now);
+            certificate.ifPresent(certificates::add);
+            rotationReissue(user, store, now, certificate.isPresent()).ifPresent(reissues::add);
             if (adopting) {
                 changes.add(new UserAction(user.account(), UserChange.ADOPT, "exists, " + origin(record) + "; 'adopt: true' takes it over for policy '"
                         + policy.name() + "'", Optional.empty(), List.of(), List.of()));
@@ -169,7 +176,7 @@ public final class Planner {
         List<UserAction> users = new ArrayList<>(drops);
         users.addAll(changes);
         users.addAll(records);
-        return new Plan(policy, server, certificates, users, untouched, warnings);
+        return new Plan(policy, server, certificates, users, untouched, warnings, reissues);
     }
 
     /** Who made an account this policy does not own, as far as the store knows. */
@@ -218,6 +225,34 @@ public final class Planner {
                             + ", within the renewal window of " + policy.defaults().renewWithin().toDays() + "d", serial));
         }
         return Optional.empty();
+    }
+
+    /**
+     * The reissue a CA rotation asks of {@code user}'s current credential: when it is valid, unexpired and signed by
+     * the CA the rotation retires ({@link Authorities#onOldCa}). In phase switched, only when no other certificate
+     * action replaces it already ({@code replaced}): that one is signed by the new CA. In phase begun, listed either
+     * way: whatever is issued now still comes from the old CA.
+     */
+    static Optional<RotationReissue> rotationReissue(PolicyUser user, StoreIndex store, Instant now, boolean replaced) {
+        Optional<Authorities> authorities = store.authorities();
+        if (authorities.isEmpty() || authorities.get().phase() == RotationPhase.NONE) {
+            return Optional.empty();
+        }
+        Authorities cas = authorities.get();
+        boolean afterSwitch = cas.phase() == RotationPhase.BEGUN;
+        if (replaced && !afterSwitch) {
+            return Optional.empty();
+        }
+        Optional<InventoryEntry> entry = store.currentEntry(user.credential());
+        if (entry.isEmpty() || entry.get().status() != CertificateStatus.VALID || !entry.get().notAfter().isAfter(now)
+                || !cas.onOldCa(entry.get())) {
+            return Optional.empty();
+        }
+        String old = Certificates.subjectOf(cas.old().certificate()).oneline();
+        String reason = "serial " + entry.get().serialHex() + " is signed by the " + (afterSwitch ? "current" : "previous") + " CA '" + old
+                + "', which the rotation retires" + (afterSwitch ? "; reissue it after 's2mtls ca rotate switch'"
+                : "; apply reissues it under the new CA, keeping its subject");
+        return Optional.of(new RotationReissue(user.credential(), entry.get().serialHex(), user.account(), afterSwitch, reason));
     }
 
     /** The command that issues {@code action}'s certificate. */

@@ -32,7 +32,9 @@ import static java.util.Objects.requireNonNull;
  * <ol>
  *   <li>the certificates are issued through the issuance use case's bulk path, in chunks of at most
  *       {@link #ISSUE_CHUNK}: each chunk is signed in parallel and stored in one atomic batch (killed between
- *       chunks, the stored ones exist and the next plan no longer asks for them);</li>
+ *       chunks, the stored ones exist and the next plan no longer asks for them); in phase switched of a CA
+ *       rotation, the credentials still on the old CA are then reissued under the new one the same way, as
+ *       renewals that keep each subject's DER;</li>
  *   <li>the accounts about to be created are recorded as this policy's, so that an account created just
  *       before a kill is still known as its own;</li>
  *   <li>the account changes run in batches; every statement is idempotent in effect, and the next plan
@@ -169,18 +171,30 @@ public final class PolicyApply {
         return new Result(issued, executed, recorded);
     }
 
-    /** Issues the plan's certificates through the bulk path, {@value #ISSUE_CHUNK} at a time; returns how many. */
+    /**
+     * Issues the plan's certificates through the bulk path, {@value #ISSUE_CHUNK} at a time, then (in phase switched
+     * of a CA rotation) reissues the credentials still on the old CA under the new one, as a renewal does (the
+     * subject's DER kept, the policy's key type and validity), {@value #ISSUE_CHUNK} at a time; returns how many.
+     */
     private int issue(Plan plan, int parallelism, Progress progress) {
         List<CertificateAction> certificates = plan.certificates();
-        int total = certificates.size();
+        List<Plan.RotationReissue> reissues = plan.reissuesNow();
+        int total = certificates.size() + reissues.size();
         int issued = 0;
-        for (int from = 0; from < total; from += ISSUE_CHUNK) {
+        for (int from = 0; from < certificates.size(); from += ISSUE_CHUNK) {
             List<IssueCommand> chunk = new ArrayList<>();
-            for (CertificateAction action : certificates.subList(from, Math.min(total, from + ISSUE_CHUNK))) {
+            for (CertificateAction action : certificates.subList(from, Math.min(certificates.size(), from + ISSUE_CHUNK))) {
                 chunk.add(Planner.issueCommand(plan.policy(), action));
             }
             int base = issued;
             issued += issuance.issueAll(chunk, parallelism, done -> progress.update("certificates", base + done, total), true).size();
+        }
+        for (int from = 0; from < reissues.size(); from += ISSUE_CHUNK) {
+            List<String> names = reissues.subList(from, Math.min(reissues.size(), from + ISSUE_CHUNK)).stream()
+                    .map(Plan.RotationReissue::credential).toList();
+            int base = issued;
+            issued += issuance.reissueOnOldCa(names, Optional.of(plan.policy().defaults().key()), Optional.of(plan.policy().defaults().days()),
+                    parallelism, done -> progress.update("certificates", base + done, total)).size();
         }
         return issued;
     }

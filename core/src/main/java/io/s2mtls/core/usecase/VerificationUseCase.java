@@ -1,6 +1,8 @@
 package io.s2mtls.core.usecase;
 
 import io.s2mtls.core.error.S2mtlsException;
+import io.s2mtls.core.pki.Authorities;
+import io.s2mtls.core.pki.CaCertificates;
 import io.s2mtls.core.pki.CertificateStatus;
 import io.s2mtls.core.pki.InventoryEntry;
 import io.s2mtls.core.pki.VerificationResult;
@@ -15,6 +17,7 @@ import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -28,12 +31,22 @@ public final class VerificationUseCase {
         this.environment = environment;
     }
 
-    /** Checks {@code certificate} against the store's CA (and the chain above it), for client authentication, refusing one the store records as revoked. */
+    /**
+     * Checks {@code certificate} for client authentication against what the store's CAs tell servers to trust (the
+     * issuing CA and its chain, and during a rotation the other CA too), refusing one the store records as revoked;
+     * one signed by a CA the store no longer holds (a finished rotation retired it) fails saying so.
+     */
     public VerificationResult verify(X509Certificate certificate) {
         StoreIndex index = environment.store().index();
-        List<X509Certificate> bundle = index.requireAuthority().bundle();
+        List<X509Certificate> bundle = trustBundle(index);
         return revokedInStore(certificate, index)
-                .orElseGet(() -> verify(certificate, List.of(), bundle, true, List.of()));
+                .orElseGet(() -> explained(verify(certificate, List.of(), bundle, true, List.of()), certificate, index));
+    }
+
+    /** What servers must trust by the store's CAs ({@link Authorities#trustBundle()}); a bad-input error without a CA. */
+    private static List<X509Certificate> trustBundle(StoreIndex index) {
+        index.requireAuthority();
+        return index.authorities().orElseThrow().trustBundle();
     }
 
     /** Checks {@code certificate} against {@code bundle}; {@code clientAuth} selects sslclient, else sslserver. The store is not read. */
@@ -63,15 +76,17 @@ public final class VerificationUseCase {
 
     /**
      * Checks each certificate file of {@code request}, in order, as {@code s2mtls cert verify} does: against the
-     * given CA bundle (the store is then not read) or against the store's CA from the index (no key is decrypted),
-     * refusing then what the store records as revoked; the CRLs are read and checked first (a bad one is a
-     * bad-input error for the whole request). A file that cannot be read or parsed gets its error as its result.
+     * given CA bundle (the store is then not read) or against what the store's CAs tell servers to trust, read from
+     * the index (no key is decrypted): the issuing CA, and during a rotation the other CA as well. Against the store,
+     * what it records as revoked is refused, and a certificate signed by a CA it no longer holds fails saying so. The
+     * CRLs are read and checked first (a bad one is a bad-input error for the whole request). A file that cannot be
+     * read or parsed gets its error as its result; a certificate that verifies names the CA it chains to.
      */
     public List<VerifyRequest.FileResult> verifyFiles(VerifyRequest request) {
         Optional<StoreIndex> index = request.caBundle().isPresent() ? Optional.empty() : Optional.of(environment.store().index());
         List<X509Certificate> bundle = request.caBundle().isPresent()
                 ? Pem.readCertificates(request.caBundle().get().bytes().get(), request.caBundle().get().source())
-                : index.orElseThrow().requireAuthority().bundle();
+                : trustBundle(index.orElseThrow());
         List<X509CRL> crls = new ArrayList<>();
         for (VerifyRequest.Input crl : request.crls()) {
             crls.addAll(readCrls(crl.bytes().get(), crl.source(), bundle));
@@ -83,14 +98,87 @@ public final class VerificationUseCase {
                 X509Certificate certificate = presented.get(0);
                 List<X509Certificate> chain = presented.subList(1, presented.size());
                 VerificationResult result = index.isPresent()
-                        ? revokedInStore(certificate, index.get()).orElseGet(() -> verify(certificate, chain, bundle, request.clientAuth(), crls))
+                        ? revokedInStore(certificate, index.get()).orElseGet(() -> explained(verify(certificate, chain, bundle,
+                                request.clientAuth(), crls), certificate, index.get()))
                         : verify(certificate, chain, bundle, request.clientAuth(), crls);
-                results.add(new VerifyRequest.FileResult(result.isOk(), result.describe(), Optional.empty()));
+                Optional<VerifyRequest.ChainsTo> chainsTo = result.isOk()
+                        ? chainsTo(certificate, chain, bundle, index.flatMap(StoreIndex::authorities)) : Optional.empty();
+                results.add(new VerifyRequest.FileResult(result.isOk(), result.describe(), Optional.empty(), chainsTo));
             } catch (S2mtlsException e) {
                 results.add(new VerifyRequest.FileResult(false, e.getMessage(), Optional.of(e.kind())));
             }
         }
         return results;
+    }
+
+    /**
+     * The CA that signed {@code certificate}: the certificate of {@code bundle} or {@code presented} named as its
+     * issuer whose key verifies its signature; with the store's {@code authorities}, its role there.
+     */
+    static Optional<VerifyRequest.ChainsTo> chainsTo(X509Certificate certificate, List<X509Certificate> presented,
+                                                    List<X509Certificate> bundle, Optional<Authorities> authorities) {
+        List<X509Certificate> candidates = new ArrayList<>(bundle);
+        candidates.addAll(presented);
+        for (X509Certificate candidate : candidates) {
+            if (candidate.getSubjectX500Principal().equals(certificate.getIssuerX500Principal()) && signs(candidate, certificate)) {
+                Optional<String> role = authorities.flatMap(cas -> role(cas, candidate));
+                return Optional.of(new VerifyRequest.ChainsTo(Certificates.subjectOf(candidate).oneline(),
+                        candidate.getSerialNumber().toString(16).toUpperCase(Locale.ROOT), role));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> role(Authorities authorities, X509Certificate ca) {
+        if (authorities.issuing().certificate().equals(ca)) {
+            return Optional.of("issuing");
+        }
+        if (authorities.next().map(CaCertificates::certificate).filter(ca::equals).isPresent()) {
+            return Optional.of("next");
+        }
+        if (authorities.previous().map(CaCertificates::certificate).filter(ca::equals).isPresent()) {
+            return Optional.of("previous");
+        }
+        return Optional.empty();
+    }
+
+    private static boolean signs(X509Certificate issuer, X509Certificate certificate) {
+        try {
+            certificate.verify(issuer.getPublicKey());
+            return true;
+        } catch (java.security.GeneralSecurityException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * {@code result}, or when it failed to find or check the issuer of a certificate the store records as signed by
+     * a CA it no longer holds (a finished rotation retired it), the same failure saying so and how to fix it. Any
+     * other failure keeps openssl's words alone.
+     */
+    private static VerificationResult explained(VerificationResult result, X509Certificate certificate, StoreIndex index) {
+        if (result.failure().filter(f -> f == Failure.UNKNOWN_ISSUER || f == Failure.BAD_SIGNATURE).isEmpty()
+                || index.authorities().isEmpty()) {
+            return result;
+        }
+        InventoryEntry entry = index.entries().get(certificate.getSerialNumber());
+        if (entry == null || entry.issuer().isEmpty()
+                || !entry.sha256Fingerprint().equalsIgnoreCase(Certificates.sha256Fingerprint(certificate))) {
+            return result;
+        }
+        Authorities authorities = index.authorities().get();
+        List<CaCertificates> held = new ArrayList<>();
+        held.add(authorities.issuing());
+        authorities.other().ifPresent(held::add);
+        if (held.stream().anyMatch(ca -> ca.serial().equals(entry.issuer().get()))) {
+            return result;
+        }
+        String trusted = String.join(" and ", held.stream().map(ca -> "'" + Certificates.subjectOf(ca.certificate()).oneline() + "' (serial "
+                + ca.serial().toString(16).toUpperCase(Locale.ROOT) + ")").toList());
+        return VerificationResult.failed(result.failure().get(), "'" + entry.name() + "' (serial " + entry.serialHex()
+                + ") was signed by the CA with serial " + entry.issuer().get().toString(16).toUpperCase(Locale.ROOT)
+                + ", which the store no longer holds (a CA rotation retired it or the CA was replaced); the store's CAs are "
+                + trusted + "; renew it: 's2mtls cert renew " + entry.name() + "'");
     }
 
     /**
@@ -114,9 +202,8 @@ public final class VerificationUseCase {
         if (entry == null || entry.status() != CertificateStatus.REVOKED) {
             return Optional.empty();
         }
-        boolean fromStoreCa = index.authority()
-                .map(ca -> ca.certificate().getSubjectX500Principal().equals(certificate.getIssuerX500Principal()))
-                .orElse(false);
+        boolean fromStoreCa = index.authorities().map(Authorities::trustBundle).orElse(List.of()).stream()
+                .anyMatch(ca -> ca.getSubjectX500Principal().equals(certificate.getIssuerX500Principal()));
         if (fromStoreCa || entry.sha256Fingerprint().equalsIgnoreCase(Certificates.sha256Fingerprint(certificate))) {
             return Optional.of(VerificationResult.failed(Failure.REVOKED, "the store records serial " + entry.serialHex()
                     + " ('" + entry.name() + "') as revoked"));

@@ -154,13 +154,15 @@ class OneCallUseCasesTest {
     @Test
     void verifyFilesAgainstTheStoreReadsTheIndexRefusesStoreRevocationsAndGivesEachFileItsResult() {
         List<String> reads = new ArrayList<>();
+        X509Certificate ca = s2mtls.authority().certificates().certificate();
         store.reset();
         List<VerifyRequest.FileResult> results = s2mtls.verification().verifyFiles(new VerifyRequest(List.of(
                 input("good.pem", pem(certificates.get(0)), reads),
                 input("revoked.pem", pem(certificates.get(1)), reads),
                 input("junk.pem", "junk".getBytes(StandardCharsets.US_ASCII), reads),
                 input("unreadable.pem", null, reads)), Optional.empty(), List.of(), true));
-        assertEquals(new VerifyRequest.FileResult(true, "OK", Optional.empty()), results.get(0));
+        assertEquals(new VerifyRequest.FileResult(true, "OK", Optional.empty(), Optional.of(new VerifyRequest.ChainsTo("/CN=One Call CA",
+                ca.getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT), Optional.of("issuing")))), results.get(0));
         assertFalse(results.get(1).ok());
         assertTrue(results.get(1).reason().startsWith("certificate revoked (the store records serial"), results.get(1).reason());
         assertEquals(Optional.empty(), results.get(1).error());

@@ -27,14 +27,14 @@ import java.util.Optional;
  * CAs and rotation states set up directly in a store (one {@link StoreWrite.SetAuthority}), so the tests of what
  * issuance, renewal, verification and plan do in each phase do not depend on the rotation use case.
  */
-final class RotationStates {
+public final class RotationStates {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private RotationStates() {
     }
 
     /** A self-signed root CA with a local EC P-256 key, valid from an hour before {@code now} for ten years. */
-    static CaMaterial root(String subject, Instant now) {
+    public static CaMaterial root(String subject, Instant now) {
         KeyPair keys = KeyPairs.generate(KeySpec.EC_P256, RANDOM);
         CertificateTemplate template = new CertificateTemplate(DistinguishedName.parse(subject), keys.getPublic(), CertificateProfile.CA,
                 Certificates.randomSerial(RANDOM), now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(3650)), List.of());
@@ -43,7 +43,7 @@ final class RotationStates {
     }
 
     /** An intermediate CA signed by {@code root}, with a local EC P-256 key and the root as its chain. */
-    static CaMaterial intermediate(CaMaterial root, String subject, Instant now) {
+    public static CaMaterial intermediate(CaMaterial root, String subject, Instant now) {
         KeyPair keys = KeyPairs.generate(KeySpec.EC_P256, RANDOM);
         CertificateTemplate template = new CertificateTemplate(DistinguishedName.parse(subject), keys.getPublic(), CertificateProfile.CA,
                 Certificates.randomSerial(RANDOM), now.minus(Duration.ofMinutes(30)), now.plus(Duration.ofDays(1825)), List.of());
@@ -53,22 +53,22 @@ final class RotationStates {
     }
 
     /** Replaces every CA of {@code store} with {@code set}, expecting what the store holds now. */
-    static void set(CredentialStore store, AuthoritySet set) {
+    public static void set(CredentialStore store, AuthoritySet set) {
         store.commit(StoreBatch.of(List.of(new StoreWrite.SetAuthority(set, store.index().authorities().map(Authorities::state))), List.of()));
     }
 
     /** Phase begun: {@code old} still issues, {@code next} is trusted too. */
-    static void begun(CredentialStore store, CaMaterial old, CaMaterial next) {
+    public static void begun(CredentialStore store, CaMaterial old, CaMaterial next) {
         set(store, new AuthoritySet(old, Optional.of(next), Optional.empty(), RotationPhase.BEGUN));
     }
 
     /** Phase switched: {@code next} issues, {@code old} is still trusted. */
-    static void switched(CredentialStore store, CaMaterial old, CaMaterial next) {
+    public static void switched(CredentialStore store, CaMaterial old, CaMaterial next) {
         set(store, new AuthoritySet(next, Optional.of(old), Optional.empty(), RotationPhase.SWITCHED));
     }
 
     /** Rotation finished: {@code next} alone. */
-    static void finished(CredentialStore store, CaMaterial next) {
+    public static void finished(CredentialStore store, CaMaterial next) {
         set(store, AuthoritySet.single(next));
     }
 }
