@@ -45,8 +45,9 @@ import static java.util.Objects.requireNonNull;
  * A credential store in one PKCS12 file (format: {@link StoreFile}) with its audit trail in the sidecar
  * {@code PATH.audit} ({@link AuditTrail}).
  *
- * <p>Granular: {@link #index()} decrypts the index item of the file and the CA's certificates, never a
- * private key; {@link #credential} decrypts that credential's item and key only; {@link #commit} re-encrypts
+ * <p>Granular: {@link #index()} decrypts the index item of the file and the CAs' certificates, never a
+ * private key; {@link #authority()} decrypts the issuing CA's key only, {@link #authorities()} every CA's key and no
+ * credential's; {@link #credential} decrypts that credential's item and key only; {@link #commit} re-encrypts
  * the index and the items the batch writes, and copies every other item as the bytes it was stored as.
  * Every item of a file shares one PBKDF2 salt and the file keeps its MAC salt, so a process derives each
  * key from the password once (the derived keys live in memory until {@link #close()}, never on disk).
@@ -59,6 +60,10 @@ import static java.util.Objects.requireNonNull;
  * is written by {@link AtomicFiles} (0600 temporary file, fsync, atomic rename, directory fsync);
  * temporary files that a killed writer left behind are removed by the next writer, under the lock. A
  * write that would make the file larger than the size limit is refused before anything is written.
+ *
+ * <p>The sidecars must be regular files: a FIFO, device or directory at the audit trail's or the lock file's
+ * path, or a symbolic link at the audit trail's, is refused with {@code BAD_INPUT} before it is opened (opening a
+ * FIFO would block), and before anything is written.
  *
  * <p>Audit: a commit's events are appended to the sidecar (and fsync'ed) under the same lock, after the
  * store's rename. A crash between the two leaves the change stored without its audit events; never the

@@ -43,28 +43,40 @@ import java.util.Optional;
  * One version-2 store file, opened: its index document and its content infos, each kept as the bytes it
  * was stored as, so that a write copies what it does not change without decrypting it.
  *
- * <h2>On-disk format (version 2)</h2>
+ * <h2>On-disk format (versions 2 and 3)</h2>
  * A version-3 PFX (RFC 7292) whose authenticated safe is a sequence of {@code encryptedData} content infos,
  * each a SafeContents encrypted on its own:
  * <ol>
  *   <li>the index: one {@code secretBag} of type {@code id-data} named {@value #INDEX_NAME} whose value
  *       is the UTF-8 JSON {@link IndexDocument} (credential names and serials, the inventory, the managed
- *       users, the CA key reference and the audit key; no private key);</li>
- *   <li>when there is a CA: its {@code certBag} named {@value Pkcs12Format#CA_NAME}, its
+ *       users, the issuing CA's key reference and the audit key; no private key);</li>
+ *   <li>version 3 only: the authorities item, one {@code secretBag} named {@value #AUTHORITIES_NAME} holding the
+ *       JSON {@link AuthoritiesDocument} (the rotation phase, and whether there is an other CA and a root, with
+ *       their key references);</li>
+ *   <li>when there is a CA: the issuing CA's {@code certBag} named {@value Pkcs12Format#CA_NAME}, its
  *       {@code pkcs8ShroudedKeyBag} (when the key is local) and one {@code certBag} named
  *       {@value Pkcs12Format#CA_CHAIN_NAME} per certificate above it, issuer first;</li>
+ *   <li>version 3, during a rotation: the other CA's item, the same bags named {@value Pkcs12Format#OTHER_CA_NAME}
+ *       and {@value Pkcs12Format#OTHER_CA_NAME} {@code chain};</li>
+ *   <li>version 3, when the store holds the root: its item, bags named {@value Pkcs12Format#ROOT_CA_NAME};</li>
  *   <li>one per credential, in the order of the index's {@code credentials} list: its {@code certBag}
  *       and, when s2mtls keeps its key, its {@code pkcs8ShroudedKeyBag}, both named after the credential
  *       and sharing the {@code localKeyId} {@code "s2mtls:" + name}.</li>
  * </ol>
+ * Version 2 is written while the store holds one CA at most, version 3 when it holds more. The index document
+ * keeps the fields of version 2 in version 3, so that an s2mtls that reads versions 1 and 2 only parses it, reaches
+ * its version check and refuses the file as "of format version 3 ... use a newer s2mtls" instead of misreading it
+ * (its JSON binding refuses unknown fields, so new fields there would fail before that check).
+ *
  * Every item (each content info and, inside it, each private key) is encrypted with PBES2:
  * PBKDF2-HMAC-SHA256 ({@value Pkcs12Builder#PBKDF2_ITERATIONS} iterations) and AES-256-CBC with a fresh
  * random IV. All items of one file share one 16-byte PBKDF2 salt, so one derivation serves the whole file;
  * a fresh salt is drawn when the file is created and when its password changes. The PFX MAC is
  * HMAC-SHA256 keyed by the PKCS #12 KDF with SHA-256 ({@value Pkcs12Builder#MAC_ITERATIONS} iterations);
- * its salt too is kept from write to write. Reading the index decrypts the index item (and the CA's
- * certificates), never a private key; reading a credential decrypts its item and its key only; a write
- * re-encrypts only the index and the items it changes. OpenSSL 3 ({@code openssl pkcs12}) and the JDK's
+ * its salt too is kept from write to write. Reading the index decrypts the index item, the authorities item and
+ * the CAs' items for their certificates, never a private key; reading the issuing CA decrypts its item and key
+ * only; reading a credential decrypts its item and its key only; a write re-encrypts only the index and the items
+ * it changes, and copies the authorities and CA items as stored when it does not set the CAs. OpenSSL 3 ({@code openssl pkcs12}) and the JDK's
  * {@code KeyStore.getInstance("PKCS12")} read these files.
  */
 final class StoreFile {

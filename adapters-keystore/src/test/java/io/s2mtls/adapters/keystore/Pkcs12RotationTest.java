@@ -174,6 +174,21 @@ class Pkcs12RotationTest {
     }
 
     @Test
+    void aPasswordChangeKeepsEveryCaOfTheRotation() throws Exception {
+        storeInRotation();
+        try (CredentialStore store = Stores.open(file())) {
+            store.changePassword("the next password".toCharArray(), List.of(event("store.password")));
+        }
+        try (CredentialStore store = Stores.open(file(), "the next password")) {
+            AuthoritySet set = store.authorities().orElseThrow();
+            assertEquals(begun().certificates(), set.certificates());
+            assertEquals(nextKeys.getPrivate(), set.other().orElseThrow().privateKey().orElseThrow());
+            assertEquals(rootKeys.getPrivate(), set.root().orElseThrow().privateKey().orElseThrow());
+        }
+        assertEquals(3, parse(Files.readAllBytes(file()), "the next password").document.version());
+    }
+
+    @Test
     void aCommitOfCredentialsCopiesTheCaItemsByteForByte() throws Exception {
         storeInRotation();
         breakTheKeysOf(begun(), List.of(ISSUING, OTHER, ROOT)); // a commit that decrypted a CA key would fail
