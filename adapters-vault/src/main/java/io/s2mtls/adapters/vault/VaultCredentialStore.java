@@ -85,8 +85,8 @@ import static java.util.Objects.requireNonNull;
  * 1 CA read and one read per existing shard: at most 5 + 256 + 256 + 64 = 581 requests (517 for a store of 2,000
  * or 10,000 credentials without managed users; 5 and a few for a small store), made 8 at a time. It parses no
  * private key. {@link #credential(String)} costs 3 reads (marker, names shard, the credential at the version the
- * shard names), {@link #authority()} and {@link #authorities()} 2, {@link #recentAudit(int)} 4 for up to a chunk's worth of events (marker,
- * head, the chunk, the next chunk to see there is none) plus one per older chunk needed. The token's policy needs
+ * shard names), {@link #authority()} and {@link #authorities()} 2, {@link #recentAudit(int)} 4 for up to a chunk's
+ * worth of events (marker, head, the chunk, the next chunk to see there is none) plus one per older chunk needed. The token's policy needs
  * read, create and update on {@code secret/data/s2mtls/prod} and {@code secret/data/s2mtls/prod/*}, and list on
  * {@code secret/metadata/s2mtls/prod/*}.
  *

@@ -147,6 +147,26 @@ class VaultAuthoritiesTest {
     }
 
     @Test
+    void twoBeginsRacingOnTheCaSecretLeaveOneRotationAndTheOtherConflicts() {
+        KeyPair theirKeys = TestPki.ecKeyPair();
+        X509Certificate theirs = TestPki.signed(theirKeys, "CN=Layout CA", rootKeys, "CN=Layout Root", true);
+        AuthoritySet theirBegin = new AuthoritySet(withoutRotation().issuing(),
+                Optional.of(CaMaterial.local(theirs, theirKeys.getPrivate()).withChain(List.of(root))), withoutRotation().root(), RotationPhase.BEGUN);
+        try (CredentialStore store = open("race"); CredentialStore other = open("race")) {
+            store.commit(set(withoutRotation(), Optional.empty()));
+            // the other process begins between our check and our write of the CA secret
+            ((VaultCredentialStore) store).afterChecks(() -> other.commit(set(theirBegin, Optional.of(withoutRotation()))));
+            assertThrows(io.s2mtls.core.port.StoreConflictException.class, () -> store.commit(set(begun(), Optional.of(withoutRotation()))));
+            ((VaultCredentialStore) store).afterChecks(() -> { });
+            assertTrue(((VaultCredentialStore) store).conflicts() >= 1, "our check-and-set on the CA secret was refused");
+            assertEquals(theirBegin.certificates(), store.index().authorities().orElseThrow());
+            assertArrayEquals(TestPki.der(theirs), TestPki.der(store.authorities().orElseThrow().other().orElseThrow().certificate()));
+            assertEquals(2, store.recentAudit(10).stream().filter(e -> e.action().equals("ca.rotate")).count(),
+                    "the first set's event and theirs; none for the refused begin");
+        }
+    }
+
+    @Test
     void aCaSecretWrittenBeforeRotationsExistedReadsAsOneCa() throws Exception {
         KeyPair keys = TestPki.ecKeyPair();
         X509Certificate cert = TestPki.selfSigned(keys, "CN=Earlier CA", true);
