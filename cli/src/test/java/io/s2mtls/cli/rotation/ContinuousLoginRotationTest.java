@@ -193,6 +193,9 @@ class ContinuousLoginRotationTest {
             X509Certificate newCa = begun.authorities().next().orElseThrow().certificate();
             List<X509Certificate> both = begun.authorities().trustBundle();
             assertTrue(both.contains(oldCa) && both.contains(newCa), "the bundle of a begun rotation holds both CAs");
+            RotationStatus.BundleState stale = bundleState(s2mtls, serverCa);
+            assertFalse(stale.ready(), "status says the server's bundle from before begin lacks the next CA: " + stale);
+            assertEquals(1, stale.missing().size(), stale.toString());
             serverCa.deploy(both);
             assertBundleReady(s2mtls, serverCa);
             fleet.phase("begun, the server trusts both CAs");
@@ -302,9 +305,15 @@ class ContinuousLoginRotationTest {
 
     /** The status of the deployed bundle file says it holds what the phase needs, and nothing it must not. */
     private static void assertBundleReady(S2mtls s2mtls, ServerCaFile serverCa) throws java.io.IOException {
+        RotationStatus.BundleState state = bundleState(s2mtls, serverCa);
+        assertTrue(state.ready(), "the deployed bundle is what the phase needs: " + state);
+    }
+
+    /** What {@code rotation status} says of the server's client CA file as it is now. */
+    private static RotationStatus.BundleState bundleState(S2mtls s2mtls, ServerCaFile serverCa) throws java.io.IOException {
         RotationStatus status = s2mtls.rotation().status(List.of(new RotationUseCase.BundleFile(Files.readAllBytes(serverCa.path()),
                 serverCa.path().toString())));
-        assertTrue(status.bundles().get(0).ready(), "the deployed bundle is what the phase needs: " + status.bundles());
+        return status.bundles().get(0);
     }
 
     /** s2mtls's own NAME.p12 (full-strength KDF), the file an application is handed, logs in with the driver. */
