@@ -75,6 +75,8 @@ class ContinuousLoginRotationTest {
     private static final int USERS = 50;
     private static final Duration PERIOD = Duration.ofMillis(800);
     private static final Duration DWELL = Duration.ofSeconds(3);
+    /** How long a phase may be stretched for every user to have its turn in it. */
+    private static final Duration DWELL_LIMIT = Duration.ofSeconds(15);
     private static final int LOGIN_THREADS = 16;
     /** The phases the fleet dwells in: every user must log in during each. */
     private static final List<String> DWELLED = List.of("before", "begun, the server trusts both CAs", "switched", "reissued",
@@ -184,7 +186,7 @@ class ContinuousLoginRotationTest {
         try (fleet) {
             fleet.phase("before");
             fleet.start();
-            fleet.dwell(DWELL);
+            fleet.dwell(DWELL, DWELL_LIMIT);
 
             fleet.phase("begun, the server trusts the old CA");
             RotationStatus begun = s2mtls.rotation().begin(begin);
@@ -199,14 +201,14 @@ class ContinuousLoginRotationTest {
             serverCa.deploy(both);
             assertBundleReady(s2mtls, serverCa);
             fleet.phase("begun, the server trusts both CAs");
-            fleet.dwell(DWELL);
+            fleet.dwell(DWELL, DWELL_LIMIT);
 
             RotationStatus switched = s2mtls.rotation().switchOver();
             fleet.phase("switched");
             assertEquals(newCa, switched.authorities().issuing().certificate(), "the new CA issues after the switch");
             assertEquals(USERS, switched.stillOnOld(), switched.toString());
             assertBundleReady(s2mtls, serverCa);
-            fleet.dwell(DWELL);
+            fleet.dwell(DWELL, DWELL_LIMIT);
 
             fleet.phase("reissuing");
             List<LifecycleUseCase.Renewal> renewals = s2mtls.lifecycle().renew(RenewRequest.rotation(Optional.empty(), Optional.empty(), 2,
@@ -225,7 +227,7 @@ class ContinuousLoginRotationTest {
             }
             fleet.phase("reissued");
             assertEquals(0, s2mtls.rotation().status(List.of()).stillOnOld());
-            fleet.dwell(DWELL);
+            fleet.dwell(DWELL, DWELL_LIMIT);
 
             RotationStatus finished = s2mtls.rotation().finish(false);
             fleet.phase("finished, the server trusts both CAs");
@@ -236,7 +238,7 @@ class ContinuousLoginRotationTest {
             serverCa.deploy(newOnly);
             assertBundleReady(s2mtls, serverCa);
             fleet.phase("finished, the server trusts the new CA only");
-            fleet.dwell(DWELL);
+            fleet.dwell(DWELL, DWELL_LIMIT);
         }
         LoginFleet.Tally tally = fleet.tally();
         System.out.println("rotation " + variant + ": " + tally.logins() + " logins, " + tally.failed() + " failed");

@@ -87,6 +87,7 @@ final class LoginFleet implements AutoCloseable {
         final AtomicInteger logins = new AtomicInteger();
         final AtomicInteger failed = new AtomicInteger();
         final java.util.Set<Integer> loggedIn = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        final java.util.Set<Integer> tried = java.util.concurrent.ConcurrentHashMap.newKeySet();
         final long started = System.nanoTime();
         volatile long ended;
     }
@@ -175,6 +176,23 @@ final class LoginFleet implements AutoCloseable {
         Thread.sleep(duration.toMillis());
     }
 
+    /**
+     * Lets the fleet log in for at least {@code duration} in the current phase, and longer (up to {@code limit}) until
+     * every user has tried to log in during it: on a busy machine a user's turn may come late, and a phase that some
+     * user never tried proves nothing for that user.
+     */
+    void dwell(Duration duration, Duration limit) throws InterruptedException {
+        long start = System.nanoTime();
+        Thread.sleep(duration.toMillis());
+        PhaseCounter counter;
+        synchronized (perPhase) {
+            counter = perPhase.get(phase);
+        }
+        while (counter != null && counter.tried.size() < members.size() && System.nanoTime() - start < limit.toNanos()) {
+            Thread.sleep(50);
+        }
+    }
+
     int failedSoFar() {
         return failed.get();
     }
@@ -237,6 +255,7 @@ final class LoginFleet implements AutoCloseable {
             counter = perPhase.computeIfAbsent(phaseNow, n -> new PhaseCounter());
         }
         counter.logins.incrementAndGet();
+        counter.tried.add(index);
         if (ok) {
             counter.loggedIn.add(index);
         } else {
