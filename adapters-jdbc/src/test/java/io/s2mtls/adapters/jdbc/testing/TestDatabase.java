@@ -74,6 +74,15 @@ public final class TestDatabase {
         return running;
     }
 
+    /**
+     * A server of its own, apart from the one {@link #get()} shares: for a test that rewrites the server's client CA
+     * file ({@link #caFile()}) and so must not disturb other tests. The caller stops it ({@link #stop()}); the JVM
+     * shutdown hook is the second line. Skips or fails (CI=true) as {@link #get()} does.
+     */
+    public static TestDatabase startPrivate() {
+        return start();
+    }
+
     public int port() {
         return port;
     }
