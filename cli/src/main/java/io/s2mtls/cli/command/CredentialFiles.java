@@ -168,23 +168,16 @@ public final class CredentialFiles {
         return write(directory, name, certificate, key, true, caCertificate, p12Password, force);
     }
 
-    /** As above; {@code withP12} false: the key and certificate PEM files only, no NAME.p12 (nor NAME.p12.pass). */
-    public static Written write(Path directory, String name, X509Certificate certificate, Optional<PrivateKey> key, boolean withP12,
-                         X509Certificate caCertificate, Optional<char[]> p12Password, boolean force) {
-        return write(directory, name, certificate, key, withP12, caCertificate,
-                IssuedCertificate.clientChain(new CaCertificates(caCertificate, List.of(), Optional.empty())), p12Password, force);
-    }
-
     /**
-     * As above, for a certificate signed by {@code caCertificate} whose client presents {@code clientChain} after it
-     * (the intermediates up to, not including, the root: {@link IssuedCertificate#clientChain()}): they follow the
-     * certificate in NAME-cert.pem and NAME.p12.
+     * As above; {@code withP12} false: the key and certificate PEM files only, no NAME.p12 (nor NAME.p12.pass).
+     * NAME-cert.pem and NAME.p12 hold the client's own certificate and no CA certificate, also under an
+     * intermediate CA: the servers' bundle ({@code ca export --bundle}) holds the intermediates, so the client has
+     * nothing else to present, and a client that never presents an intermediate cannot keep using one that a
+     * rotation retired while the root it hangs from is still trusted.
      */
     public static Written write(Path directory, String name, X509Certificate certificate, Optional<PrivateKey> key, boolean withP12,
-                         X509Certificate caCertificate, List<X509Certificate> clientChain, Optional<char[]> p12Password, boolean force) {
-        List<X509Certificate> presented = new ArrayList<>();
-        presented.add(certificate);
-        presented.addAll(clientChain);
+                         X509Certificate caCertificate, Optional<char[]> p12Password, boolean force) {
+        List<X509Certificate> presented = List.of(certificate);
         Files2.createDirectory(directory);
         Path keyFile = directory.resolve(name + "-key.pem");
         Path certFile = directory.resolve(name + "-cert.pem");

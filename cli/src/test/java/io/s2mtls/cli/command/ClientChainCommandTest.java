@@ -17,10 +17,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Every client file carries the chain the client presents: under an intermediate CA (here one made by openssl
- * and imported with its root), NAME-cert.pem is the leaf followed by the intermediate and NAME.p12 holds the key,
- * the leaf and the intermediate, never the root; openssl verifies the leaf against the exported bundle with
- * NAME-cert.pem as its only untrusted input. Under a root CA the files hold the leaf alone.
+ * Every client file carries exactly what the client presents, its own certificate, and the servers' bundle carries
+ * the rest: under an intermediate CA (here one made by openssl and imported with its root) NAME-cert.pem and
+ * NAME.p12 hold the leaf and no CA certificate, and openssl verifies the leaf against the exported bundle (root and
+ * intermediate) with nothing else. A client that never presents an intermediate cannot keep using one that a
+ * rotation retired under a root the servers still trust.
  */
 class ClientChainCommandTest {
     @TempDir
@@ -66,28 +67,31 @@ class ClientChainCommandTest {
                 dir.resolve(cert).toString(), dir.resolve(cert).toString()).out().strip());
     }
 
+    private void verifiesAlone(String bundle, String cert) {
+        assertEquals(dir.resolve(cert) + ": OK", openssl("verify", "-CAfile", dir.resolve(bundle).toString(),
+                dir.resolve(cert).toString()).out().strip());
+    }
+
     @Test
-    void underAnIntermediateEveryClientFileCarriesTheIntermediateAndNeverTheRoot() throws Exception {
+    void underAnIntermediateTheClientFilesHoldTheLeafAndTheBundleTheChain() throws Exception {
         importOpensslIntermediate();
         ok(cli.run("ca", "export", "--bundle", "--out", "bundle.pem"));
-        assertEquals(2, certificatesIn(Files.readString(dir.resolve("bundle.pem"))));
+        assertEquals(2, certificatesIn(Files.readString(dir.resolve("bundle.pem"))), "the bundle: the intermediate and the root");
         ok(cli.run("cert", "issue", "--subject", "/O=Chain/CN=app", "--key", "ec:p256", "--out-dir", "issued"));
         ok(cli.run("cert", "export", "app", "--out-dir", "exported"));
         ok(cli.run("cert", "renew", "app", "--out-dir", "renewed"));
         for (String directory : List.of("issued", "exported", "renewed")) {
             String cert = Files.readString(dir.resolve(directory + "/app-cert.pem"));
-            assertEquals(2, certificatesIn(cert), directory + ": the leaf and the intermediate");
-            assertTrue(cert.endsWith(Files.readString(dir.resolve("int.pem")).strip() + "\n")
-                    || cert.contains(Files.readString(dir.resolve("int.pem")).strip()), directory + ": the intermediate follows the leaf");
-            verifies("bundle.pem", directory + "/app-cert.pem");
+            assertEquals(1, certificatesIn(cert), directory + ": the leaf alone");
+            assertFalse(cert.contains(Files.readString(dir.resolve("int.pem")).strip()), directory + ": no intermediate in the client file");
+            verifiesAlone("bundle.pem", directory + "/app-cert.pem");
             String p12 = p12Certificates(directory + "/app.p12");
-            assertEquals(2, certificatesIn(p12), directory + "/app.p12: " + p12);
-            assertEquals(List.of("subject=O = Chain, CN = app", "subject=O = Chain, CN = Chain Intermediate"),
-                    p12.lines().filter(l -> l.startsWith("subject=")).toList(), directory + "/app.p12: the key's certificate, then the intermediate");
+            assertEquals(List.of("subject=O = Chain, CN = app"), p12.lines().filter(l -> l.startsWith("subject=")).toList(),
+                    directory + "/app.p12: the key's certificate and no CA certificate: " + p12);
             assertEquals(Files.readString(dir.resolve("int.pem")).strip(), Files.readString(dir.resolve(directory + "/ca-cert.pem")).strip(),
                     "ca-cert.pem: the CA that signed it, as before");
         }
-        // the leaf alone does not verify without the intermediate: the chain in the file is what makes it work
+        // the root alone is not enough: the servers must be given the bundle, which holds the intermediate
         ExternalTool.Result alone = ExternalTool.run(List.of(ExternalTool.require("openssl").toString(), "verify", "-CAfile",
                 dir.resolve("root.pem").toString(), dir.resolve("issued/app-cert.pem").toString()));
         assertFalse(alone.exitCode() == 0, alone.out());

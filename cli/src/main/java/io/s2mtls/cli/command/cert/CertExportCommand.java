@@ -38,7 +38,7 @@ public final class CertExportCommand extends BaseCommand {
         Optional<char[]> p12 = withKey ? p12Password.password(secrets()) : Optional.empty();
         CredentialFiles.checkWritable(directory, name, withKey, force, export.caCertificate(), p12);
         CredentialFiles.Written written = CredentialFiles.write(directory, name, export.credential().certificate(),
-                export.credential().privateKey(), true, export.caCertificate(), export.clientChain(), p12, force);
+                export.credential().privateKey(), true, export.caCertificate(), p12, force);
         printer.data(written, () -> printer.line("Wrote " + name + " to " + directory + ": " + String.join(", ", written.fileNames())));
         CredentialFiles.noteP12Passwords(printer, List.of(written));
         return OK;

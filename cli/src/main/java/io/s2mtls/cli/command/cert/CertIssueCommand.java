@@ -166,7 +166,7 @@ public final class CertIssueCommand extends BaseCommand {
         java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(threads);
         try {
             return pool.submit(() -> issued.parallelStream().map(c -> CredentialFiles.write(directory, c.name(), c.certificate(),
-                    c.privateKey(), !noP12, c.caCertificate(), c.clientChain(), p12, force)).toList()).join();
+                    c.privateKey(), !noP12, c.caCertificate(), p12, force)).toList()).join();
         } finally {
             pool.shutdown();
         }

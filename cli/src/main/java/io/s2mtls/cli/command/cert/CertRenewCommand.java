@@ -127,7 +127,7 @@ public final class CertRenewCommand extends BaseCommand {
             Path directory = console.path(outDir);
             for (LifecycleUseCase.Renewal renewal : renewals) {
                 written.add(CredentialFiles.write(directory, renewal.renewed().name(), renewal.renewed().certificate(), renewal.renewed().privateKey(),
-                        true, renewal.renewed().caCertificate(), renewal.renewed().clientChain(), p12, force));
+                        true, renewal.renewed().caCertificate(), p12, force));
             }
         }
         List<Renewed> views = new ArrayList<>();
