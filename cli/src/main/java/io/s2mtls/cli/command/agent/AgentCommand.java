@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
         "Runs in the foreground (systemd, a container, or cron with --once) and keeps the credentials that",
         "--config lists fresh: each is renewed when the end of its certificate comes within its renewal window",
         "(default: the last third of its lifetime), its files are written into its out-dir (NAME-key.pem,",
-        "NAME-cert.pem with the intermediates, ca-cert.pem; NAME.p12 with 'p12: true'), and its 'exec' command runs",
+        "NAME-cert.pem, ca-cert.pem (the CA bundle); NAME.p12 with 'p12: true'), and its 'exec' command runs",
         "once after each renewal. A key never appears with another certificate: both are switched together.",
         "An out-dir that does not hold the store's current certificate is brought up to date without renewing.",
         "Failures are retried with backoff (up to 5 minutes apart); the files in use are never removed.",

@@ -44,7 +44,7 @@ import java.util.regex.Pattern;
  * directory are fixed links through it:
  * <pre>
  * out-dir/NAME-key.pem   -> .s2mtls/NAME/current/NAME-key.pem
- * out-dir/NAME-cert.pem  -> .s2mtls/NAME/current/NAME-cert.pem      (leaf, then intermediates)
+ * out-dir/NAME-cert.pem  -> .s2mtls/NAME/current/NAME-cert.pem      (the certificate alone)
  * out-dir/NAME.p12, NAME.p12.pass (with p12: true) -> likewise
  * out-dir/ca-cert.pem                                                (a plain file: the CA bundle)
  * out-dir/.s2mtls/NAME/current -> gen-7
@@ -197,11 +197,12 @@ final class CredentialDirectory {
     // ---------------------------------------------------------------- installing
 
     /**
-     * Installs a new version of the files: the key, the certificate followed by {@code intermediates}, the CA
+     * Installs a new version of the files: the key, the certificate (alone, like every client file s2mtls writes: the
+     * servers' bundle holds the intermediates, so a retired intermediate is never presented), the CA
      * {@code bundle}, and NAME.p12 when configured (protected by {@code p12Password}, else by a random password
      * in NAME.p12.pass). Returns the generation directory now in use. On failure the files in use are unchanged.
      */
-    Path install(X509Certificate certificate, List<X509Certificate> intermediates, PrivateKey key, List<X509Certificate> bundle,
+    Path install(X509Certificate certificate, PrivateKey key, List<X509Certificate> bundle,
                  Optional<char[]> p12Password) {
         try {
             createStateDirectory();
@@ -209,20 +210,16 @@ final class CredentialDirectory {
             adoptPlainFiles();
             Path generation = newGeneration();
             String name = config.name();
-            StringBuilder chain = new StringBuilder(Pem.certificate(certificate));
-            intermediates.forEach(c -> chain.append(Pem.certificate(c)));
+            String chain = Pem.certificate(certificate);
             writeInto(generation, name + "-key.pem", Pem.privateKey(key).getBytes(StandardCharsets.US_ASCII), config.secretMode());
-            writeInto(generation, name + "-cert.pem", chain.toString().getBytes(StandardCharsets.US_ASCII), AtomicFiles.PUBLIC);
+            writeInto(generation, name + "-cert.pem", chain.getBytes(StandardCharsets.US_ASCII), AtomicFiles.PUBLIC);
             if (config.p12()) {
                 char[] password = p12Password.map(char[]::clone).orElseGet(io.s2mtls.cli.command.CredentialFiles::randomPassword);
                 try {
                     if (p12Password.isEmpty()) {
                         writeInto(generation, name + ".p12.pass", (new String(password) + "\n").getBytes(StandardCharsets.US_ASCII), config.secretMode());
                     }
-                    List<X509Certificate> p12Chain = new ArrayList<>();
-                    p12Chain.add(certificate);
-                    p12Chain.addAll(intermediates);
-                    writeInto(generation, name + ".p12", Pkcs12Files.write(name, key, p12Chain, password), config.secretMode());
+                    writeInto(generation, name + ".p12", Pkcs12Files.write(name, key, List.of(certificate), password), config.secretMode());
                 } finally {
                     Arrays.fill(password, '\0');
                 }

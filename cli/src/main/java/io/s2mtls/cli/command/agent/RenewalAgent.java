@@ -5,7 +5,6 @@ import io.s2mtls.core.error.ErrorKind;
 import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.pki.AuditEvent;
 import io.s2mtls.core.pki.Authorities;
-import io.s2mtls.core.pki.CaCertificates;
 import io.s2mtls.core.pki.InventoryEntry;
 import io.s2mtls.core.port.CredentialStore;
 import io.s2mtls.core.port.StoreIndex;
@@ -15,7 +14,6 @@ import io.s2mtls.core.usecase.InventoryUseCase;
 import io.s2mtls.core.usecase.LifecycleUseCase;
 import io.s2mtls.core.usecase.OverviewUseCase;
 import io.s2mtls.core.usecase.RenewRequest;
-import io.s2mtls.core.x509.Certificates;
 
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
@@ -392,38 +390,16 @@ public final class RenewalAgent {
         PrivateKey key = export.credential().privateKey().orElseThrow(() -> S2mtlsException.badInput(
                 "credential '" + name + "' has no private key in the store"));
         Optional<Authorities> authorities = index.authorities();
-        List<CaCertificates> cas = new ArrayList<>();
-        authorities.ifPresent(a -> {
-            cas.add(a.issuing());
-            a.other().ifPresent(cas::add);
-        });
-        if (cas.isEmpty()) {
-            cas.add(index.requireAuthority());
-        }
-        List<X509Certificate> intermediates = cas.stream().filter(ca -> signed(ca.certificate(), certificate)).findFirst()
-                .map(ca -> ca.bundle().stream().filter(c -> !Certificates.selfIssued(c)).toList()).orElse(List.of());
         List<X509Certificate> bundle = authorities.map(Authorities::trustBundle).orElse(export.caBundle());
         String serial = certificate.getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT);
         if (afterRenewal && h.config().exec().isPresent()) {
             h.directory().markHookPending(serial);
         }
-        h.directory().install(certificate, intermediates, key, bundle, p12Passwords.apply(h.config()));
+        h.directory().install(certificate, key, bundle, p12Passwords.apply(h.config()));
         log.event("wrote " + name + " (serial " + serial + ") in " + h.config().outDir());
         return index.entry(certificate.getSerialNumber()).orElseGet(() -> core.inventory().list().stream()
                 .filter(e -> e.serial().equals(certificate.getSerialNumber())).findFirst()
                 .orElseThrow(() -> S2mtlsException.badInput("serial " + serial + " of '" + name + "' has no inventory entry")));
-    }
-
-    private static boolean signed(X509Certificate ca, X509Certificate certificate) {
-        if (!ca.getSubjectX500Principal().equals(certificate.getIssuerX500Principal())) {
-            return false;
-        }
-        try {
-            certificate.verify(ca.getPublicKey());
-            return true;
-        } catch (GeneralSecurityException e) {
-            return false;
-        }
     }
 
     /** Runs the credential's command when a renewal's run is pending and its retry time has come; returns its retry time. */
