@@ -1,5 +1,7 @@
 package io.s2mtls.cli.command.cert;
 
+import io.s2mtls.cli.support.Durations;
+
 import io.s2mtls.cli.command.BaseCommand;
 import io.s2mtls.cli.command.CredentialFiles;
 import io.s2mtls.cli.command.P12PasswordOption;
@@ -58,8 +60,12 @@ public final class CertIssueCommand extends BaseCommand {
 
     @Option(names = "--key", defaultValue = "rsa:2048", paramLabel = "TYPE", description = "rsa:2048, rsa:3072, rsa:4096, ec:p256, ec:p384, ed25519 (default: ${DEFAULT-VALUE}).")
     String key;
-    @Option(names = "--days", defaultValue = "365", description = "Validity in days, never beyond the CA's (default: ${DEFAULT-VALUE}).")
-    int days;
+    @Option(names = "--days", paramLabel = "N", description = "Validity in days, never beyond the CA's (default: 365).")
+    Integer days;
+    @Option(names = "--valid-for", paramLabel = "DURATION",
+            description = "Validity as a duration instead of days, for short-lived credentials: 5m to 36500d (e.g. 1h, 90m, 2w);"
+                    + " renewals keep it. Excludes --days.")
+    String validFor;
     @Option(names = "--name", paramLabel = "NAME", description = "Store the credential under this name.")
     String name;
     @Option(names = "--out-dir", paramLabel = "DIR", description = "Also write the credential's files here.")
@@ -107,7 +113,7 @@ public final class CertIssueCommand extends BaseCommand {
                     continue;
                 }
                 try {
-                    commands.add(new IssueCommand(DistinguishedName.parse(line), keySpec, days, Optional.empty(), profile, sans, allowUnsafeSubject, force));
+                    commands.add(withValidity(new IssueCommand(DistinguishedName.parse(line), keySpec, dayCount(), Optional.empty(), profile, sans, allowUnsafeSubject, force)));
                 } catch (S2mtlsException e) {
                     throw new S2mtlsException(e.kind(), file + ":" + (i + 1) + ": " + e.getMessage(), e);
                 }
@@ -116,8 +122,8 @@ public final class CertIssueCommand extends BaseCommand {
                 throw S2mtlsException.badInput(file + ": no subjects in the file");
             }
         } else {
-            commands.add(new IssueCommand(DistinguishedName.parse(subjects.subject), keySpec, days, Optional.ofNullable(name),
-                    profile, sans, allowUnsafeSubject, force));
+            commands.add(withValidity(new IssueCommand(DistinguishedName.parse(subjects.subject), keySpec, dayCount(), Optional.ofNullable(name),
+                    profile, sans, allowUnsafeSubject, force)));
         }
         Path directory = outDir == null ? null : console().path(outDir);
         Optional<char[]> p12 = Optional.empty();
@@ -173,5 +179,16 @@ public final class CertIssueCommand extends BaseCommand {
     }
 
     record IssuedView(String name, String serial, String subject, String notAfter, CredentialFiles.Written files) {
+    }
+
+    private int dayCount() {
+        if (days != null && validFor != null) {
+            throw S2mtlsException.badInput("--days and --valid-for exclude each other; give the validity once");
+        }
+        return days == null ? 365 : days;
+    }
+
+    private IssueCommand withValidity(IssueCommand command) {
+        return validFor == null ? command : command.withLifetime(Durations.parse(validFor, "--valid-for"));
     }
 }
