@@ -222,7 +222,7 @@ public final class RotationUseCase {
         if (key.isEmpty() && request.keyReference().isEmpty()) {
             if (current.keyReference().isPresent()) {
                 throw S2mtlsException.badInput("the current CA's key is held by " + current.keyReference().get()
-                        + "; give the next CA's key: --key-reference REF for a new key there, or --key TYPE for a key in the store");
+                        + "; give the next CA's key: --remote-key REF for a new key there, or --key TYPE for a key in the store");
             }
             key = Optional.of(AuthorityKeys.keySpecOf(certificate.getPublicKey(), "the current CA"));
         }
@@ -233,7 +233,7 @@ public final class RotationUseCase {
         SigningKey rootKey = current.chain().isEmpty() ? null : rootKey(set, request);
         AuthorityKeys.NewKey nextKey = AuthorityKeys.NewKey.of(environment, key, request.keyReference());
         if (Certificates.sameKey(nextKey.publicKey(), certificate.getPublicKey())) {
-            throw S2mtlsException.badInput("--key-reference " + request.keyReference().orElse("") + ": is the current CA's key;"
+            throw S2mtlsException.badInput("--remote-key " + request.keyReference().orElse("") + ": is the current CA's key;"
                     + " a rotation needs a new key, give the reference of another one");
         }
         if (current.chain().isEmpty()) {

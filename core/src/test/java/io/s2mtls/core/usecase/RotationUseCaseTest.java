@@ -303,9 +303,9 @@ class RotationUseCaseTest {
         s2mtls.authority().create(AuthorityUseCase.CreateRequest.remote(dn("/CN=Remote CA"), "test:ca", 365, false));
         issue(s2mtls, "alice");
 
-        assertEquals("the current CA's key is held by test:ca; give the next CA's key: --key-reference REF for a new key there,"
+        assertEquals("the current CA's key is held by test:ca; give the next CA's key: --remote-key REF for a new key there,"
                 + " or --key TYPE for a key in the store", refused(store, () -> s2mtls.rotation().begin(beginDefaults())));
-        assertEquals("--key-reference test:ca: is the current CA's key; a rotation needs a new key, give the reference of another one",
+        assertEquals("--remote-key test:ca: is the current CA's key; a rotation needs a new key, give the reference of another one",
                 refused(store, () -> s2mtls.rotation().begin(beginWithKeyReference("test:ca"))));
 
         RotationStatus begun = s2mtls.rotation().begin(beginWithKeyReference("test:ca-2"));
