@@ -128,10 +128,20 @@ class AgentFakeClockTest {
             assertEquals(0, agent[0].run());
 
             List<AuditEvent> renewals = fixture.agentRenewals();
-            assertEquals(1, renewals.size(), log.toString());
+            // renewals keep the one-hour lifetime, so in two hours the credential is renewed three times, each time
+            // when a third of its hour is left: at 40 minutes, then about every 40 minutes
+            assertEquals(3, renewals.size(), log.toString());
             assertEquals(start.plus(Duration.ofMinutes(40)), renewals.get(0).time(),
                     "renewed at two thirds of the lifetime, on time: " + log);
-            assertNotEquals(first, store.index().credential("short").orElseThrow().serial());
+            for (int i = 1; i < renewals.size(); i++) {
+                Duration gap = Duration.between(renewals.get(i - 1).time(), renewals.get(i).time());
+                assertTrue(gap.compareTo(Duration.ofMinutes(38)) >= 0 && gap.compareTo(Duration.ofMinutes(42)) <= 0,
+                        "renewal " + i + " came " + gap + " after the one before: " + log);
+            }
+            InventoryEntry current = store.index().currentEntry("short").orElseThrow();
+            assertNotEquals(first, current.serial());
+            assertEquals(Duration.ofHours(1), Duration.between(renewals.get(2).time(), current.notAfter()),
+                    "the renewed certificate lasts an hour, like the first");
             assertTrue(sleeps.stream().allMatch(s -> s.compareTo(Duration.ofMinutes(1)) <= 0), "never more than a minute between checks: " + sleeps);
             assertTrue(sleeps.size() >= 100, "checked every minute or sooner for two hours: " + sleeps.size());
         }

@@ -209,7 +209,7 @@ public final class LifecycleUseCase {
             X509Certificate oldCertificate = old.certificate();
             KeySpec spec = key.orElseGet(() -> sameKind(oldCertificate.getPublicKey()));
             days.ifPresent(Validity::checkDays);
-            Duration validity = days.map(d -> Duration.ofDays(d)).orElseGet(() -> Validity.lifetimeOf(oldCertificate));
+            Duration validity = days.map(d -> Duration.ofDays(d)).orElseGet(() -> Validity.lifetimeOf(oldCertificate, entry.recordedAt()));
             KeyPair keys = KeyPairs.generate(spec, environment.random());
             DistinguishedName subject = Certificates.subjectOf(oldCertificate);
             return issuance.sign(issuer, subject, keys.getPublic(), Optional.of(keys.getPrivate()), validity, entry.profile(),

@@ -34,12 +34,16 @@ final class Validity {
     }
 
     /**
-     * How long {@code certificate} was issued for, counted from its issue time: s2mtls back-dates notBefore by
-     * {@link #BACKDATE}, which is taken off again when the certificate lasts longer than that.
+     * How long {@code certificate} was issued for, counted from when it was recorded ({@code recordedAt}, the issue
+     * time for what s2mtls signs, whose notBefore is back-dated by {@link #BACKDATE}); a certificate recorded
+     * outside its validity (imported later, say) counts from its notBefore. Rounded to the second, at least
+     * {@link #MIN_LIFETIME}.
      */
-    static Duration lifetimeOf(X509Certificate certificate) {
-        Duration span = Duration.between(certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant());
-        Duration issued = span.compareTo(BACKDATE.plus(MIN_LIFETIME)) >= 0 ? span.minus(BACKDATE) : span;
+    static Duration lifetimeOf(X509Certificate certificate, Instant recordedAt) {
+        Instant notBefore = certificate.getNotBefore().toInstant();
+        Instant notAfter = certificate.getNotAfter().toInstant();
+        Instant from = recordedAt.isAfter(notBefore) && recordedAt.isBefore(notAfter) ? recordedAt : notBefore;
+        Duration issued = Duration.ofSeconds(Math.round(Duration.between(from, notAfter).toMillis() / 1000.0));
         return issued.compareTo(MIN_LIFETIME) < 0 ? MIN_LIFETIME : issued;
     }
 
