@@ -21,7 +21,7 @@ import java.util.List;
         "Warnings about subjects a server cannot tell apart from another go to standard error."},
         footer = {"", "Examples:",
                 "  s2mtls subject client-cert.pem",
-                "  echo \"CREATE USER 's2user'@'%' REQUIRE SUBJECT $(s2mtls subject --sql client-cert.pem);\""})
+                "  echo \"CREATE USER 's2user'@'%%' REQUIRE SUBJECT $(s2mtls subject --sql client-cert.pem);\""})
 public final class SubjectCommand extends BaseCommand {
     @Parameters(paramLabel = "FILE", description = "A certificate or CSR (PEM, TRUSTED CERTIFICATE or DER), as openssl reads it.")
     String file;
