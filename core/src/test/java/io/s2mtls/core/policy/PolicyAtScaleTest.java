@@ -4,15 +4,12 @@ import io.s2mtls.core.S2mtls;
 import io.s2mtls.core.dn.DistinguishedName;
 import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.pki.AuditEvent;
-import io.s2mtls.core.pki.CaMaterial;
-import io.s2mtls.core.pki.Credential;
 import io.s2mtls.core.pki.KeySpec;
 import io.s2mtls.core.policy.Plan.UserAction;
 import io.s2mtls.core.policy.Plan.UserChange;
-import io.s2mtls.core.port.CredentialStore;
 import io.s2mtls.core.port.StoreBatch;
-import io.s2mtls.core.port.StoreIndex;
 import io.s2mtls.core.port.UserDirectory;
+import io.s2mtls.core.testing.ForwardingCredentialStore;
 import io.s2mtls.core.testing.InMemoryCredentialStore;
 import io.s2mtls.core.user.DatabaseUser;
 import io.s2mtls.core.user.PrivilegeGrant;
@@ -36,33 +33,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class PolicyAtScaleTest {
 
-    /** A store that counts its commits and refuses the whole-snapshot transition methods. */
-    static final class CountingStore implements CredentialStore {
-        final InMemoryCredentialStore delegate;
+    /** A store that counts its commits (audit-only writes included) and their sizes. */
+    static final class CountingStore extends ForwardingCredentialStore {
         final List<Integer> commits = new ArrayList<>();
 
         CountingStore(InMemoryCredentialStore delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public String describe() {
-            return delegate.describe();
-        }
-
-        @Override
-        public StoreIndex index() {
-            return delegate.index();
-        }
-
-        @Override
-        public Optional<CaMaterial> authority() {
-            return delegate.authority();
-        }
-
-        @Override
-        public Optional<Credential> credential(String name) {
-            return delegate.credential(name);
+            super(delegate);
         }
 
         @Override
@@ -72,8 +48,10 @@ class PolicyAtScaleTest {
         }
 
         @Override
-        public List<AuditEvent> recentAudit(int limit) {
-            return delegate.recentAudit(limit);
+        public void appendAudit(List<AuditEvent> events) {
+            if (!events.isEmpty()) {
+                commit(new StoreBatch(List.of(), events));
+            }
         }
     }
 

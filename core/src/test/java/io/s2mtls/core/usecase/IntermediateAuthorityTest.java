@@ -110,7 +110,7 @@ class IntermediateAuthorityTest {
         assertNotEquals(first.certificate(), replaced.issuing().certificate());
         assertEquals(replaced.state(), store.authorities().orElseThrow().state());
 
-        RotationTesting.TestSigner shared = new RotationTesting.TestSigner();
+        io.s2mtls.core.testing.InMemorySigner shared = new io.s2mtls.core.testing.InMemorySigner();
         S2mtls remote = RotationTesting.core(new InMemoryCredentialStore(newStore()), NOW, signers("test:one", shared));
         AuthorityUseCase.IntermediateRequest oneKey = new AuthorityUseCase.IntermediateRequest(dn("/CN=Root"), Optional.empty(),
                 Optional.of("test:one"), 100, dn("/CN=Issuing"), Optional.empty(), Optional.of("test:one"), 50, false);
@@ -292,9 +292,9 @@ class IntermediateAuthorityTest {
     void aRemoteRootAndARemoteIntermediateRotateUnderTheSameRoot() throws Exception {
         String name = newStore();
         InMemoryCredentialStore store = new InMemoryCredentialStore(name);
-        RotationTesting.TestSigner rootSigner = new RotationTesting.TestSigner(KeySpec.EC_P384);
-        RotationTesting.TestSigner first = new RotationTesting.TestSigner();
-        RotationTesting.TestSigner second = new RotationTesting.TestSigner();
+        io.s2mtls.core.testing.InMemorySigner rootSigner = new io.s2mtls.core.testing.InMemorySigner(KeySpec.EC_P384);
+        io.s2mtls.core.testing.InMemorySigner first = new io.s2mtls.core.testing.InMemorySigner();
+        io.s2mtls.core.testing.InMemorySigner second = new io.s2mtls.core.testing.InMemorySigner();
         S2mtls s2mtls = RotationTesting.core(store, NOW, signers("test:root", rootSigner, "test:ca", first, "test:ca-2", second));
         AuthoritySet made = s2mtls.authority().createIntermediate(new AuthorityUseCase.IntermediateRequest(dn("/CN=Remote Root"), Optional.empty(),
                 Optional.of("test:root"), 365, dn("/CN=Remote Issuing"), Optional.empty(), Optional.of("test:ca"), 100, false));

@@ -9,21 +9,14 @@ import io.s2mtls.core.pki.CertificateProfile;
 import io.s2mtls.core.pki.CertificateStatus;
 import io.s2mtls.core.pki.InventoryEntry;
 import io.s2mtls.core.pki.KeySpec;
-import io.s2mtls.core.port.RemoteSigner;
 import io.s2mtls.core.port.StoreBatch;
 import io.s2mtls.core.port.StoreWrite;
 import io.s2mtls.core.testing.InMemoryCredentialStore;
-import io.s2mtls.core.x509.KeyPairs;
 import io.s2mtls.core.x509.Pem;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.PublicKey;
-import java.security.SecureRandom;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,29 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class OneCallRequestsTest {
     private static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
 
-    /** A remote signer whose key is an in-memory EC key: enough to stand for Vault Transit in the core. */
-    private static final class LocalKeySigner implements RemoteSigner {
-        private final KeyPair keys = KeyPairs.generate(KeySpec.EC_P256, new SecureRandom());
-
-        @Override
-        public PublicKey publicKey() {
-            return keys.getPublic();
-        }
-
-        @Override
-        public byte[] sign(String algorithm, byte[] data) {
-            try {
-                Signature signature = Signature.getInstance(algorithm);
-                signature.initSign(keys.getPrivate());
-                signature.update(data);
-                return signature.sign();
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-    }
-
-    private static S2mtls core(LocalKeySigner signer) {
+    private static S2mtls core(io.s2mtls.core.testing.InMemorySigner signer) {
         return S2mtls.builder(new InMemoryCredentialStore(UUID.randomUUID().toString()))
                 .remoteSigners(reference -> {
                     if (!reference.equals("test:ca")) {
@@ -79,7 +50,7 @@ class OneCallRequestsTest {
 
     @Test
     void oneCreateRequestMakesALocalOrARemoteCa() throws Exception {
-        LocalKeySigner signer = new LocalKeySigner();
+        io.s2mtls.core.testing.InMemorySigner signer = new io.s2mtls.core.testing.InMemorySigner();
         S2mtls s2mtls = core(signer);
         CaMaterial remote = s2mtls.authority().create(AuthorityUseCase.CreateRequest.remote(DistinguishedName.parse("/CN=Remote CA"), "test:ca", 30, false));
         assertEquals(Optional.of("test:ca"), remote.keyReference());
@@ -103,7 +74,7 @@ class OneCallRequestsTest {
 
     @Test
     void oneImportRequestTakesPemFilesPkcs12OrARemoteKey() {
-        LocalKeySigner signer = new LocalKeySigner();
+        io.s2mtls.core.testing.InMemorySigner signer = new io.s2mtls.core.testing.InMemorySigner();
         CaMaterial made = core(signer).authority().create(AuthorityUseCase.CreateRequest.remote(DistinguishedName.parse("/CN=Remote CA"), "test:ca", 30, false));
         byte[] certificate = Pem.certificate(made.certificate()).getBytes(StandardCharsets.US_ASCII);
 
@@ -113,7 +84,7 @@ class OneCallRequestsTest {
         assertEquals(made.certificate(), imported.certificate());
         assertEquals(Optional.of("test:ca"), imported.keyReference());
 
-        S2mtls other = core(new LocalKeySigner());
+        S2mtls other = core(new io.s2mtls.core.testing.InMemorySigner());
         S2mtlsException wrongKey = assertThrows(S2mtlsException.class, () -> other.authority().importCa(new AuthorityUseCase.ImportRequest(
                 new AuthorityUseCase.RemoteKey(certificate, "ca.pem", "test:ca"), Optional.empty(), false)));
         assertEquals("ca.pem: the certificate's public key is not the key of test:ca; import the certificate that belongs to that key", wrongKey.getMessage());

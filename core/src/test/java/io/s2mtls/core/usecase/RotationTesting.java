@@ -3,6 +3,7 @@ package io.s2mtls.core.usecase;
 import io.s2mtls.core.S2mtls;
 import io.s2mtls.core.dn.DistinguishedName;
 import io.s2mtls.core.error.S2mtlsException;
+import io.s2mtls.core.testing.ForwardingCredentialStore;
 import io.s2mtls.core.pki.AuditEvent;
 import io.s2mtls.core.pki.AuthoritySet;
 import io.s2mtls.core.pki.CaMaterial;
@@ -17,7 +18,6 @@ import io.s2mtls.core.port.StoreBatch;
 import io.s2mtls.core.port.StoreIndex;
 import io.s2mtls.core.testing.ExternalTool;
 import io.s2mtls.core.testing.InMemoryCredentialStore;
-import io.s2mtls.core.x509.KeyPairs;
 import io.s2mtls.core.x509.Pem;
 
 import java.io.IOException;
@@ -25,11 +25,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.PublicKey;
-import java.security.SecureRandom;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
@@ -52,36 +47,6 @@ final class RotationTesting {
     static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
 
     private RotationTesting() {
-    }
-
-    /** A remote signer whose key is an in-memory key: enough to stand for Vault Transit in the core. */
-    static final class TestSigner implements RemoteSigner {
-        private final KeyPair keys;
-
-        TestSigner() {
-            this(KeySpec.EC_P256);
-        }
-
-        TestSigner(KeySpec spec) {
-            keys = KeyPairs.generate(spec, new SecureRandom());
-        }
-
-        @Override
-        public PublicKey publicKey() {
-            return keys.getPublic();
-        }
-
-        @Override
-        public byte[] sign(String algorithm, byte[] data) {
-            try {
-                Signature signature = Signature.getInstance(algorithm);
-                signature.initSign(keys.getPrivate());
-                signature.update(data);
-                return signature.sign();
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException(e);
-            }
-        }
     }
 
     /** A fresh store name. */
@@ -231,12 +196,11 @@ final class RotationTesting {
     }
 
     /** A store that runs {@code beforeCommit} just before each commit reaches the delegate (another writer getting there first, or a gate). */
-    static final class RacingStore implements CredentialStore {
-        private final CredentialStore delegate;
+    static final class RacingStore extends ForwardingCredentialStore {
         private volatile Consumer<StoreBatch> beforeCommit = batch -> { };
 
         RacingStore(CredentialStore delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         RacingStore beforeCommit(Consumer<StoreBatch> hook) {
@@ -245,39 +209,17 @@ final class RotationTesting {
         }
 
         @Override
-        public String describe() {
-            return delegate.describe();
-        }
-
-        @Override
-        public StoreIndex index() {
-            return delegate.index();
-        }
-
-        @Override
-        public Optional<CaMaterial> authority() {
-            return delegate.authority();
-        }
-
-        @Override
-        public Optional<AuthoritySet> authorities() {
-            return delegate.authorities();
-        }
-
-        @Override
-        public Optional<Credential> credential(String name) {
-            return delegate.credential(name);
-        }
-
-        @Override
         public void commit(StoreBatch batch) {
             beforeCommit.accept(batch);
             delegate.commit(batch);
         }
 
+        /** Audit-only writes are commits too, and meet the hook like any other. */
         @Override
-        public List<AuditEvent> recentAudit(int limit) {
-            return delegate.recentAudit(limit);
+        public void appendAudit(List<AuditEvent> events) {
+            if (!events.isEmpty()) {
+                commit(new StoreBatch(List.of(), events));
+            }
         }
     }
 }

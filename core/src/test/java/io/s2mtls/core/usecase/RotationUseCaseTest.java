@@ -297,8 +297,8 @@ class RotationUseCaseTest {
     void aCaHeldByARemoteSignerRotatesToAnotherRemoteKey() {
         String name = newStore();
         InMemoryCredentialStore store = new InMemoryCredentialStore(name);
-        RotationTesting.TestSigner first = new RotationTesting.TestSigner();
-        RotationTesting.TestSigner second = new RotationTesting.TestSigner(KeySpec.EC_P384);
+        io.s2mtls.core.testing.InMemorySigner first = new io.s2mtls.core.testing.InMemorySigner();
+        io.s2mtls.core.testing.InMemorySigner second = new io.s2mtls.core.testing.InMemorySigner(KeySpec.EC_P384);
         S2mtls s2mtls = RotationTesting.core(store, NOW, signers("test:ca", first, "test:ca-2", second));
         s2mtls.authority().create(AuthorityUseCase.CreateRequest.remote(dn("/CN=Remote CA"), "test:ca", 365, false));
         issue(s2mtls, "alice");
