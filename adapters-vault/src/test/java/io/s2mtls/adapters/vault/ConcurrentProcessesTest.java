@@ -43,6 +43,9 @@ class ConcurrentProcessesTest {
             List<BufferedReader> outputs = new ArrayList<>();
             // reads answered a little late, as over a network: the writers' read-then-cas windows overlap, so they collide
             vault.readAnswerDelay(Duration.ofMillis(3));
+            // and the first audit appends wait for the other writer to read the same chunk, then land before its
+            // answer: that writer's check-and-set is refused at least once however the two are scheduled
+            vault.interleaveWrites(path -> path.matches("secret/data/s2mtls/shared/[^/]+/audit/[0-9]+"), 3, Duration.ofSeconds(60));
             for (String prefix : List.of("p1", "p2")) {
                 ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                         StoreWriterMain.class.getName(), "vault:secret/s2mtls/shared", prefix, Integer.toString(PER_PROCESS));
@@ -86,6 +89,7 @@ class ConcurrentProcessesTest {
                     assertEquals(expected, snapshot.inventory().stream().map(InventoryEntry::name).collect(Collectors.toSet()));
                     assertEquals(expected, snapshot.credentials().keySet());
                 }
+                assertTrue(vault.interleaved() > 0, "no held audit write met a read of the other writer");
                 assertTrue(vault.casConflicts() > 0, "the two writers never collided; the test proves nothing");
                 assertEquals(vault.casConflicts(), retried, "every conflict the double refused was retried by a writer");
             } finally {

@@ -16,11 +16,13 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -37,6 +39,7 @@ class ConcurrentIssuanceTest {
     private static final String STORE = "vault:secret/s2mtls/shared";
     private static final int PER_PROCESS = 100;
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern AUDIT_CHUNK = Pattern.compile("secret/data/s2mtls/shared/[^/]+/audit/[0-9]+");
 
     @TempDir
     Path dir;
@@ -47,6 +50,9 @@ class ConcurrentIssuanceTest {
             CliRunner cli = new CliRunner(dir).env("VAULT_ADDR", vault.address()).env("VAULT_TOKEN", vault.rootToken());
             assertEquals(0, cli.run("ca", "create", "--subject", "/O=s2mtls/CN=Shared CA", "--key", "ec:p256", "--store", STORE).exit());
 
+            // the first audit appends wait for the other process to read the same chunk, then land before its
+            // answer: that process's check-and-set write of the chunk is refused, so the retry path runs every time
+            vault.interleaveWrites(AUDIT_CHUNK.asMatchPredicate(), 3, Duration.ofSeconds(60));
             String java = ProcessHandle.current().info().command().orElseThrow();
             List<String> prefixes = List.of("p1", "p2");
             List<Process> children = new ArrayList<>();
@@ -105,6 +111,7 @@ class ConcurrentIssuanceTest {
             assertEquals(2 * PER_PROCESS, secrets.entries().size());
 
             // the writers collided, and every refused write was followed by another attempt
+            assertTrue(vault.interleaved() > 0, "no held audit write met a read of the other process");
             int conflicts = vault.casConflicts();
             assertTrue(conflicts > 0, "the two processes never collided; the test proves nothing");
             long writes = vault.requests().stream().filter(r -> r.startsWith("POST secret/data/s2mtls/shared")).count();

@@ -43,9 +43,12 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -292,6 +295,85 @@ public final class VaultDouble implements AutoCloseable {
 
     private volatile long readAnswerDelayNanos;
 
+    /**
+     * Makes the next {@code writes} writes (POST or PUT) to a path that {@code paths} accepts (for example
+     * {@code secret/data/app}) race a reader on purpose: each is held until another request reads the same path,
+     * then lands after that read has taken the value and before its answer is sent. The reader therefore holds a
+     * version that is already stale, and its next check-and-set write of that path is refused, every time. Only the
+     * order of events changes, as a slow network can change it; the answers are Vault's. A held write waits at
+     * most {@code patience} for a reader, then lands anyway ({@link #interleaved()} does not count it).
+     */
+    public void interleaveWrites(Predicate<String> paths, int writes, Duration patience) {
+        synchronized (interleaving) {
+            interleavePaths = paths;
+            interleavesLeft = writes;
+            interleavePatience = patience;
+        }
+    }
+
+    /** Writes that {@link #interleaveWrites} held and that landed between another request's read and its answer. */
+    public int interleaved() {
+        return interleaved.get();
+    }
+
+    /** Whether a write is held by {@link #interleaveWrites} right now, waiting for a reader. */
+    public boolean holdingWrite() {
+        synchronized (interleaving) {
+            return held != null && held.readTaken().getCount() > 0;
+        }
+    }
+
+    /** A write held by {@link #interleaveWrites}: released by a read of {@code path}, which then waits for it to land. */
+    private record HeldWrite(String path, CountDownLatch readTaken, CountDownLatch landed) {
+    }
+
+    private final Object interleaving = new Object();
+    private Predicate<String> interleavePaths = p -> false;
+    private int interleavesLeft;
+    private Duration interleavePatience = Duration.ZERO;
+    private HeldWrite held;
+    private final AtomicInteger interleaved = new AtomicInteger();
+
+    /** The write this request is, when {@link #interleaveWrites} holds it; null otherwise. */
+    private HeldWrite holdIfInterleaving(String method, String path) {
+        if (!method.equals("POST") && !method.equals("PUT")) {
+            return null;
+        }
+        synchronized (interleaving) {
+            if (held != null || interleavesLeft <= 0 || !interleavePaths.test(path)) {
+                return null;
+            }
+            interleavesLeft--;
+            held = new HeldWrite(path, new CountDownLatch(1), new CountDownLatch(1));
+            return held;
+        }
+    }
+
+    /** The held write that a read of {@code path} releases, or null. */
+    private HeldWrite heldFor(String method, String path) {
+        if (!method.equals("GET")) {
+            return null;
+        }
+        synchronized (interleaving) {
+            return held != null && held.path().equals(path) && held.readTaken().getCount() > 0 ? held : null;
+        }
+    }
+
+    private Duration interleavePatience() {
+        synchronized (interleaving) {
+            return interleavePatience;
+        }
+    }
+
+    private static boolean await(CountDownLatch latch, Duration patience) {
+        try {
+            return latch.await(patience.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** Check-and-set writes refused because {@code cas} did not match, since the double started. */
     public int casConflicts() {
         return casConflicts.get();
@@ -393,6 +475,13 @@ public final class VaultDouble implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
+            String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+            String target = URLDecoder.decode(exchange.getRequestURI().getRawPath().replaceFirst("^/v1/", ""), StandardCharsets.UTF_8);
+            HeldWrite mine = holdIfInterleaving(method, target);
+            if (mine != null && await(mine.readTaken(), interleavePatience())) {
+                interleaved.incrementAndGet();
+            }
+            HeldWrite released = mine == null ? heldFor(method, target) : null;
             Answer answer;
             try {
                 answer = route(exchange);
@@ -403,6 +492,18 @@ public final class VaultDouble implements AutoCloseable {
                 answer = errors(400, e.getMessage());
             } catch (RuntimeException e) {
                 answer = errors(500, "internal error: " + e);
+            } finally {
+                if (mine != null) {
+                    synchronized (interleaving) {
+                        held = null;
+                    }
+                    mine.landed().countDown();
+                }
+            }
+            if (released != null) {
+                // the value is taken; the held write lands before this answer leaves
+                released.readTaken().countDown();
+                await(released.landed(), interleavePatience());
             }
             String request = exchange.getRequestMethod().toUpperCase(Locale.ROOT).replace("PUT", "POST") + " "
                     + URLDecoder.decode(exchange.getRequestURI().getRawPath().replaceFirst("^/v1/", ""), StandardCharsets.UTF_8);

@@ -137,6 +137,38 @@ class VaultDoubleTest {
     }
 
     @Test
+    void anInterleavedWriteLandsBetweenAnotherClientsReadAndItsAnswer() throws Exception {
+        assertEquals(200, send("POST", "secret/data/race", "{\"data\":{\"n\":1},\"options\":{\"cas\":0}}").status());
+        vault.interleaveWrites(path -> path.equals("secret/data/race"), 1, Duration.ofSeconds(30));
+        java.util.concurrent.CompletableFuture<RawVault.Reply> first = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> send("POST", "secret/data/race", "{\"data\":{\"n\":2},\"options\":{\"cas\":1}}"));
+        while (!vault.holdingWrite()) {
+            Thread.sleep(5);
+        }
+        Thread.sleep(100);
+        assertFalse(first.isDone(), "the write is held until another client reads the key");
+        RawVault.Reply read = send("GET", "secret/data/race", null);
+        assertEquals(1, read.json().at("/data/metadata/version").asInt(), "the reader took the value before the write landed");
+        assertEquals(2, first.get().json().at("/data/version").asInt());
+        assertErrors(send("POST", "secret/data/race", "{\"data\":{\"n\":3},\"options\":{\"cas\":1}}"), 400,
+                "check-and-set parameter did not match the current version");
+        assertEquals(1, vault.casConflicts());
+        assertEquals(1, vault.interleaved());
+        // the gate was for one write: the next lands at once
+        assertEquals(3, send("POST", "secret/data/race", "{\"data\":{\"n\":3},\"options\":{\"cas\":2}}").json().at("/data/version").asInt());
+    }
+
+    @Test
+    void anInterleavedWriteNobodyReadsLandsAfterThePatience() {
+        vault.interleaveWrites(path -> path.startsWith("secret/data/alone"), 1, Duration.ofMillis(200));
+        long start = System.nanoTime();
+        assertEquals(200, send("POST", "secret/data/alone", "{\"data\":{\"n\":1}}").status());
+        assertTrue(System.nanoTime() - start >= Duration.ofMillis(200).toNanos());
+        assertEquals(0, vault.interleaved());
+        assertEquals(1, send("GET", "secret/data/alone", null).json().at("/data/metadata/version").asInt());
+    }
+
+    @Test
     void casRequiredOnTheKeyOrTheMountRefusesPlainWrites() {
         assertEquals(204, send("POST", "secret/metadata/strict", "{\"cas_required\":true}").status());
         assertErrors(send("POST", "secret/data/strict", "{\"data\":{\"a\":1}}"), 400, "check-and-set parameter required for this call");
