@@ -127,7 +127,9 @@ class RotationCommandTest {
         JsonNode serverConfig = json("server-config", "--credential", "db1", "--flavor", "mariadb", "--dir", "server-ssl", "--write");
         assertTrue(serverConfig.get("rotation").asBoolean(), serverConfig.toString());
         assertEquals(2, serverConfig.get("clientCa").size(), serverConfig.toString());
-        assertTrue(serverConfig.get("notes").toString().contains("A CA rotation is under way"), serverConfig.toString());
+        assertTrue(serverConfig.get("notes").toString().contains("A CA rotation is under way (phase begun)"), serverConfig.toString());
+        assertEquals("begun", serverConfig.get("phase").asText());
+        assertTrue(serverConfig.get("notes").toString().contains("before 's2mtls ca rotate switch'"), serverConfig.toString());
         assertEquals(Files.readString(dir.resolve("bundle-1.pem")), Files.readString(dir.resolve("server-ssl/ca-cert.pem")),
                 "server-config writes the bundle the servers need");
         Run text = ok(cli.run("ca", "rotate", "status", "--bundle", "bundle-1.pem"));
@@ -138,6 +140,11 @@ class RotationCommandTest {
         assertEquals("/O=Rot/CN=Rot CA 2", switched.at("/authorities/current/subject").asText());
         assertEquals("/O=Rot/CN=Rot CA", switched.at("/authorities/old/subject").asText());
         assertEquals("s2mtls ca rotate finish", switched.get("next").asText());
+        JsonNode afterSwitch = json("server-config", "--credential", "db1", "--flavor", "singlestore");
+        assertEquals("switched", afterSwitch.get("phase").asText(), "server-config tells the phases apart");
+        assertTrue(afterSwitch.get("rotation").asBoolean(), afterSwitch.toString());
+        assertTrue(afterSwitch.get("notes").toString().contains("'s2mtls cert renew --all' or 'apply'), then 's2mtls ca rotate finish'"), afterSwitch.toString());
+        assertFalse(afterSwitch.get("notes").toString().contains("before 's2mtls ca rotate switch'"), afterSwitch.toString());
         ok(cli.run("cert", "issue", "--subject", "/O=Rot/CN=fresh", "--key", "ec:p256", "--out-dir", "v2"));
         assertEquals("/O=Rot/CN=Rot CA 2", issuerOf("v2/fresh-cert.pem"));
         verifies("bundle-1.pem", "v2/fresh-cert.pem");
@@ -155,7 +162,10 @@ class RotationCommandTest {
         assertEquals(0, cli.run("ca", "rotate", "status", "--bundle", "bundle-1.pem", "--check").exit());
 
         JsonNode finished = json("ca", "rotate", "finish");
-        assertFalse(json("server-config", "--credential", "db1").get("rotation").asBoolean());
+        JsonNode afterFinish = json("server-config", "--credential", "db1");
+        assertFalse(afterFinish.get("rotation").asBoolean());
+        assertEquals("none", afterFinish.get("phase").asText());
+        assertFalse(afterFinish.get("notes").toString().contains("A CA rotation is under way"), afterFinish.toString());
         assertEquals("none", finished.get("phase").asText());
         assertEquals("/O=Rot/CN=Rot CA 2", finished.at("/authorities/current/subject").asText());
         assertTrue(finished.at("/authorities/old").isNull() && finished.get("next").isNull(), finished.toString());

@@ -8,6 +8,7 @@ import io.s2mtls.core.pki.CertificateStatus;
 import io.s2mtls.core.pki.Credential;
 import io.s2mtls.core.pki.InventoryEntry;
 import io.s2mtls.core.pki.CaCertificates;
+import io.s2mtls.core.pki.RotationPhase;
 import io.s2mtls.core.port.CredentialStore;
 import io.s2mtls.core.port.StoreIndex;
 
@@ -18,6 +19,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -199,7 +201,8 @@ public final class InventoryUseCase {
         CaCertificates ca = Optional.ofNullable(index.entries().get(certificate.getSerialNumber()))
                 .flatMap(entry -> signingCa(authorities, entry))
                 .orElse(authorities.issuing());
-        return new CredentialExport(credential.get(), ca.certificate(), ca.bundle(), IssuedCertificate.clientChain(ca), authorities.trustBundle());
+        return new CredentialExport(credential.get(), ca.certificate(), ca.bundle(), IssuedCertificate.clientChain(ca), authorities.trustBundle(),
+                authorities.phase());
     }
 
     /**
@@ -233,19 +236,21 @@ public final class InventoryUseCase {
      *                    it, without the self-signed root; empty when a root signed it
      * @param trustBundle what servers must trust ({@code ssl_ca_for_client_cert}): every CA of the store with its
      *                    chain, both CAs during a rotation
+     * @param phase       the store's rotation phase, which says what the servers' trust bundle must become next
      */
     public record CredentialExport(Credential credential, X509Certificate caCertificate, List<X509Certificate> caBundle,
-                                   List<X509Certificate> clientChain, List<X509Certificate> trustBundle) {
+                                   List<X509Certificate> clientChain, List<X509Certificate> trustBundle, RotationPhase phase) {
         public CredentialExport {
             caBundle = List.copyOf(caBundle);
             clientChain = List.copyOf(clientChain);
             trustBundle = List.copyOf(trustBundle);
+            Objects.requireNonNull(phase, "phase");
         }
 
         /** A credential signed by {@code caCertificate} and the chain of {@code caBundle}, which servers trust alone. */
         public CredentialExport(Credential credential, X509Certificate caCertificate, List<X509Certificate> caBundle) {
             this(credential, caCertificate, caBundle, IssuedCertificate.clientChain(caCertificate, caBundle.subList(Math.min(1, caBundle.size()),
-                    caBundle.size())), caBundle);
+                    caBundle.size())), caBundle, RotationPhase.NONE);
         }
 
         public CredentialExport(Credential credential, X509Certificate caCertificate) {

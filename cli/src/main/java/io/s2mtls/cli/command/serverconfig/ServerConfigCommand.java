@@ -7,6 +7,7 @@ import io.s2mtls.cli.support.Console;
 import io.s2mtls.cli.support.Files2;
 import io.s2mtls.cli.support.Printer;
 import io.s2mtls.core.error.S2mtlsException;
+import io.s2mtls.core.pki.RotationPhase;
 import io.s2mtls.core.usecase.InventoryUseCase;
 import io.s2mtls.core.x509.Pem;
 import picocli.CommandLine.Command;
@@ -78,9 +79,11 @@ public final class ServerConfigCommand extends DatabaseCommand {
     /**
      * @param clientCa the subjects of the CA certificates in the client CA file, in order
      * @param rotation whether a CA rotation is under way (the client CA file holds two CAs)
+     * @param phase    the rotation phase: none, begun (the old CA still issues) or switched (the new one does)
      */
     record ConfigView(String flavor, String credential, FilesView files, boolean written, String configFile,
-                      List<String> config, List<String> commands, List<String> notes, List<String> clientCa, boolean rotation) {
+                      List<String> config, List<String> commands, List<String> notes, List<String> clientCa, boolean rotation,
+                      String phase) {
     }
 
     @Override
@@ -108,10 +111,10 @@ public final class ServerConfigCommand extends DatabaseCommand {
             Files2.writePublic(Path.of(files.clientCa()), export.trustBundle().stream().map(Pem::certificate).collect(java.util.stream.Collectors.joining()), force);
         }
         List<String> clientCa = export.trustBundle().stream().map(c -> io.s2mtls.core.x509.Certificates.subjectOf(c).oneline()).toList();
-        boolean rotation = !export.trustBundle().equals(export.caBundle());
+        RotationPhase phase = export.phase();
         ConfigView view = switch (flavor) {
-            case singlestore -> singleStore(files, clientCa, rotation);
-            case mariadb, mysql -> mysqlFamily(files, clientCa, rotation);
+            case singlestore -> singleStore(files, clientCa, phase);
+            case mariadb, mysql -> mysqlFamily(files, clientCa, phase);
         };
         printer.data(view, () -> {
             printer.line("# " + view.configFile());
@@ -131,19 +134,25 @@ public final class ServerConfigCommand extends DatabaseCommand {
         return OK;
     }
 
-    /** The note on the client CA file during a CA rotation, and on when it changes. */
-    static List<String> rotationNotes(String clientCaFile, List<String> clientCa, boolean rotation, String reload) {
+    /** The note on the client CA file in each phase of a CA rotation, and on when it changes. */
+    static List<String> rotationNotes(String clientCaFile, List<String> clientCa, RotationPhase phase, String reload) {
         List<String> notes = new ArrayList<>();
-        if (rotation) {
-            notes.add("A CA rotation is under way: " + clientCaFile + " holds both CAs (" + String.join("; ", clientCa) + ")."
-                    + " Deploy it on every server and " + reload + " before 's2mtls ca rotate switch'; see 's2mtls ca rotate status --bundle FILE'.");
+        String both = "A CA rotation is under way (phase " + phase.label() + "): " + clientCaFile + " holds both CAs ("
+                + String.join("; ", clientCa) + ").";
+        switch (phase) {
+            case BEGUN -> notes.add(both + " The old CA still issues. Deploy the file on every server and " + reload
+                    + " before 's2mtls ca rotate switch'; 's2mtls ca rotate status --bundle FILE --check' tells whether a deployed file is ready.");
+            case SWITCHED -> notes.add(both + " The new CA issues; keep both trusted until every credential is reissued"
+                    + " ('s2mtls cert renew --all' or 'apply'), then 's2mtls ca rotate finish', write the file again (the new CA only) and " + reload + ".");
+            case NONE -> {
+            }
         }
         notes.add("The client CA file changes with 'ca rotate begin' and 'ca rotate finish': write it again (s2mtls ca export --bundle"
                 + " --out FILE) and " + reload + " each time.");
         return notes;
     }
 
-    private ConfigView singleStore(FilesView files, List<String> clientCa, boolean rotation) {
+    private ConfigView singleStore(FilesView files, List<String> clientCa, RotationPhase phase) {
         List<String> config = List.of("ssl_cert = " + optionValue(files.certificate()), "ssl_key = " + optionValue(files.key()),
                 "ssl_ca_for_client_cert = " + optionValue(files.clientCa()));
         List<String> commands = new ArrayList<>();
@@ -159,11 +168,12 @@ public final class ServerConfigCommand extends DatabaseCommand {
                 RELOAD_CLIENT_CA,
                 "Managed cloud: upload " + shellWord(files.clientCa()) + " as the client CA bundle in the portal instead.",
                 "Then: s2mtls user create NAME --from-cert CLIENT-cert.pem; s2mtls connect --user NAME --credential NAME"));
-        notes.addAll(rotationNotes(files.clientCa(), clientCa, rotation, "restart (or SSL_RELOAD, see above)"));
-        return new ConfigView("singlestore", credential, files, write, "memsql.cnf (every aggregator)", config, commands, notes, clientCa, rotation);
+        notes.addAll(rotationNotes(files.clientCa(), clientCa, phase, "restart (or SSL_RELOAD, see above)"));
+        return new ConfigView("singlestore", credential, files, write, "memsql.cnf (every aggregator)", config, commands, notes, clientCa,
+                phase != RotationPhase.NONE, phase.label());
     }
 
-    private ConfigView mysqlFamily(FilesView files, List<String> clientCa, boolean rotation) {
+    private ConfigView mysqlFamily(FilesView files, List<String> clientCa, RotationPhase phase) {
         boolean maria = flavor == Flavor.mariadb;
         List<String> config = List.of(maria ? "[mariadbd]" : "[mysqld]", "ssl_cert = " + optionValue(files.certificate()),
                 "ssl_key = " + optionValue(files.key()), "ssl_ca = " + optionValue(files.clientCa()));
@@ -174,10 +184,10 @@ public final class ServerConfigCommand extends DatabaseCommand {
                 maria ? "FLUSH SSL (MariaDB 10.4+) re-reads the files; otherwise restart the server."
                         : "ALTER INSTANCE RELOAD TLS (MySQL 8.0.16+) re-reads the files; otherwise restart the server.",
                 "Then: s2mtls user create NAME --from-cert CLIENT-cert.pem; s2mtls connect --user NAME --credential NAME"));
-        notes.addAll(rotationNotes(files.clientCa(), clientCa, rotation, maria ? "run FLUSH SSL" : "run ALTER INSTANCE RELOAD TLS"));
+        notes.addAll(rotationNotes(files.clientCa(), clientCa, phase, maria ? "run FLUSH SSL" : "run ALTER INSTANCE RELOAD TLS"));
         return new ConfigView(flavor.name(), credential, files, write,
                 (maria ? "/etc/mysql/mariadb.conf.d/90-s2mtls.cnf" : "/etc/mysql/conf.d/s2mtls.cnf") + " (or my.cnf)", config, commands, notes,
-                clientCa, rotation);
+                clientCa, phase != RotationPhase.NONE, phase.label());
     }
 
     /**
