@@ -52,6 +52,11 @@ final class RotationRules {
         return index.inventory().stream().filter(entry -> live(entry, now) && authorities.onOldCa(entry)).toList();
     }
 
+    /** Whether the store keeps the key of {@code entry} (it is its name's current credential): renewal can reissue it. */
+    static boolean keyKept(StoreIndex index, InventoryEntry entry) {
+        return index.credential(entry.name()).filter(c -> c.serial().equals(entry.serial())).map(StoredCredential::hasKey).orElse(false);
+    }
+
     /** The live entries signed by the CA with serial {@code caSerial} (never counting an entry without a recorded issuer). */
     static List<InventoryEntry> signedBy(StoreIndex index, BigInteger caSerial, Instant now) {
         return index.inventory().stream()

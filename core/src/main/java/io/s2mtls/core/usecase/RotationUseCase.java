@@ -114,9 +114,14 @@ public final class RotationUseCase {
         return commit(set, after, RotationPhase.SWITCHED, "finish", index -> {
             List<InventoryEntry> left = RotationRules.stillOnOld(index, now);
             if (!left.isEmpty() && !force) {
+                List<InventoryEntry> fromCsr = left.stream().filter(entry -> !RotationRules.keyKept(index, entry)).toList();
+                String csrNote = fromCsr.isEmpty() ? "" : "; " + (fromCsr.size() == left.size() ? "all" : fromCsr.size() + " of them")
+                        + " were signed from a CSR (" + RotationRules.names(fromCsr) + "), which renewal cannot reissue"
+                        + " without the key: ask each owner for a new CSR and run 's2mtls cert sign', or revoke them";
                 throw S2mtlsException.badInput(left.size() + " credential" + (left.size() == 1 ? " is" : "s are")
                         + " neither expired nor revoked and still signed by the old CA '" + subject(old) + "' ("
-                        + RotationRules.names(left) + "), and would stop working; run 's2mtls cert renew --all' (or 'apply'), or pass --force");
+                        + RotationRules.names(left) + "), and would stop working; run 's2mtls cert renew --all' (or 'apply')"
+                        + csrNote + "; or pass --force");
             }
         }, index -> {
             int left = RotationRules.stillOnOld(index, now).size();

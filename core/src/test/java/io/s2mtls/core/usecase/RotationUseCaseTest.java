@@ -111,7 +111,7 @@ class RotationUseCaseTest {
 
         String left = refused(store, () -> s2mtls.rotation().finish(false));
         assertEquals("3 credentials are neither expired nor revoked and still signed by the old CA '/O=Example/CN=Example CA'"
-                + " ('alice', 'bob', 'dave'), and would stop working; run 's2mtls cert renew --all' (or 'apply'), or pass --force", left);
+                + " ('alice', 'bob', 'dave'), and would stop working; run 's2mtls cert renew --all' (or 'apply'); or pass --force", left);
         assertEquals(4, assertEveryLiveCredentialChains(s2mtls, store, dir, NOW));
 
         reissue(s2mtls, "alice", "bob");
@@ -196,6 +196,26 @@ class RotationUseCaseTest {
         S2mtls later = RotationTesting.core(store, NOW.plus(Duration.ofDays(31)), Map.of());
         assertEquals(0, later.rotation().status(List.of()).stillOnOld());
         assertEquals(RotationPhase.NONE, later.rotation().finish(false).phase());
+    }
+
+    @Test
+    void finishNamesTheCredentialsSignedFromACsrThatRenewalCannotReissue() {
+        String name = newStore();
+        InMemoryCredentialStore store = new InMemoryCredentialStore(name);
+        S2mtls now = core(name);
+        now.authority().create(dn("/CN=Csr CA"), KeySpec.EC_P256, 365, false);
+        issue(now, "alice");
+        byte[] csr = io.s2mtls.core.x509.CertificateRequests.create(KeyPairs.generate(KeySpec.EC_P256, new java.security.SecureRandom()),
+                dn("/CN=outside")).der();
+        now.issuance().sign(csr, "outside.csr", 30, io.s2mtls.core.pki.CertificateProfile.CLIENT, Optional.of("outside"), false);
+        now.rotation().begin(beginDefaults());
+        now.rotation().switchOver();
+        assertEquals(List.of("alice"), now.lifecycle().renew(RenewRequest.rotation(Optional.empty(), Optional.empty(), 1, n -> { }),
+                Optional.empty()).stream().map(r -> r.replaced().name()).toList(), "renewal reissues what has a key, and only that");
+        assertEquals("1 credential is neither expired nor revoked and still signed by the old CA '/CN=Csr CA' ('outside'), and would"
+                + " stop working; run 's2mtls cert renew --all' (or 'apply'); all were signed from a CSR ('outside'), which renewal"
+                + " cannot reissue without the key: ask each owner for a new CSR and run 's2mtls cert sign', or revoke them; or pass --force",
+                refused(store, () -> now.rotation().finish(false)));
     }
 
     @Test
