@@ -48,7 +48,7 @@ class AgentAtomicSwapTest {
         StringWriter log = new StringWriter();
         try (CredentialStore store = fixture.open()) {
             S2mtls core = S2mtls.builder(store).actor("agent-test").build();
-            RenewalAgent agent = RenewalAgent.create(config, core, store, Clock.systemUTC(), "agent-test", Optional.empty(),
+            RenewalAgent agent = RenewalAgent.create(config, core, store, Clock.systemUTC(), Optional.empty(),
                     new PrintWriter(log, true), new RenewalAgent.MonitorSleeper());
             assertEquals(0, agent.once(), log.toString());
             Thread reader = new Thread(() -> {

@@ -120,7 +120,7 @@ class AgentBackoffTest {
                 public void wake() {
                 }
             };
-            agent[0] = RenewalAgent.create(config, core, store, clock, "agent-test", Optional.empty(), new PrintWriter(log, true), sleeper);
+            agent[0] = RenewalAgent.create(config, core, store, clock, Optional.empty(), new PrintWriter(log, true), sleeper);
             agent[0].cycle();
             written[0] = Files.readAllBytes(dir.resolve("tls/short-key.pem"));
             written[1] = Files.readAllBytes(dir.resolve("tls/short-cert.pem"));

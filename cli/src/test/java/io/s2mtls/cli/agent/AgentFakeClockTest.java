@@ -124,7 +124,7 @@ class AgentFakeClockTest {
                 public void wake() {
                 }
             };
-            agent[0] = RenewalAgent.create(config, core, store, clock, "agent-test", Optional.empty(), new PrintWriter(log, true), sleeper);
+            agent[0] = RenewalAgent.create(config, core, store, clock, Optional.empty(), new PrintWriter(log, true), sleeper);
             assertEquals(0, agent[0].run());
 
             List<AuditEvent> renewals = fixture.agentRenewals();

@@ -94,14 +94,14 @@ public final class LifecycleUseCase {
         };
         if (selected != null) {
             beforeRenewal.ifPresent(check -> beforeRenewing(index, selected.stream().map(InventoryEntry::name).distinct().toList(), check));
-            return renewEntries(index, selected, request.key(), request.days(), request.parallelism(), request.progress());
+            return renewEntries(index, selected, request.key(), request.days(), request.parallelism(), request.progress(), request.alsoAudited());
         }
         if (beforeRenewal.isPresent()) {
             References resolver = new References(index);
             beforeRenewing(index, request.references().stream().map(r -> resolver.resolve(r).name()).distinct().toList(), beforeRenewal.get());
         }
         return renewEntries(index, renewalTargets(index, request.references()), request.key(), request.days(), request.parallelism(),
-                request.progress());
+                request.progress(), request.alsoAudited());
     }
 
     /**
@@ -132,7 +132,7 @@ public final class LifecycleUseCase {
         Set<String> wanted = new HashSet<>(names);
         StoreIndex index = environment.store().index();
         List<InventoryEntry> targets = onOldCa(index, environment.clock().instant()).stream().filter(e -> wanted.contains(e.name())).toList();
-        return renewEntries(index, targets, key, days, parallelism, progress);
+        return renewEntries(index, targets, key, days, parallelism, progress, Optional.empty());
     }
 
     /** The current, non-CA certificates with a stored key, in inventory order. */
@@ -193,10 +193,10 @@ public final class LifecycleUseCase {
     /**
      * Signs the renewals (each old credential is read, and so decrypted, once, on the worker threads), then
      * records them in one batch: each old entry VALID to SUPERSEDED, the credential replaced expecting the old
-     * serial, the new entry, the audit event.
+     * serial, the new entry, the audit event (and the {@code alsoAudited} one).
      */
     private List<Renewal> renewEntries(StoreIndex index, List<InventoryEntry> targets, Optional<KeySpec> key,
-                                       Optional<Integer> days, int parallelism, IntConsumer progress) {
+                                       Optional<Integer> days, int parallelism, IntConsumer progress, Optional<String> alsoAudited) {
         if (targets.isEmpty()) {
             return List.of();
         }
@@ -242,8 +242,10 @@ public final class LifecycleUseCase {
                 batch.write(new StoreWrite.PutCredential(new Credential(fresh.name(), fresh.certificate(), fresh.privateKey()),
                         Optional.of(old.serial())));
                 batch.write(new StoreWrite.AddEntry(fresh.entry()));
-                batch.audit(AuditEvent.certificate(fresh.entry().recordedAt(), environment.actor(), "cert.renew", fresh.entry(),
-                        Optional.of("replaces serial " + old.serialHex())));
+                for (String action : alsoAudited.map(a -> List.of("cert.renew", a)).orElse(List.of("cert.renew"))) {
+                    batch.audit(AuditEvent.certificate(fresh.entry().recordedAt(), environment.actor(), action, fresh.entry(),
+                            Optional.of("replaces serial " + old.serialHex())));
+                }
             }
             return new StoreCommits.Prepared<>(batch.build(), List.copyOf(renewals));
         }).result();

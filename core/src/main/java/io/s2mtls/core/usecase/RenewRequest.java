@@ -19,9 +19,11 @@ import java.util.function.IntConsumer;
  * @param days        the validity of the new certificates (default: the same length as before)
  * @param parallelism how many threads sign
  * @param progress    told how many renewals are signed so far (any thread)
+ * @param alsoAudited an audit action recorded for each renewal next to its {@code cert.renew} event, in the same
+ *                    store commit (the renewal agent's {@code agent.renew}): a crash cannot keep one without the other
  */
 public record RenewRequest(List<String> references, Optional<Duration> dueWithin, Optional<KeySpec> key, Optional<Integer> days,
-                           int parallelism, IntConsumer progress, Selection selection) {
+                           int parallelism, IntConsumer progress, Selection selection, Optional<String> alsoAudited) {
     /** Which credentials a renewal takes. */
     public enum Selection {
         /** The credentials {@link #references()} names. */
@@ -48,6 +50,10 @@ public record RenewRequest(List<String> references, Optional<Duration> dueWithin
         Objects.requireNonNull(days, "days is null");
         Objects.requireNonNull(progress, "progress is null");
         Objects.requireNonNull(selection, "selection is null");
+        Objects.requireNonNull(alsoAudited, "alsoAudited is null");
+        if (alsoAudited.filter(action -> !action.matches("[a-z][a-z0-9_-]*(\\.[a-z][a-z0-9_-]*)+")).isPresent()) {
+            throw new IllegalArgumentException("an audit action is dotted lower-case words, like agent.renew: " + alsoAudited.get());
+        }
         if (dueWithin.isPresent() && !references.isEmpty()) {
             throw new IllegalArgumentException("a renewal is either of named credentials or of those due, not both");
         }
@@ -57,6 +63,17 @@ public record RenewRequest(List<String> references, Optional<Duration> dueWithin
         if (!references.isEmpty() && selection != Selection.NAMED) {
             throw new IllegalArgumentException("references are given with the selection of named credentials only");
         }
+    }
+
+    /** A renewal recorded with {@code cert.renew} events only. */
+    public RenewRequest(List<String> references, Optional<Duration> dueWithin, Optional<KeySpec> key, Optional<Integer> days,
+                        int parallelism, IntConsumer progress, Selection selection) {
+        this(references, dueWithin, key, days, parallelism, progress, selection, Optional.empty());
+    }
+
+    /** The same renewal, recording a {@code action} event for each renewal too, in the same commit. */
+    public RenewRequest alsoAuditedAs(String action) {
+        return new RenewRequest(references, dueWithin, key, days, parallelism, progress, selection, Optional.of(action));
     }
 
     /** Named credentials ({@code references}), or, with {@code dueWithin}, those due (as before selections existed). */

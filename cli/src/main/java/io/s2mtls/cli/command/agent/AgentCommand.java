@@ -70,7 +70,7 @@ public final class AgentCommand extends BaseCommand {
             log.event("warning: 'owner' is applied only when the agent runs as root; the files stay this user's");
         }
         RenewalAgent.MonitorSleeper sleeper = new RenewalAgent.MonitorSleeper();
-        RenewalAgent agent = new RenewalAgent(parsed, core(), session().store(), Clock.systemUTC(), session().actor(),
+        RenewalAgent agent = new RenewalAgent(parsed, core(), session().store(), Clock.systemUTC(),
                 credential -> p12Passwords.get(credential.name()), log, new HookRunner(), sleeper);
         StopSignals signals = new StopSignals(agent);
         MetricsServer metrics = listen.map(address -> MetricsServer.start(address, core(), log)).orElse(null);

@@ -3,7 +3,6 @@ package io.s2mtls.cli.command.agent;
 import io.s2mtls.core.S2mtls;
 import io.s2mtls.core.error.ErrorKind;
 import io.s2mtls.core.error.S2mtlsException;
-import io.s2mtls.core.pki.AuditEvent;
 import io.s2mtls.core.pki.Authorities;
 import io.s2mtls.core.pki.InventoryEntry;
 import io.s2mtls.core.port.CredentialStore;
@@ -94,7 +93,6 @@ public final class RenewalAgent {
     private final S2mtls core;
     private final CredentialStore store;
     private final Clock clock;
-    private final String actor;
     private final Function<AgentConfig.Credential, Optional<char[]>> p12Passwords;
     private final AgentLog log;
     private final HookRunner hooks;
@@ -106,17 +104,15 @@ public final class RenewalAgent {
 
     /**
      * @param core         the use cases over {@code store}, built with {@code clock}
-     * @param store        the same store, for the {@code agent.renew} audit events
-     * @param actor        who the audit trail names
+     * @param store        the same store, read for its index (which credentials are due, which another agent renewed)
      * @param p12Passwords the password of a credential's NAME.p12 (empty: a random one in NAME.p12.pass)
      */
-    RenewalAgent(AgentConfig config, S2mtls core, CredentialStore store, Clock clock, String actor,
+    RenewalAgent(AgentConfig config, S2mtls core, CredentialStore store, Clock clock,
                  Function<AgentConfig.Credential, Optional<char[]>> p12Passwords, AgentLog log, HookRunner hooks, Sleeper sleeper) {
         this.config = requireNonNull(config, "config is null");
         this.core = requireNonNull(core, "core is null");
         this.store = requireNonNull(store, "store is null");
         this.clock = requireNonNull(clock, "clock is null");
-        this.actor = requireNonNull(actor, "actor is null");
         this.p12Passwords = requireNonNull(p12Passwords, "p12Passwords is null");
         this.log = requireNonNull(log, "log is null");
         this.hooks = requireNonNull(hooks, "hooks is null");
@@ -127,9 +123,9 @@ public final class RenewalAgent {
      * An agent over {@code core} (built with {@code clock} over {@code store}) that logs to {@code log}, waits with
      * {@code sleeper}, and protects each NAME.p12 with {@code p12Password} (empty: a random password per file).
      */
-    public static RenewalAgent create(AgentConfig config, S2mtls core, CredentialStore store, Clock clock, String actor,
+    public static RenewalAgent create(AgentConfig config, S2mtls core, CredentialStore store, Clock clock,
                                       Optional<char[]> p12Password, java.io.PrintWriter log, Sleeper sleeper) {
-        return new RenewalAgent(config, core, store, clock, actor, credential -> p12Password.map(char[]::clone), new AgentLog(log),
+        return new RenewalAgent(config, core, store, clock, credential -> p12Password.map(char[]::clone), new AgentLog(log),
                 new HookRunner(), sleeper);
     }
 
@@ -346,26 +342,18 @@ public final class RenewalAgent {
     }
 
     private List<LifecycleUseCase.Renewal> renewBatch(List<String> names) {
-        return core.lifecycle().renew(new RenewRequest(names, Optional.empty(), Optional.empty(), Optional.empty(), 1, done -> { }),
-                Optional.empty());
+        return core.lifecycle().renew(RenewRequest.named(names, Optional.empty(), Optional.empty(), 1, done -> { })
+                .alsoAuditedAs(OverviewUseCase.AGENT_RENEW), Optional.empty());
     }
 
-    /** Logs each renewal and records it in the audit trail as {@code agent.renew}. */
+    /** Logs each renewal (the renewal itself recorded its {@code agent.renew} audit event, in the same commit). */
     private void recordRenewals(List<LifecycleUseCase.Renewal> renewals, Map<String, LifecycleUseCase.Renewal> renewed, Tally tally) {
-        List<AuditEvent> events = new ArrayList<>();
         for (LifecycleUseCase.Renewal renewal : renewals) {
             InventoryEntry entry = renewal.renewed().entry();
             renewed.put(entry.name(), renewal);
             tally.renewed++;
             log.event("renewed " + entry.name() + ": serial " + renewal.replaced().serialHex() + " -> " + entry.serialHex()
                     + ", until " + entry.notAfter());
-            events.add(AuditEvent.certificate(clock.instant(), actor, OverviewUseCase.AGENT_RENEW, entry,
-                    Optional.of("replaces serial " + renewal.replaced().serialHex())));
-        }
-        try {
-            store.appendAudit(events);
-        } catch (RuntimeException e) {
-            log.event("warning: the renewals are stored but their agent.renew audit events could not be recorded: " + message(e));
         }
     }
 
