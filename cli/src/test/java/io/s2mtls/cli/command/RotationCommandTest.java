@@ -272,6 +272,19 @@ class RotationCommandTest {
     }
 
     @Test
+    void anIntermediateThatEndsWithItsRootIsWarnedAboutInEveryRotateCommand() throws Exception {
+        ok(cli.run("ca", "create", "--intermediate", "--subject", "/O=Rot/CN=Short CA", "--key", "ec:p256", "--days", "400",
+                "--root-days", "100"));
+        JsonNode status = json("ca", "rotate", "status");
+        assertEquals(1, status.get("warnings").size(), status.toString());
+        assertTrue(status.at("/warnings/0").asText().startsWith("the CA '/O=Rot/CN=Short CA' ends with its root '/O=Rot/CN=Short CA Root' on "),
+                status.toString());
+        Run text = ok(cli.run("ca", "rotate", "begin"));
+        assertEquals(2, text.out().lines().filter(l -> l.startsWith("warning:      the CA ") && l.endsWith("replace the root before then")).count(),
+                "the issuing intermediate and the next one: " + text.out());
+    }
+
+    @Test
     void anIntermediateWithItsRootInTheStoreRotatesWithoutARootFile() throws Exception {
         JsonNode created = json("ca", "create", "--intermediate", "--subject", "/O=Rot/CN=Kept CA", "--root-subject", "/O=Rot/CN=Kept Root",
                 "--key", "ec:p256", "--root-key", "ec:p384", "--days", "300", "--root-days", "900");
@@ -283,6 +296,7 @@ class RotationCommandTest {
         JsonNode begun = json("ca", "rotate", "begin");
         assertEquals("/O=Rot/CN=Kept Root", begun.at("/authorities/root/subject").asText());
         assertEquals("in the store", begun.at("/authorities/root/keyLocation").asText());
+        assertEquals(0, begun.get("warnings").size(), "300-day intermediates under a 900-day root: " + begun);
         assertEquals("/O=Rot/CN=Kept CA", begun.at("/authorities/next/subject").asText(), "the subject is copied by default");
         assertNotEquals(begun.at("/authorities/old/serial").asText(), begun.at("/authorities/next/serial").asText());
         ok(cli.run("ca", "export", "--bundle", "--out", "bundle.pem"));

@@ -1,11 +1,15 @@
 package io.s2mtls.core.usecase;
 
 import io.s2mtls.core.pki.Authorities;
+import io.s2mtls.core.pki.CaCertificates;
 import io.s2mtls.core.pki.CertificateStatus;
 import io.s2mtls.core.pki.RotationPhase;
+import io.s2mtls.core.x509.Certificates;
 
 import java.math.BigInteger;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import static java.util.Objects.requireNonNull;
@@ -28,6 +32,29 @@ public record RotationStatus(RotationPhase phase, Authorities authorities, List<
         credentials = List.copyOf(credentials);
         bundles = List.copyOf(bundles);
         serverSteps = List.copyOf(serverSteps);
+    }
+
+    /**
+     * Warnings about the CAs themselves: an intermediate (issuing, or next in the rotation) whose validity ends with
+     * its root's, because an intermediate cannot outlive the root that signed it. Every rotation under that root
+     * ends there too, so the root must be replaced before that date.
+     */
+    public List<String> warnings() {
+        List<String> warnings = new ArrayList<>();
+        List<CaCertificates> cas = new ArrayList<>(List.of(authorities.issuing()));
+        authorities.next().ifPresent(cas::add);
+        for (CaCertificates ca : cas) {
+            if (ca.chain().isEmpty()) {
+                continue;
+            }
+            X509Certificate root = ca.chain().get(ca.chain().size() - 1);
+            if (!ca.certificate().getNotAfter().before(root.getNotAfter())) {
+                warnings.add("the CA '" + Certificates.subjectOf(ca.certificate()).oneline() + "' ends with its root '"
+                        + Certificates.subjectOf(root).oneline() + "' on " + root.getNotAfter().toInstant()
+                        + ": no intermediate under this root can be valid past that date; replace the root before then");
+            }
+        }
+        return List.copyOf(warnings);
     }
 
     /** One named credential during a rotation. {@code onOldCa}: signed by the CA being retired; {@code ready}: nothing to do for the next phase. */

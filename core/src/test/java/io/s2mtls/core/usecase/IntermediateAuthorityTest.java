@@ -278,6 +278,7 @@ class IntermediateAuthorityTest {
         assertEquals("EC P-256", io.s2mtls.core.x509.KeyPairs.describe(next.getPublicKey()), "the intermediate's key type, not the root's");
         assertEquals(made.root().orElseThrow().certificate(), store.authorities().orElseThrow().root().orElseThrow().certificate(), "the root stays");
         assertEquals(1, assertEveryLiveCredentialChains(s2mtls, store, dir, NOW));
+        assertEquals(List.of(), begun.warnings(), "a 100-day intermediate under a 365-day root ends before it");
 
         S2mtls plain = core(newStore());
         CaMaterial ca = plain.authority().create(dn("/CN=Root CA"), KeySpec.EC_P256, 30, false);
@@ -286,6 +287,23 @@ class IntermediateAuthorityTest {
         assertTrue(assertThrows(S2mtlsException.class, () -> plain.rotation().begin(beginWithRoot(
                 new AuthorityUseCase.PemFiles(pem, "ca.pem", key, "ca.key", Optional.empty())))).getMessage()
                 .startsWith("--root-file: the store's CA '/CN=Root CA' is a root"));
+    }
+
+    @Test
+    void anIntermediateCutShortByItsRootIsWarnedAbout() {
+        String name = newStore();
+        S2mtls s2mtls = core(name);
+        AuthoritySet made = s2mtls.authority().createIntermediate(local(100, 200, false));
+        String rootEnd = made.root().orElseThrow().certificate().getNotAfter().toInstant().toString();
+        String warning = "the CA '/O=Example/CN=Example Issuing CA' ends with its root '/O=Example/CN=Example Root' on " + rootEnd
+                + ": no intermediate under this root can be valid past that date; replace the root before then";
+        assertEquals(List.of(warning), s2mtls.rotation().status(List.of()).warnings(), "the issuing intermediate asked for 200 days");
+        RotationStatus begun = s2mtls.rotation().begin(beginDefaults());
+        assertEquals(List.of(warning, warning), begun.warnings(), "the next one, copying its 200 days, is cut short too");
+
+        S2mtls roots = core(newStore());
+        roots.authority().create(dn("/CN=Root CA"), KeySpec.EC_P256, 30, false);
+        assertEquals(List.of(), roots.rotation().begin(beginDefaults()).warnings(), "a root CA ends when it says");
     }
 
     @Test

@@ -63,9 +63,10 @@ final class RotationView {
      * @param ready       whether the next phase may go ahead ({@link #readyForNextPhase})
      * @param serverSteps what to do on the servers now, in order
      * @param next        the command of the next phase (null when no rotation runs)
+     * @param warnings    what the operator should know about the CAs themselves (an intermediate that ends with its root)
      */
     record Json(String action, String phase, CasView authorities, CountsView credentials, List<CredentialView> credentialStates,
-                List<BundleView> bundles, boolean ready, List<String> serverSteps, String next) {
+                List<BundleView> bundles, boolean ready, List<String> serverSteps, String next, List<String> warnings) {
     }
 
     static Json json(String action, RotationStatus status) {
@@ -80,7 +81,7 @@ final class RotationView {
         boolean allReady = readyForNextPhase(status);
         return new Json(action, status.phase().label(), new CasView(current, old, next, root(authorities)),
                 new CountsView(status.credentials().size(), status.stillOnOld(), ready), credentials, bundles, allReady,
-                status.serverSteps(), nextCommand(status.phase()));
+                status.serverSteps(), nextCommand(status.phase()), status.warnings());
     }
 
     /**
@@ -141,6 +142,7 @@ final class RotationView {
                         : "not ready" + (bundle.missing().isEmpty() ? "" : "; missing " + String.join(", ", bundle.missing()))
                         + (bundle.extra().isEmpty() ? "" : "; must no longer hold " + String.join(", ", bundle.extra()))));
             }
+            json.warnings().forEach(warning -> printer.line("warning:      " + warning));
             if (!json.serverSteps().isEmpty()) {
                 printer.line("");
                 printer.line("On the servers:");
