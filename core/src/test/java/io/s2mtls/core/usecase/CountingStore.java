@@ -6,6 +6,7 @@ import io.s2mtls.core.pki.Credential;
 import io.s2mtls.core.port.CredentialStore;
 import io.s2mtls.core.port.StoreBatch;
 import io.s2mtls.core.port.StoreIndex;
+import io.s2mtls.core.testing.ForwardingCredentialStore;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,26 +18,26 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A store that counts what the use cases ask of it: {@link #index()} reads no key, {@link #authority()}
  * decrypts the CA key, {@link #credential(String)} decrypts one credential's key. It keeps every batch
  * committed, and can run something just before a commit reaches the store (another writer getting there
- * first). The transitional whole-snapshot methods of the port are not overridden: they go through the
- * counted methods, so code that still uses them shows up in the counts.
+ * first). Every other method is forwarded ({@link ForwardingCredentialStore}); an audit append is counted and
+ * committed as an audit-only batch, so it shows up among the commits.
  */
-final class CountingStore implements CredentialStore {
+final class CountingStore extends ForwardingCredentialStore {
     /** Runs before the {@code attempt}-th commit (from 1) reaches the store; it may write to the store itself or throw. */
     interface BeforeCommit {
         void run(int attempt, StoreBatch batch);
     }
 
-    private final CredentialStore delegate;
     final AtomicInteger index = new AtomicInteger();
     final AtomicInteger authority = new AtomicInteger();
     final AtomicInteger credential = new AtomicInteger();
     final AtomicInteger commit = new AtomicInteger();
     final AtomicInteger recentAudit = new AtomicInteger();
+    final AtomicInteger appendAudit = new AtomicInteger();
     final List<StoreBatch> committed = Collections.synchronizedList(new ArrayList<>());
     private volatile BeforeCommit beforeCommit = (attempt, batch) -> { };
 
     CountingStore(CredentialStore delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     /** Forgets the counts and batches so far, and any hook. */
@@ -46,6 +47,7 @@ final class CountingStore implements CredentialStore {
         credential.set(0);
         commit.set(0);
         recentAudit.set(0);
+        appendAudit.set(0);
         committed.clear();
         beforeCommit = (attempt, batch) -> { };
         return this;
@@ -59,12 +61,7 @@ final class CountingStore implements CredentialStore {
     /** index, authority, credential, commit: for messages. */
     String counts() {
         return "index=" + index + " authority=" + authority + " credential=" + credential + " commit=" + commit
-                + " recentAudit=" + recentAudit;
-    }
-
-    @Override
-    public String describe() {
-        return delegate.describe();
+                + " recentAudit=" + recentAudit + " appendAudit=" + appendAudit;
     }
 
     @Override
@@ -91,6 +88,14 @@ final class CountingStore implements CredentialStore {
         beforeCommit.run(attempt, batch);
         delegate.commit(batch);
         committed.add(batch);
+    }
+
+    @Override
+    public void appendAudit(List<AuditEvent> events) {
+        appendAudit.incrementAndGet();
+        if (!events.isEmpty()) {
+            commit(new StoreBatch(List.of(), events));
+        }
     }
 
     @Override
