@@ -259,15 +259,15 @@ final class CredentialDirectory {
         Path top = config.outDir().resolve(STATE);
         for (Path directory : List.of(top, stateDirectory())) {
             if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
-                if (Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
-                    throw new IOException(directory + " exists and is not a directory");
-                }
                 try {
                     Files.createDirectory(directory);
                     setMode(directory, TRAVERSE_ONLY);
                     applyOwner(directory);
                 } catch (FileAlreadyExistsException e) {
-                    // made by another agent meanwhile
+                    // made by another agent between the check and here, or something else is in the way
+                    if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
+                        throw new IOException(directory + " exists and is not a directory", e);
+                    }
                 }
             }
         }
