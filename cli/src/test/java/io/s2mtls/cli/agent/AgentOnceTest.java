@@ -8,6 +8,9 @@ import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -63,6 +66,28 @@ class AgentOnceTest {
         assertEquals(2, store.agentRenewals().size(), again.toString());
         assertEquals(1, Files.readAllLines(dir.resolve("hook.log")).size());
         assertFalse(again.err().contains("wrote"), again.err());
+
+        // generations a killed agent left (one half written, one switched away from before its clean-up) are
+        // removed by the next run even when it has nothing to write; the one in use and the one before it stay
+        Path state = dir.resolve("tls/due/.s2mtls/due");
+        Set<String> kept = generations(state);
+        Path inUse = state.resolve(Files.readSymbolicLink(state.resolve("current"))).normalize();
+        long number = Long.parseLong(inUse.getFileName().toString().substring("gen-".length()));
+        Files.writeString(Files.createDirectory(state.resolve("gen-" + (number + 7))).resolve("due-key.pem"), "-----BEGIN");
+        Files.createDirectory(state.resolve("gen-" + (number + 8)));
+        assertEquals(kept.size() + 2, generations(state).size());
+        CliRunner.Run tidy = store.cli().run("agent", "--config", "agent.yaml", "--once");
+        assertEquals(0, tidy.exit(), tidy.toString());
+        assertEquals(kept, generations(state), tidy.toString());
+        assertTrue(kept.contains(inUse.getFileName().toString()) && kept.size() <= 2, kept.toString());
+        store.assertCurrentFiles(dir.resolve("tls/due"), "due");
+        assertEquals(1, Files.readAllLines(dir.resolve("hook.log")).size(), "tidying runs no command");
+    }
+
+    private static Set<String> generations(Path state) throws java.io.IOException {
+        try (var entries = Files.list(state)) {
+            return entries.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("gen-")).collect(Collectors.toCollection(TreeSet::new));
+        }
     }
 
     @Test

@@ -385,6 +385,38 @@ final class CredentialDirectory {
     }
 
     /**
+     * Removes what a killed agent left in the state directory: generations half written, or switched away from
+     * without the clean-up that follows an install. Keeps the generation in use and the newest one older than it
+     * (a reader may still be opening that one's files). Call it holding the lock, when no install is due.
+     */
+    void tidy() {
+        try {
+            Optional<Path> current = currentGeneration();
+            if (current.isEmpty()) {
+                return;
+            }
+            Matcher inUse = GENERATION.matcher(current.get().getFileName().toString());
+            if (!inUse.matches()) {
+                return;
+            }
+            long number = Long.parseLong(inUse.group(1));
+            long before = 0;
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(stateDirectory())) {
+                for (Path entry : entries) {
+                    Matcher matcher = GENERATION.matcher(entry.getFileName().toString());
+                    if (matcher.matches() && Long.parseLong(matcher.group(1)) < number) {
+                        before = Math.max(before, Long.parseLong(matcher.group(1)));
+                    }
+                }
+            }
+            Optional<Path> previous = before == 0 ? Optional.empty() : Optional.of(stateDirectory().resolve("gen-" + before).normalize());
+            removeOldGenerations(current.get(), previous);
+        } catch (IOException e) {
+            throw S2mtlsException.badInput(stateDirectory() + ": cannot remove the generations a stopped agent left (" + reason(e) + ")", e);
+        }
+    }
+
+    /**
      * Removes every generation but the one in use and the one in use before it (a reader may still be opening that
      * one's files): older ones, and any that a crashed agent left half written.
      */

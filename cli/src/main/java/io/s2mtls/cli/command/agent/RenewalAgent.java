@@ -269,6 +269,7 @@ public final class RenewalAgent {
             boolean write = decision.action() == AgentPlan.Action.WRITE || renewed.containsKey(name)
                     || decision.action() == AgentPlan.Action.RENEW && renewedElsewhere.contains(name);
             if (!write) {
+                tidy(h);
                 continue;
             }
             boolean afterRenewal = renewed.containsKey(name) || onDisk.get(name).isPresent();
@@ -354,6 +355,15 @@ public final class RenewalAgent {
             tally.renewed++;
             log.event("renewed " + entry.name() + ": serial " + renewal.replaced().serialHex() + " -> " + entry.serialHex()
                     + ", until " + entry.notAfter());
+        }
+    }
+
+    /** Removes the generations a killed agent left beside files that need no write; a failure is only logged. */
+    private void tidy(Held h) {
+        try {
+            h.directory().tidy();
+        } catch (RuntimeException e) {
+            log.event("warning: " + message(e));
         }
     }
 
