@@ -1,14 +1,9 @@
 package io.s2mtls.cli.db;
 
-import io.s2mtls.adapters.jdbc.testing.TestDatabase;
-import io.s2mtls.adapters.jdbc.testing.TestDatabaseExtension;
 import io.s2mtls.cli.CliRunner;
 import io.s2mtls.cli.CliRunner.Run;
 import io.s2mtls.core.testing.ExternalTool;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -22,7 +17,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -35,32 +29,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * never a secret echoed, never a change to the admin account itself, errors that say what to do, and
  * refusals found before the server is touched.
  */
-@ExtendWith(TestDatabaseExtension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AdminConnectionSafetyTest {
+class AdminConnectionSafetyTest extends DatabaseCliSetup {
     static final String STORE_PASSWORD = "store password for the admin safety tests";
     static final String SECRET = "Hunter2-url-secret";
 
-    @TempDir
-    static Path dir;
-    TestDatabase db;
-    CliRunner cli;
-    String adminPassword;
-
-    @BeforeAll
-    void storeCaTrustedByTheServer() throws IOException {
-        db = TestDatabase.get();
-        adminPassword = new String(db.adminPassword());
-        cli = DatabaseFixture.trustedStore(db, dir, STORE_PASSWORD, "/O=s2mtls safety tests/CN=Safety Test CA");
+    AdminConnectionSafetyTest() {
+        super(STORE_PASSWORD, "/O=s2mtls safety tests/CN=Safety Test CA");
     }
 
     /** Runs with --ca naming the CA of the server's certificate; never prints the admin password or {@link #SECRET}. */
     Run run(CliRunner runner, String... args) {
-        List<String> all = new ArrayList<>(Arrays.asList(args));
-        if (List.of("user", "connect", "doctor").contains(args[0]) || args[0].equals("cert") && args[1].equals("revoke")) {
-            all.add("--ca");
-            all.add(db.caFile().toString());
-        }
+        boolean database = List.of("user", "connect", "doctor").contains(args[0]) || args[0].equals("cert") && args[1].equals("revoke");
+        List<String> all = withServerCa(database, args);
         Run run = runner.run(all.toArray(String[]::new));
         for (String secret : List.of(adminPassword, SECRET)) {
             assertFalse(run.out().contains(secret) || run.err().contains(secret), "secret printed: " + run);
@@ -70,17 +50,6 @@ class AdminConnectionSafetyTest {
 
     Run run(String... args) {
         return run(cli, args);
-    }
-
-    static Run ok(Run run) {
-        assertEquals(0, run.exit(), run.toString());
-        return run;
-    }
-
-    static Run fails(int exit, Run run) {
-        assertEquals(exit, run.exit(), run.toString());
-        assertTrue(run.err().startsWith("s2mtls: ") && run.err().strip().lines().count() == 1, "one-line error: " + run);
-        return run;
     }
 
     long connections() {

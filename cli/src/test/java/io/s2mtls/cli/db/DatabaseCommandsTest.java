@@ -2,16 +2,12 @@ package io.s2mtls.cli.db;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.s2mtls.adapters.jdbc.testing.TestDatabase;
-import io.s2mtls.adapters.jdbc.testing.TestDatabaseExtension;
 import io.s2mtls.cli.CliRunner;
 import io.s2mtls.cli.CliRunner.Run;
+import io.s2mtls.cli.Transcript;
 import io.s2mtls.core.testing.ExternalTool;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -34,61 +30,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code FLUSH SSL}, as an operator would; the server's own certificate stays signed by the test
  * database's CA, which is therefore what {@code --ca} names.
  */
-@ExtendWith(TestDatabaseExtension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DatabaseCommandsTest {
+class DatabaseCommandsTest extends DatabaseCliSetup {
     static final String STORE_PASSWORD = "store password for the database tests";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    static Path dir;
-    TestDatabase db;
-    CliRunner cli;
-    String adminPassword;
+    private final Transcript transcript = new Transcript();
 
-    @BeforeAll
-    void storeCaTrustedByTheServer() throws IOException {
-        db = TestDatabase.get();
-        adminPassword = new String(db.adminPassword());
-        cli = io.s2mtls.cli.db.DatabaseFixture.trustedStore(db, dir, STORE_PASSWORD, "/O=s2mtls cli tests/CN=CLI Test CA");
+    DatabaseCommandsTest() {
+        super(STORE_PASSWORD, "/O=s2mtls cli tests/CN=CLI Test CA");
     }
 
     /** Runs a command with --ca naming the CA of the server's certificate, and checks that no secret is printed. */
     Run run(String... args) {
-        List<String> all = new ArrayList<>(Arrays.asList(args));
-        if (List.of("user", "connect").contains(args[0]) && !all.contains("--ca")) {
-            all.add("--ca");
-            all.add(db.caFile().toString());
-        }
-        Run run = cli.run(all.toArray(String[]::new));
-        transcript.append("$ s2mtls ").append(String.join(" ", all.stream().map(DatabaseCommandsTest::shellQuote).toList()))
-                .append('\n').append(run.out()).append(run.err()).append("[exit ").append(run.exit()).append("]\n\n");
-        assertFalse(run.out().contains(adminPassword) || run.err().contains(adminPassword), "admin password printed: " + run);
+        Run run = recorded(transcript, withServerCa(List.of("user", "connect").contains(args[0]), args));
         assertFalse(run.out().contains("PRIVATE KEY") || run.err().contains("PRIVATE KEY"), "key printed: " + run);
         return run;
-    }
-
-    private static final StringBuilder transcript = new StringBuilder();
-
-    private static String shellQuote(String arg) {
-        return arg.matches("[A-Za-z0-9_./:%=,@+-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'";
     }
 
     /** Every command line of this class with its output, for the README (target/db-cli-transcript.txt). */
     @AfterAll
     void writeTranscript() throws IOException {
-        Files.writeString(Path.of("target", "db-cli-transcript.txt"), transcript.toString());
-    }
-
-    static Run ok(Run run) {
-        assertEquals(0, run.exit(), run.toString());
-        return run;
-    }
-
-    static Run fails(int exit, Run run) {
-        assertEquals(exit, run.exit(), run.toString());
-        assertTrue(run.err().startsWith("s2mtls: ") && run.err().strip().lines().count() == 1, "one-line error: " + run);
-        return run;
+        transcript.write("db-cli-transcript.txt");
     }
 
     static JsonNode json(Run run) throws IOException {

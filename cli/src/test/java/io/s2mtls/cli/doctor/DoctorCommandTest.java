@@ -3,18 +3,14 @@ package io.s2mtls.cli.doctor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.s2mtls.adapters.jdbc.testing.TestAuthority;
-import io.s2mtls.adapters.jdbc.testing.TestDatabase;
-import io.s2mtls.adapters.jdbc.testing.TestDatabaseExtension;
 import io.s2mtls.cli.CliRunner;
 import io.s2mtls.cli.CliRunner.Run;
+import io.s2mtls.cli.Transcript;
+import io.s2mtls.cli.db.DatabaseCliSetup;
 import io.s2mtls.core.testing.ExternalTool;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,23 +29,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * doctor names the right step, plus the case where everything passes. The store's CA is added to the
  * server's client CA bundle (its ssl_ca file, which doctor reads as the server's own bundle).
  */
-@ExtendWith(TestDatabaseExtension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DoctorCommandTest {
+class DoctorCommandTest extends DatabaseCliSetup {
     static final String STORE_PASSWORD = "store password for the doctor tests";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    static Path dir;
-    TestDatabase db;
-    CliRunner cli;
-    String adminPassword;
+    private final Transcript transcript = new Transcript();
 
-    @BeforeAll
-    void storeCaTrustedByTheServer() throws IOException {
-        db = TestDatabase.get();
-        adminPassword = new String(db.adminPassword());
-        cli = io.s2mtls.cli.db.DatabaseFixture.trustedStore(db, dir, STORE_PASSWORD, "/O=s2mtls doctor tests/CN=Doctor Test CA");
+    DoctorCommandTest() {
+        super(STORE_PASSWORD, "/O=s2mtls doctor tests/CN=Doctor Test CA");
     }
 
     /** Adds a CA to the server's client CA bundle and reloads it, as an operator would. */
@@ -57,35 +44,16 @@ class DoctorCommandTest {
         io.s2mtls.cli.db.DatabaseFixture.trust(db, caPem);
     }
 
-    private static final StringBuilder transcript = new StringBuilder();
-
     Run run(String... args) {
-        List<String> all = new ArrayList<>(Arrays.asList(args));
-        if (List.of("user", "connect", "doctor").contains(args[0]) && !all.contains("--ca")) {
-            all.add("--ca");
-            all.add(db.caFile().toString());
-        }
-        Run run = cli.run(all.toArray(String[]::new));
-        transcript.append("$ s2mtls ").append(String.join(" ", all.stream().map(DoctorCommandTest::shellQuote).toList()))
-                .append('\n').append(run.out()).append(run.err()).append("[exit ").append(run.exit()).append("]\n\n");
-        assertFalse(run.out().contains(adminPassword) || run.err().contains(adminPassword), "admin password printed: " + run);
+        Run run = recorded(transcript, withServerCa(List.of("user", "connect", "doctor").contains(args[0]), args));
         assertFalse(run.out().contains("PRIVATE KEY") || run.err().contains("PRIVATE KEY"), "key printed: " + run);
         return run;
-    }
-
-    private static String shellQuote(String arg) {
-        return arg.matches("[A-Za-z0-9_./:%=,@+-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'";
     }
 
     /** Every command line of this class with its output, for the README (target/doctor-transcript.txt). */
     @AfterAll
     void writeTranscript() throws IOException {
-        Files.writeString(Path.of("target", "doctor-transcript.txt"), transcript.toString());
-    }
-
-    static Run ok(Run run) {
-        assertEquals(0, run.exit(), run.toString());
-        return run;
+        transcript.write("doctor-transcript.txt");
     }
 
     /** Runs doctor as JSON, asserts exit 1 and that {@code step} is the first failure; returns the report. */

@@ -2,17 +2,12 @@ package io.s2mtls.cli.lifecycle;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.s2mtls.adapters.jdbc.testing.TestDatabase;
-import io.s2mtls.adapters.jdbc.testing.TestDatabaseExtension;
-import io.s2mtls.cli.CliRunner;
 import io.s2mtls.cli.CliRunner.Run;
+import io.s2mtls.cli.Transcript;
+import io.s2mtls.cli.db.DatabaseCliSetup;
 import io.s2mtls.core.testing.ExternalTool;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +18,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -39,54 +33,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code mariadb} client) and no ALTER USER runs; {@code cert revoke --lock-user/--drop-user} then locks or
  * drops the account, kills its open session, and no certificate logs in any more.
  */
-@ExtendWith(TestDatabaseExtension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RenewalAndRevocationTest {
+class RenewalAndRevocationTest extends DatabaseCliSetup {
     static final String STORE_PASSWORD = "store password for the lifecycle tests";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    static Path dir;
-    TestDatabase db;
-    CliRunner cli;
-    String adminPassword;
+    private final Transcript transcript = new Transcript();
 
-    @BeforeAll
-    void storeCaTrustedByTheServer() throws IOException {
-        db = TestDatabase.get();
-        adminPassword = new String(db.adminPassword());
-        cli = io.s2mtls.cli.db.DatabaseFixture.trustedStore(db, dir, STORE_PASSWORD, "/O=s2mtls lifecycle tests/CN=Lifecycle Test CA");
+    RenewalAndRevocationTest() {
+        super(STORE_PASSWORD, "/O=s2mtls lifecycle tests/CN=Lifecycle Test CA");
     }
-
-    private static final StringBuilder transcript = new StringBuilder();
 
     Run run(String... args) {
-        List<String> all = new ArrayList<>(Arrays.asList(args));
+        List<String> given = Arrays.asList(args);
         boolean database = List.of("user", "connect", "doctor").contains(args[0])
-                || args[0].equals("cert") && args[1].equals("revoke") && (all.contains("--lock-user") || all.contains("--drop-user"));
-        if (database && !all.contains("--ca")) {
-            all.add("--ca");
-            all.add(db.caFile().toString());
-        }
-        Run run = cli.run(all.toArray(String[]::new));
-        transcript.append("$ s2mtls ").append(String.join(" ", all.stream().map(RenewalAndRevocationTest::shellQuote).toList()))
-                .append('\n').append(run.out()).append(run.err()).append("[exit ").append(run.exit()).append("]\n\n");
-        assertFalse(run.out().contains(adminPassword) || run.err().contains(adminPassword), "admin password printed: " + run);
-        return run;
-    }
-
-    private static String shellQuote(String arg) {
-        return arg.matches("[A-Za-z0-9_./:%=,@+-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'";
+                || args[0].equals("cert") && args[1].equals("revoke") && (given.contains("--lock-user") || given.contains("--drop-user"));
+        return recorded(transcript, withServerCa(database, args));
     }
 
     @AfterAll
     void writeTranscript() throws IOException {
-        Files.writeString(Path.of("target", "lifecycle-transcript.txt"), transcript.toString());
-    }
-
-    static Run ok(Run run) {
-        assertEquals(0, run.exit(), run.toString());
-        return run;
+        transcript.write("lifecycle-transcript.txt");
     }
 
     ExternalTool.Result mariadbClient(String user, String cert, String key) {

@@ -6,6 +6,7 @@ import io.s2mtls.adapters.jdbc.testing.TestDatabase;
 import io.s2mtls.adapters.jdbc.testing.TestDatabaseExtension;
 import io.s2mtls.cli.CliRunner;
 import io.s2mtls.cli.CliRunner.Run;
+import io.s2mtls.cli.Transcript;
 import io.s2mtls.core.testing.ExternalTool;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -59,12 +61,12 @@ class PolicyCommandsTest {
     Path root;
     TestDatabase db;
 
-    static final StringBuilder TRANSCRIPT = new StringBuilder();
+    static final Transcript TRANSCRIPT = new Transcript();
 
     /** Every plan/apply/connect command line of this class with its output, for the README (target/policy-cli-transcript.txt). */
     @org.junit.jupiter.api.AfterAll
     void writeTranscript() throws IOException {
-        Files.writeString(Path.of("target", "policy-cli-transcript.txt"), TRANSCRIPT.toString());
+        TRANSCRIPT.write("policy-cli-transcript.txt");
     }
 
     @BeforeAll
@@ -84,11 +86,7 @@ class PolicyCommandsTest {
             all.add(db.caFile().toString());
         }
         Run run = cli.run(all.toArray(String[]::new));
-        synchronized (TRANSCRIPT) {
-            TRANSCRIPT.append("$ s2mtls ").append(String.join(" ", all.stream().map(a -> a.equals(db.caFile().toString()) ? "server-ca.pem" : a)
-                    .map(a -> a.matches("[A-Za-z0-9_./:%=,@+-]+") ? a : "'" + a.replace("'", "'\\''") + "'").toList()))
-                    .append('\n').append(run.out()).append(run.err()).append("[exit ").append(run.exit()).append("]\n\n");
-        }
+        TRANSCRIPT.add(all.stream().map(a -> a.equals(db.caFile().toString()) ? "server-ca.pem" : a).toList(), run);
         assertFalse(run.out().contains(new String(db.adminPassword())) || run.err().contains(new String(db.adminPassword())), run.toString());
         return run;
     }
@@ -164,33 +162,11 @@ class PolicyCommandsTest {
     @Test
     void unknownKeysAndBadValuesNameFileLineAndColumn() throws Exception {
         CliRunner cli = store("errors");
-        String[][] cases = {
-                {EXACT_POLICY.replace("    grants: [\"SELECT ON appdb.*\"]", "    grnts: [\"SELECT ON appdb.*\"]"),
-                        "policy.yaml:11:5: unknown key 'users[0].grnts'"},
-                {EXACT_POLICY.replace("days: 365", "days: many"), "policy.yaml:4:9: defaults.days: 'many' is not a whole number"},
-                {EXACT_POLICY.replace("key: ec:p256", "key: ec:p999"), "policy.yaml:3:8: defaults.key:"},
-                {EXACT_POLICY.replace("renew-within: 30d", "renew-within: soon"), "policy.yaml:6:17: defaults.renew-within: 'soon' is not a duration"},
-                {EXACT_POLICY.replace("require: x509", "require: password"), "policy.yaml:13:14: users[1].require: 'password' is not x509 or subject"},
-                {EXACT_POLICY.replace("\"SELECT, INSERT ON appdb.*\"", "\"SELECT; DROP ON appdb.*\""), "policy.yaml:14:14: users[1].grants[0]:"},
-                {EXACT_POLICY.replace("defaults:", "defaultz:"), "policy.yaml:2:1: unknown key 'defaultz'"},
-                {EXACT_POLICY.replace("    require: x509\n", ""), "policy.yaml:12:5: users[1].require: missing"},
-                {EXACT_POLICY + "  - name: app_reader\n    require: x509\n", "users: user 'app_reader'@'%' is listed twice"},
-                {"users: [\n", "policy.yaml:1:9: not valid YAML: while parsing a flow node"},
-                {EXACT_POLICY.replace("name: exact\n", ""), "policy.yaml:1:1: the policy has no 'name:'; add one at the top, e.g. 'name: payments-prod'"},
-                {EXACT_POLICY.replace("name: exact", "name: \" exact\""), "policy.yaml:1:7: name: ' exact' begins or ends with a space"},
-                {EXACT_POLICY.replace("name: exact", "name: \"\""), "policy.yaml:1:7: name: the policy has no name"},
-                {EXACT_POLICY.replace("name: exact", "name: \"tab\\there\""), "policy.yaml:1:7: name: contains the unprintable character U+0009"},
-                {EXACT_POLICY.replace("name: exact", "name: " + "x".repeat(65)), "policy.yaml:1:7: name: 'xxxxxxxxxxxxxxxxxxxx...' is longer than 64"},
-                {EXACT_POLICY.replace("name: exact", "name: [a, b]"), "policy.yaml:1:7: name: expected a single value, not a list"},
-                {EXACT_POLICY.replace("  host: \"%\"", "  host: &h \"%\"").replace("  - name: batch_job", "  - name: *h"),
-                        "policy.yaml:5:9: YAML anchors ('&h') are not allowed in a policy file"},
-                {EXACT_POLICY.replace("    require: x509", "    <<: {require: x509}"),
-                        "policy.yaml:13:5: YAML merge keys ('<<:') are not allowed in a policy file"},
-                {EXACT_POLICY.replace("  - name: app_reader", "  - &reader\n    name: app_reader") + "  - <<: *reader\n    name: other\n",
-                        "policy.yaml:8:5: YAML anchors ('&reader') are not allowed in a policy file"},
-                {EXACT_POLICY.replace("  - name: batch_job", "  - name: *undefined"), "policy.yaml:12:11: YAML aliases ('*undefined') are not allowed"},
-                {EXACT_POLICY.replace("    require: x509", "    require: x509\n    adopt: maybe"), "policy.yaml:14:12: users[1].adopt: 'maybe' is not true or false"},
+        String[][] own = {
+                {RefusedPolicies.GRANTS_MISSPELT, "policy.yaml:11:5: unknown key 'users[0].grnts'"},
+                {RefusedPolicies.APP_READER_TWICE, "users: user 'app_reader'@'%' is listed twice"},
         };
+        String[][] cases = Stream.of(own, RefusedPolicies.ALIKE).flatMap(Arrays::stream).toArray(String[][]::new);
         for (String[] c : cases) {
             write(cli, "policy.yaml", c[0]);
             Run plan = exit(2, run(cli, "plan", "-f", "policy.yaml"));
@@ -259,25 +235,18 @@ class PolicyCommandsTest {
     @Test
     void aUserRemovedFromThePolicyIsDroppedAndARevokedCertificateReplaced() throws Exception {
         CliRunner cli = store("lifecycle");
-        write(cli, "policy.yaml", """
+        String keepOnly = """
                 name: lifecycle
                 users:
                   - name: life_keep
                     require: subject
                     subject: "/O=ExampleOrg/CN=life_keep"
-                  - name: life_gone
-                    require: x509
-                """);
+                """;
+        write(cli, "policy.yaml", keepOnly + "  - name: life_gone\n    require: x509\n");
         ok(run(cli, "apply", "-f", "policy.yaml", "--yes"));
         assertEquals(List.of("life_gone", "life_keep"), serverUsers("life_"));
 
-        write(cli, "policy.yaml", """
-                name: lifecycle
-                users:
-                  - name: life_keep
-                    require: subject
-                    subject: "/O=ExampleOrg/CN=life_keep"
-                """);
+        write(cli, "policy.yaml", keepOnly);
         Run plan = exit(1, run(cli, "plan", "-f", "policy.yaml"));
         assertTrue(plan.out().contains("Destructive changes (1): accounts dropped or privileges revoked\n"
                 + "  - drop 'life_gone'@'%': created by policy 'lifecycle' but no longer in it"), plan.toString());

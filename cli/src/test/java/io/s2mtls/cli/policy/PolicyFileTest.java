@@ -8,7 +8,9 @@ import io.s2mtls.core.policy.PolicyUser;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -37,33 +39,11 @@ class PolicyFileTest {
         assertTrue(PolicyFile.parse("name: n\nusers:\n", "p.yaml").users().isEmpty());
     }
 
-    /** The cases of {@code PolicyCommandsTest}, here without a server, plus what the binding adds. */
-    static final String[][] CASES = {
-            {EXACT_POLICY.replace("    grants: [\"SELECT ON appdb.*\"]", "    grnts: [\"SELECT ON appdb.*\"]"),
-                    "policy.yaml:11:5: unknown key 'users[0].grnts'; known: adopt, allow-admin-privileges, credential"},
-            {EXACT_POLICY.replace("days: 365", "days: many"), "policy.yaml:4:9: defaults.days: 'many' is not a whole number"},
-            {EXACT_POLICY.replace("key: ec:p256", "key: ec:p999"), "policy.yaml:3:8: defaults.key:"},
-            {EXACT_POLICY.replace("renew-within: 30d", "renew-within: soon"), "policy.yaml:6:17: defaults.renew-within: 'soon' is not a duration"},
-            {EXACT_POLICY.replace("require: x509", "require: password"), "policy.yaml:13:14: users[1].require: 'password' is not x509 or subject"},
-            {EXACT_POLICY.replace("\"SELECT, INSERT ON appdb.*\"", "\"SELECT; DROP ON appdb.*\""), "policy.yaml:14:14: users[1].grants[0]:"},
-            {EXACT_POLICY.replace("defaults:", "defaultz:"), "policy.yaml:2:1: unknown key 'defaultz'"},
-            {EXACT_POLICY.replace("    require: x509\n", ""), "policy.yaml:12:5: users[1].require: missing"},
-            {EXACT_POLICY + "  - name: app_reader\n    require: x509\n", "policy.yaml:8:3: users: user 'app_reader'@'%' is listed twice"},
-            {"users: [\n", "policy.yaml:1:9: not valid YAML: while parsing a flow node"},
-            {EXACT_POLICY.replace("name: exact\n", ""), "policy.yaml:1:1: the policy has no 'name:'; add one at the top, e.g. 'name: payments-prod'"},
-            {EXACT_POLICY.replace("name: exact", "name: \" exact\""), "policy.yaml:1:7: name: ' exact' begins or ends with a space"},
-            {EXACT_POLICY.replace("name: exact", "name: \"\""), "policy.yaml:1:7: name: the policy has no name"},
-            {EXACT_POLICY.replace("name: exact", "name: \"tab\\there\""), "policy.yaml:1:7: name: contains the unprintable character U+0009"},
-            {EXACT_POLICY.replace("name: exact", "name: " + "x".repeat(65)), "policy.yaml:1:7: name: 'xxxxxxxxxxxxxxxxxxxx...' is longer than 64"},
-            {EXACT_POLICY.replace("name: exact", "name: [a, b]"), "policy.yaml:1:7: name: expected a single value, not a list"},
-            {EXACT_POLICY.replace("  host: \"%\"", "  host: &h \"%\"").replace("  - name: batch_job", "  - name: *h"),
-                    "policy.yaml:5:9: YAML anchors ('&h') are not allowed in a policy file"},
-            {EXACT_POLICY.replace("    require: x509", "    <<: {require: x509}"),
-                    "policy.yaml:13:5: YAML merge keys ('<<:') are not allowed in a policy file"},
-            {EXACT_POLICY.replace("  - name: app_reader", "  - &reader\n    name: app_reader") + "  - <<: *reader\n    name: other\n",
-                    "policy.yaml:8:5: YAML anchors ('&reader') are not allowed in a policy file"},
-            {EXACT_POLICY.replace("  - name: batch_job", "  - name: *undefined"), "policy.yaml:12:11: YAML aliases ('*undefined') are not allowed"},
-            {EXACT_POLICY.replace("    require: x509", "    require: x509\n    adopt: maybe"), "policy.yaml:14:12: users[1].adopt: 'maybe' is not true or false"},
+    /** The refusals {@code PolicyCommandsTest} checks too ({@link RefusedPolicies}), here without a server, plus what the binding adds. */
+    static final String[][] CASES = Stream.of(new String[][] {
+            {RefusedPolicies.GRANTS_MISSPELT, "policy.yaml:11:5: unknown key 'users[0].grnts'; known: adopt, allow-admin-privileges, credential"},
+            {RefusedPolicies.APP_READER_TWICE, "policy.yaml:8:3: users: user 'app_reader'@'%' is listed twice"},
+    }, RefusedPolicies.ALIKE, new String[][] {
             // what the binding adds: wrong shapes, missing names, empty values and repeated keys, each at its place
             {EXACT_POLICY.replace("  - name: batch_job\n", "  - require: x509\n").replace("    require: x509\n    grants", "    grants"),
                     "policy.yaml:12:5: users[1]: 'name' is missing"},
@@ -77,7 +57,7 @@ class PolicyFileTest {
             {"name: n\nname: m\nusers: []\n", "policy.yaml:2:5: key 'name' is given twice"},
             {"name: n\n", "policy.yaml:1:1: the policy has no 'users:' list"},
             {"", "policy.yaml: the policy file is empty"},
-    };
+    }).flatMap(Arrays::stream).toArray(String[][]::new);
 
     @Test
     void everyRefusalNamesFileLineAndColumn() {

@@ -1,6 +1,5 @@
 package io.s2mtls.cli.rotation;
 
-import io.s2mtls.adapters.jdbc.testing.TestDatabase;
 import io.s2mtls.adapters.vault.testing.VaultDouble;
 import io.s2mtls.core.S2mtls;
 import io.s2mtls.core.dn.DistinguishedName;
@@ -31,9 +30,8 @@ import io.s2mtls.core.user.UserPolicy;
 import io.s2mtls.core.x509.Certificates;
 import io.s2mtls.core.x509.Pem;
 import io.s2mtls.core.x509.Pkcs12Files;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
@@ -82,22 +80,11 @@ class ContinuousLoginRotationTest {
     private static final List<String> DWELLED = List.of("before", "begun, the server trusts both CAs", "switched", "reissued",
             "finished, the server trusts the new CA only");
     private static final PluginRegistry PLUGINS = new PluginRegistry(ServiceLoader.load(S2mtlsPlugin.class));
-    private static TestDatabase db;
+    @RegisterExtension
+    static final PrivateServer server = new PrivateServer();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startServer() {
-        db = TestDatabase.startPrivate();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (db != null) {
-            db.stop();
-        }
-    }
 
     @Test
     void aRootCaInAPkcs12StoreRotatesWithoutAFailedLogin() throws Exception {
@@ -172,14 +159,14 @@ class ContinuousLoginRotationTest {
      */
     private LoginFleet.Outcome rotateWhileLoggingIn(String variant, S2mtls s2mtls, PluginContext context, RotationUseCase.BeginRequest begin)
             throws Exception {
-        ServerCaFile serverCa = new ServerCaFile(db);
+        ServerCaFile serverCa = new ServerCaFile(server.db());
         Authorities before = s2mtls.authority().authorities();
         serverCa.deploy(before.trustBundle());
 
         List<User> users = createUsers(variant, s2mtls, context);
         projectKeystoreLogsIn(users.get(0).first(), users.get(0).member());
 
-        LoginFleet fleet = new LoginFleet(db.jdbcUrl(), db.authority().certificatePem(),
+        LoginFleet fleet = new LoginFleet(server.db().jdbcUrl(), server.db().authority().certificatePem(),
                 users.stream().map(User::member).toList(), PERIOD, LOGIN_THREADS);
         List<IssuedCertificate> renewed = new ArrayList<>();
         try (fleet) {
@@ -287,7 +274,8 @@ class ContinuousLoginRotationTest {
                     member.keystorePassword());
             users.add(new User(member, credential));
         }
-        DatabaseTarget admin = DatabaseTarget.withPassword(db.jdbcUrl(), db.adminUser(), db.adminPassword(), List.of(db.authority().certificate()));
+        DatabaseTarget admin = DatabaseTarget.withPassword(server.db().jdbcUrl(), server.db().adminUser(), server.db().adminPassword(),
+                List.of(server.db().authority().certificate()));
         try (UserDirectory directory = PluginRegistry.open(PLUGINS.directory("singlestore"), admin, context)) {
             List<String> sql = directory.execute(accounts);
             assertEquals(USERS, sql.stream().filter(statement -> statement.startsWith("CREATE USER") && statement.contains(" REQUIRE SUBJECT '"))
@@ -327,7 +315,7 @@ class ContinuousLoginRotationTest {
         Path file = Files.createDirectories(dir.resolve("project-files")).resolve(credential.name() + ".p12");
         ClientKeystore.write(file, Pkcs12Files.write(credential.name(), credential.privateKey().orElseThrow(), presented(credential),
                 member.keystorePassword().toCharArray()));
-        LoginFleet.Outcome outcome = LoginFleet.login(db.jdbcUrl(), db.authority().certificatePem(), member.user(), file, member.keystorePassword());
+        LoginFleet.Outcome outcome = server.login(member.user(), file, member.keystorePassword());
         assertTrue(outcome.loggedIn(), "s2mtls's own keystore of " + member.user() + " logs in: " + outcome);
         assertEquals(member.user() + "@%", outcome.currentUser());
     }
@@ -353,7 +341,7 @@ class ContinuousLoginRotationTest {
     private LoginFleet.Outcome loginWith(User user, String label, List<X509Certificate> chain) {
         Path keystore = dir.resolve(label).resolve(user.member().user() + ".p12");
         ClientKeystore.install(keystore, user.member().user(), user.first().privateKey().orElseThrow(), chain, user.member().keystorePassword());
-        return LoginFleet.login(db.jdbcUrl(), db.authority().certificatePem(), user.member().user(), keystore, user.member().keystorePassword());
+        return server.login(user.member().user(), keystore, user.member().keystorePassword());
     }
 
     /** The mariadb command-line client logs in with the new credential (PEM files as s2mtls writes them). */
@@ -367,12 +355,12 @@ class ContinuousLoginRotationTest {
             throws java.io.IOException {
         Path files = Files.createDirectories(dir.resolve("pem-" + label));
         Path serverCa = files.resolve("server-ca.pem");
-        Files.writeString(serverCa, db.authority().certificatePem());
+        Files.writeString(serverCa, server.db().authority().certificatePem());
         Path cert = files.resolve(user + "-cert.pem");
         Files.writeString(cert, chain.stream().map(Pem::certificate).collect(Collectors.joining()));
         Path key = files.resolve(user + "-key.pem");
         Files.writeString(key, Pem.privateKey(credential.privateKey().orElseThrow()));
-        return db.client(List.of("--user=" + user, "--ssl-ca=" + serverCa, "--ssl-verify-server-cert", "--ssl-cert=" + cert,
+        return server.db().client(List.of("--user=" + user, "--ssl-ca=" + serverCa, "--ssl-verify-server-cert", "--ssl-cert=" + cert,
                 "--ssl-key=" + key, "-N", "-B", "-e", "SELECT CURRENT_USER()"));
     }
 }

@@ -1,11 +1,9 @@
 package io.s2mtls.cli.rotation;
 
 import io.s2mtls.adapters.jdbc.testing.TestAuthority;
-import io.s2mtls.adapters.jdbc.testing.TestDatabase;
 import io.s2mtls.core.testing.ExternalTool;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -24,26 +22,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * fleet counts the failed logins when the server does not trust a user's files.
  */
 class LoginFleetTest {
-    private static TestDatabase db;
+    @RegisterExtension
+    static final PrivateServer server = new PrivateServer();
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startServer() {
-        db = TestDatabase.startPrivate();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (db != null) {
-            db.stop();
-        }
-    }
-
     @Test
     void theServerTrustsANewClientCaOnlyAfterFlushSslAndTheFleetCountsWhatFails() throws Exception {
-        ServerCaFile serverCa = new ServerCaFile(db);
+        ServerCaFile serverCa = new ServerCaFile(server.db());
         TestAuthority caA = TestAuthority.create("CN=fleet CA A,O=s2mtls rotation tests");
         TestAuthority caB = TestAuthority.create("CN=fleet CA B,O=s2mtls rotation tests");
         serverCa.deploy(List.of(caA.certificate()));
@@ -53,7 +40,7 @@ class LoginFleetTest {
         for (int i = 0; i < 5; i++) {
             String user = "fleet_" + i;
             String subject = "CN=" + user + ",O=s2mtls rotation tests";
-            db.sql("CREATE USER '" + user + "'@'%' REQUIRE X509");
+            server.db().sql("CREATE USER '" + user + "'@'%' REQUIRE X509");
             TestAuthority.Issued a = caA.issueClient(subject);
             onB.add(caB.issueClient(subject));
             LoginFleet.Member member = new LoginFleet.Member(user, dir.resolve(user + ".p12"), "pw-" + i);
@@ -66,7 +53,7 @@ class LoginFleetTest {
         }
 
         // A probe certificate from CA B: refused while the server trusts A only, also once the file names B ...
-        db.sql("CREATE USER 'fleet_probe'@'%' REQUIRE X509");
+        server.db().sql("CREATE USER 'fleet_probe'@'%' REQUIRE X509");
         TestAuthority.Issued probe = caB.issueClient("CN=fleet_probe,O=s2mtls rotation tests");
         LoginFleet.Member probeMember = new LoginFleet.Member("fleet_probe", dir.resolve("fleet_probe.p12"), "probe-pw");
         ClientKeystore.install(probeMember.keystore(), "fleet_probe", probe.privateKey(), List.of(probe.certificate(), caB.certificate()),
@@ -88,7 +75,7 @@ class LoginFleetTest {
 
         // The fleet counts failures: users on B's files while the server trusts A only fail, until B is trusted again.
         serverCa.deploy(List.of(caA.certificate()));
-        LoginFleet fleet = new LoginFleet(db.jdbcUrl(), db.authority().certificatePem(), members, Duration.ofMillis(250), 4);
+        LoginFleet fleet = new LoginFleet(server.db().jdbcUrl(), server.db().authority().certificatePem(), members, Duration.ofMillis(250), 4);
         try (fleet) {
             fleet.phase("on A");
             fleet.start();
@@ -125,15 +112,13 @@ class LoginFleetTest {
     }
 
     private static void assertLogsIn(LoginFleet.Member member) {
-        LoginFleet.Outcome outcome = LoginFleet.login(db.jdbcUrl(), db.authority().certificatePem(), member.user(), member.keystore(),
-                member.keystorePassword());
+        LoginFleet.Outcome outcome = server.login(member.user(), member.keystore(), member.keystorePassword());
         assertTrue(outcome.loggedIn(), member.user() + " did not log in: " + outcome);
         assertEquals(member.user() + "@%", outcome.currentUser());
     }
 
     private static void assertRefused(LoginFleet.Member member, String why) {
-        LoginFleet.Outcome outcome = LoginFleet.login(db.jdbcUrl(), db.authority().certificatePem(), member.user(), member.keystore(),
-                member.keystorePassword());
+        LoginFleet.Outcome outcome = server.login(member.user(), member.keystore(), member.keystorePassword());
         assertFalse(outcome.loggedIn(), member.user() + " logged in, but " + why);
         assertTrue(outcome.refusedByServer(), why + ": " + outcome);
     }
@@ -141,8 +126,8 @@ class LoginFleetTest {
     /** The mariadb command-line client, a client nobody here wrote, verifying the server's certificate. */
     private ExternalTool.Result mariadbClient(String user, Path[] certAndKey) throws java.io.IOException {
         Path serverCa = dir.resolve("server-ca.pem");
-        java.nio.file.Files.writeString(serverCa, db.authority().certificatePem());
-        return db.client(List.of("--user=" + user, "--ssl-ca=" + serverCa, "--ssl-verify-server-cert",
+        java.nio.file.Files.writeString(serverCa, server.db().authority().certificatePem());
+        return server.db().client(List.of("--user=" + user, "--ssl-ca=" + serverCa, "--ssl-verify-server-cert",
                 "--ssl-cert=" + certAndKey[0], "--ssl-key=" + certAndKey[1], "-N", "-B", "-e", "SELECT CURRENT_USER()"));
     }
 }
