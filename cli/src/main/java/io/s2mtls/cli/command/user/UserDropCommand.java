@@ -4,7 +4,6 @@ import com.google.inject.Inject;
 import com.google.inject.Provider;
 import io.s2mtls.cli.command.db.AdminConnectionOptions;
 import io.s2mtls.cli.command.db.Databases;
-import io.s2mtls.cli.command.db.UserDirectoryCommand;
 import io.s2mtls.cli.support.Console;
 import io.s2mtls.cli.support.Printer;
 import io.s2mtls.core.usecase.UsersUseCase;
@@ -12,18 +11,12 @@ import io.s2mtls.core.user.UserAccount;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code s2mtls user drop}. */
 @Command(name = "drop", sortOptions = false, description = {
         "Drop an account. On SingleStore its open sessions stay open until killed (KILL CONNECTION)."},
         footer = {"", UserCommands.CONNECTION_FOOTER, "", "Examples:", "  s2mtls user drop app", "  s2mtls user drop app --if-exists --dry-run"})
-public final class UserDropCommand extends UserDirectoryCommand<UsersUseCase> {
-    @Parameters(paramLabel = "NAME", description = "The account's user name.")
-    String name;
-    @Option(names = "--host", paramLabel = "PATTERN", defaultValue = UserAccount.ANY_HOST, order = 30,
-            description = "The account's host pattern (default: ${DEFAULT-VALUE}).")
-    String host;
+public final class UserDropCommand extends AccountCommand {
     @Option(names = "--if-exists", order = 31, description = "No error when there is no such account.")
     boolean ifExists;
     @Option(names = "--dry-run", order = 32, description = "Print the SQL that would run, change nothing.")
@@ -38,7 +31,7 @@ public final class UserDropCommand extends UserDirectoryCommand<UsersUseCase> {
 
     @Override
     protected int run() {
-        UserAccount account = new UserAccount(name, host);
+        UserAccount account = account();
         UsersUseCase.Change change = useCase().drop(() -> openDirectory(adminConnection), true, account, ifExists,
                 databases.changeOptions(dryRun));
         UserViews.print(printer, change);
