@@ -2,10 +2,9 @@ package io.s2mtls.cli.command.cert;
 
 import com.google.inject.Inject;
 import com.google.inject.Provider;
-import io.s2mtls.cli.command.db.AdminOptions;
-import io.s2mtls.cli.command.db.ConnectionOptions;
-import io.s2mtls.cli.command.db.DatabaseCommand;
+import io.s2mtls.cli.command.db.AdminConnectionOptions;
 import io.s2mtls.cli.command.db.Databases;
+import io.s2mtls.cli.command.db.UserDirectoryCommand;
 import io.s2mtls.cli.support.Console;
 import io.s2mtls.cli.support.Files2;
 import io.s2mtls.cli.support.Printer;
@@ -40,7 +39,7 @@ import java.util.Optional;
                 "  s2mtls cert revoke app_reader --lock-user --jdbc-url jdbc:singlestore://db:3306/ --admin-user admin",
                 "  s2mtls cert revoke app_reader --lock-user app_reader --jdbc-url jdbc:singlestore://db:3306/ --admin-user admin",
                 "  s2mtls cert revoke 5F3A... --drop-user 'batch@10.0.%%'"})
-public final class CertRevokeCommand extends DatabaseCommand {
+public final class CertRevokeCommand extends UserDirectoryCommand<RevocationUseCase> {
     @Parameters(arity = "0..1", paramLabel = "NAME|SERIAL",
             description = "The credential name (all its unexpired certificates) or one serial (hex).")
     String reference;
@@ -65,20 +64,11 @@ public final class CertRevokeCommand extends DatabaseCommand {
     }
 
     @Mixin
-    ConnectionOptions connection;
-    @Mixin
-    AdminOptions admin;
-
-    private final Provider<RevocationUseCase> revocation;
-    private final Console console;
-    private final Databases databases;
+    AdminConnectionOptions adminConnection;
 
     @Inject
     CertRevokeCommand(Printer printer, Provider<RevocationUseCase> revocation, Console console, Databases databases) {
-        super(printer);
-        this.revocation = revocation;
-        this.console = console;
-        this.databases = databases;
+        super(printer, console, databases, revocation);
     }
 
     record Revoked(String name, String serial, String subject, List<String> serials, String crl, String database, String account,
@@ -113,7 +103,7 @@ public final class CertRevokeCommand extends DatabaseCommand {
     @Override
     protected int run() {
         String[] crlFile = {null};
-        RevocationUseCase.Result result = revocation.get().revoke(request(), () -> databases.openDirectory(connection, admin), revoked -> {
+        RevocationUseCase.Result result = useCase().revoke(request(), () -> openDirectory(adminConnection), revoked -> {
             if (crlOut != null) {
                 Path path = console.path(crlOut);
                 Files2.writePublic(path, revoked.crlPem(), true);

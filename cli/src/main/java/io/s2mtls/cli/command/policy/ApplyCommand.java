@@ -2,12 +2,11 @@ package io.s2mtls.cli.command.policy;
 
 import com.google.inject.Inject;
 import com.google.inject.Provider;
-import io.s2mtls.cli.command.BaseCommand;
 import io.s2mtls.cli.command.db.Databases;
+import io.s2mtls.cli.command.db.UserDirectoryCommand;
 import io.s2mtls.cli.support.Console;
 import io.s2mtls.cli.support.Printer;
 import io.s2mtls.cli.support.Progress;
-import io.s2mtls.core.S2mtls;
 import io.s2mtls.core.error.S2mtlsException;
 import io.s2mtls.core.policy.Plan;
 import io.s2mtls.core.policy.Policy;
@@ -32,7 +31,7 @@ import java.util.Optional;
                 "", "Examples:",
                 "  s2mtls apply -f policy.yaml --yes",
                 "  s2mtls cert export app_reader --out-dir creds"})
-public final class ApplyCommand extends BaseCommand {
+public final class ApplyCommand extends UserDirectoryCommand<PolicyUseCase> {
     @Mixin
     PolicyInput input;
     @Option(names = {"-y", "--yes"}, order = 1, description = "Apply without asking.")
@@ -44,16 +43,9 @@ public final class ApplyCommand extends BaseCommand {
             description = "Issuance threads, 1 to " + PolicyApply.MAX_PARALLELISM + " (default: all cores, at most " + PolicyApply.MAX_PARALLELISM + ").")
     Integer threads;
 
-    private final Console console;
-    private final Databases databases;
-    private final Provider<S2mtls> core;
-
     @Inject
-    ApplyCommand(Printer printer, Console console, Databases databases, Provider<S2mtls> core) {
-        super(printer);
-        this.console = console;
-        this.databases = databases;
-        this.core = core;
+    ApplyCommand(Printer printer, Console console, Databases databases, Provider<PolicyUseCase> policies) {
+        super(printer, console, databases, policies);
     }
 
     @Override
@@ -65,8 +57,8 @@ public final class ApplyCommand extends BaseCommand {
                 : Math.min(PolicyApply.MAX_PARALLELISM, Runtime.getRuntime().availableProcessors());
         Policy policy = input.policy(console);
         Progress[] progress = {null};
-        try (UserDirectory directory = databases.openDirectory(input.connection, input.admin)) {
-            PolicyUseCase.Applied applied = core.get().policy().apply(policy, directory, input.adminUserName(console),
+        try (UserDirectory directory = openDirectory(input.adminConnection)) {
+            PolicyUseCase.Applied applied = useCase().apply(policy, directory, input.adminUserName(console),
                     new PolicyUseCase.ApplyOptions(parallelism, batchSize), plan -> {
                         confirm(plan);
                         progress[0] = Progress.phases(console);

@@ -2,13 +2,13 @@ package io.s2mtls.cli.command.policy;
 
 import com.google.inject.Inject;
 import com.google.inject.Provider;
-import io.s2mtls.cli.command.BaseCommand;
 import io.s2mtls.cli.command.db.Databases;
+import io.s2mtls.cli.command.db.UserDirectoryCommand;
 import io.s2mtls.cli.support.Console;
 import io.s2mtls.cli.support.Printer;
-import io.s2mtls.core.S2mtls;
 import io.s2mtls.core.policy.Plan;
 import io.s2mtls.core.policy.Policy;
+import io.s2mtls.core.policy.PolicyUseCase;
 import io.s2mtls.core.port.UserDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,27 +29,20 @@ import picocli.CommandLine.Mixin;
                 + "2 bad policy or usage, 3 the server failed.", "", "Examples:",
                 "  s2mtls plan -f policy.yaml --jdbc-url jdbc:singlestore://db.example.com:3306/ --admin-user admin --ca server-ca.pem",
                 "  s2mtls plan -f policy.yaml --output json"})
-public final class PlanCommand extends BaseCommand {
+public final class PlanCommand extends UserDirectoryCommand<PolicyUseCase> {
     @Mixin
     PolicyInput input;
 
-    private final Console console;
-    private final Databases databases;
-    private final Provider<S2mtls> core;
-
     @Inject
-    PlanCommand(Printer printer, Console console, Databases databases, Provider<S2mtls> core) {
-        super(printer);
-        this.console = console;
-        this.databases = databases;
-        this.core = core;
+    PlanCommand(Printer printer, Console console, Databases databases, Provider<PolicyUseCase> policies) {
+        super(printer, console, databases, policies);
     }
 
     @Override
     protected int run() {
         Policy policy = input.policy(console);
-        try (UserDirectory directory = databases.openDirectory(input.connection, input.admin)) {
-            Plan plan = core.get().policy().plan(policy, directory, input.adminUserName(console));
+        try (UserDirectory directory = openDirectory(input.adminConnection)) {
+            Plan plan = useCase().plan(policy, directory, input.adminUserName(console));
             PlanView.print(printer, plan, input.file);
             return plan.isEmpty() ? PolicyInput.OK : PolicyInput.CHANGES;
         }

@@ -1,7 +1,6 @@
 package io.s2mtls.cli.command.policy;
 
-import io.s2mtls.cli.command.db.AdminOptions;
-import io.s2mtls.cli.command.db.ConnectionOptions;
+import io.s2mtls.cli.command.db.AdminConnectionOptions;
 import io.s2mtls.cli.command.db.Databases;
 import io.s2mtls.cli.support.Console;
 import io.s2mtls.cli.support.Files2;
@@ -23,9 +22,7 @@ final class PolicyInput {
     @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE", order = 0, description = "The policy file (YAML).")
     String file;
     @Mixin
-    ConnectionOptions connection;
-    @Mixin
-    AdminOptions admin;
+    AdminConnectionOptions adminConnection;
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 

@@ -2,10 +2,9 @@ package io.s2mtls.cli.command.report;
 
 import com.google.inject.Inject;
 import com.google.inject.Provider;
-import io.s2mtls.cli.command.db.AdminOptions;
-import io.s2mtls.cli.command.db.ConnectionOptions;
-import io.s2mtls.cli.command.db.DatabaseCommand;
+import io.s2mtls.cli.command.db.AdminConnectionOptions;
 import io.s2mtls.cli.command.db.Databases;
+import io.s2mtls.cli.command.db.UserDirectoryCommand;
 import io.s2mtls.cli.support.Console;
 import io.s2mtls.cli.support.Durations;
 import io.s2mtls.cli.support.Files2;
@@ -33,7 +32,7 @@ import java.time.Duration;
         footer = {"", "Examples:", "  s2mtls report --html report.html",
                 "  s2mtls report --html report.html --within 14d --force",
                 "  s2mtls report --html report.html --jdbc-url jdbc:singlestore://db.example.com:3306/"})
-public final class ReportCommand extends DatabaseCommand {
+public final class ReportCommand extends UserDirectoryCommand<OverviewUseCase> {
     @Option(names = "--html", required = true, paramLabel = "FILE", order = 0, description = "Where to write the page.")
     String html;
     @Option(names = "--within", paramLabel = "DURATION", defaultValue = "30d", order = 0,
@@ -44,20 +43,11 @@ public final class ReportCommand extends DatabaseCommand {
     @Option(names = "--force", order = 0, description = "Overwrite FILE if it exists.")
     boolean force;
     @Mixin
-    ConnectionOptions connection;
-    @Mixin
-    AdminOptions admin;
-
-    private final Console console;
-    private final Databases databases;
-    private final Provider<OverviewUseCase> overviews;
+    AdminConnectionOptions adminConnection;
 
     @Inject
     ReportCommand(Printer printer, Console console, Databases databases, Provider<OverviewUseCase> overviews) {
-        super(printer);
-        this.console = console;
-        this.databases = databases;
-        this.overviews = overviews;
+        super(printer, console, databases, overviews);
     }
 
     @Override
@@ -68,14 +58,14 @@ public final class ReportCommand extends DatabaseCommand {
         if (auditEvents < 0 || auditEvents > 100_000) {
             throw S2mtlsException.badInput("--audit: " + auditEvents + " is not between 0 and 100000");
         }
-        boolean withServer = connection.jdbcUrl() != null || console.env(Databases.JDBC_URL_ENV).filter(v -> !v.isBlank()).isPresent();
+        boolean withServer = adminConnection.connection().jdbcUrl() != null || console.env(Databases.JDBC_URL_ENV).filter(v -> !v.isBlank()).isPresent();
         Overview overview;
         if (withServer) {
-            try (UserDirectory directory = databases.openDirectory(connection, admin)) {
-                overview = overviews.get().overview(auditEvents, directory);
+            try (UserDirectory directory = openDirectory(adminConnection)) {
+                overview = useCase().overview(auditEvents, directory);
             }
         } else {
-            overview = overviews.get().overview(auditEvents);
+            overview = useCase().overview(auditEvents);
         }
         Files2.writePublic(file, HtmlReport.render(overview, window), force);
         record Written(String file, int credentials, int users, boolean server) {

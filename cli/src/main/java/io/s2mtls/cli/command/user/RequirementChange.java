@@ -1,11 +1,12 @@
 package io.s2mtls.cli.command.user;
 
-import io.s2mtls.cli.command.db.AdminOptions;
-import io.s2mtls.cli.command.db.ConnectionOptions;
-import io.s2mtls.cli.command.db.DatabaseCommand;
+import com.google.inject.Provider;
+import io.s2mtls.cli.command.db.AdminConnectionOptions;
 import io.s2mtls.cli.command.db.Databases;
+import io.s2mtls.cli.command.db.UserDirectoryCommand;
 import io.s2mtls.cli.support.Console;
 import io.s2mtls.cli.support.Printer;
+import io.s2mtls.core.usecase.UsersUseCase;
 import io.s2mtls.core.user.TlsRequirement;
 import io.s2mtls.core.user.UserAccount;
 import picocli.CommandLine.ArgGroup;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** What 'user create' and 'user alter' both take: the account, its TLS requirement, and the connection. */
-abstract class RequirementChange extends DatabaseCommand {
+abstract class RequirementChange extends UserDirectoryCommand<UsersUseCase> {
     @Parameters(paramLabel = "NAME", description = "The account's user name.")
     String name;
     @ArgGroup(exclusive = true, multiplicity = "1", order = 1)
@@ -28,17 +29,10 @@ abstract class RequirementChange extends DatabaseCommand {
             description = "Bind even a subject another certificate could also match (a backslash in a value).")
     boolean allowUnsafeSubject;
     @Mixin
-    ConnectionOptions connection;
-    @Mixin
-    AdminOptions admin;
+    AdminConnectionOptions adminConnection;
 
-    final Databases databases;
-    final Console console;
-
-    RequirementChange(Printer printer, Databases databases, Console console) {
-        super(printer);
-        this.databases = databases;
-        this.console = console;
+    RequirementChange(Printer printer, Console console, Databases databases, Provider<UsersUseCase> users) {
+        super(printer, console, databases, users);
     }
 
     UserAccount account() {

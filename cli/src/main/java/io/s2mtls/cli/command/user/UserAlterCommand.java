@@ -18,19 +18,16 @@ import picocli.CommandLine.Command;
                 "  s2mtls user alter app --from-cert creds/app-2027-cert.pem",
                 "  s2mtls user alter batch --x509 --host '10.0.%%' --dry-run"})
 public final class UserAlterCommand extends RequirementChange {
-    private final Provider<UsersUseCase> users;
-
     @Inject
     UserAlterCommand(Printer printer, Databases databases, Console console, Provider<UsersUseCase> users) {
-        super(printer, databases, console);
-        this.users = users;
+        super(printer, console, databases, users);
     }
 
     @Override
     protected int run() {
         UserAccount account = account();
         TlsRequirement tls = tls();
-        UsersUseCase.Change change = users.get().alter(() -> databases.openDirectory(connection, admin), true, account, tls,
+        UsersUseCase.Change change = useCase().alter(() -> openDirectory(adminConnection), true, account, tls,
                 allowUnsafeSubject, databases.changeOptions(dryRun));
         UserViews.print(printer, change);
         return OK;

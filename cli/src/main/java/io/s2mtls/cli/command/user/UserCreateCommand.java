@@ -43,19 +43,16 @@ public final class UserCreateCommand extends RequirementChange {
                     + " CREATE USER, SUPER, PROXY, FILE, ALL ON *.*, writes on the mysql database, ...); refused without it.")
     boolean allowAdminPrivileges;
 
-    private final Provider<UsersUseCase> users;
-
     @Inject
     UserCreateCommand(Printer printer, Databases databases, Console console, Provider<UsersUseCase> users) {
-        super(printer, databases, console);
-        this.users = users;
+        super(printer, console, databases, users);
     }
 
     @Override
     protected int run() {
         GrantRules rules = new GrantRules(grantPatterns, allowAdminPrivileges);
         UserPolicy policy = new UserPolicy(account(), tls(), grantSpecs.stream().map(spec -> PrivilegeGrant.parse(spec, rules)).toList());
-        UsersUseCase.Change change = users.get().create(() -> databases.openDirectory(connection, admin), true, policy, allowUnsafeSubject,
+        UsersUseCase.Change change = useCase().create(() -> openDirectory(adminConnection), true, policy, allowUnsafeSubject,
                 databases.changeOptions(dryRun));
         UserViews.print(printer, change);
         return OK;

@@ -2,51 +2,37 @@ package io.s2mtls.cli.command.user;
 
 import com.google.inject.Inject;
 import com.google.inject.Provider;
-import io.s2mtls.cli.command.db.AdminOptions;
-import io.s2mtls.cli.command.db.ConnectionOptions;
-import io.s2mtls.cli.command.db.DatabaseCommand;
+import io.s2mtls.cli.command.db.AdminConnectionOptions;
 import io.s2mtls.cli.command.db.Databases;
+import io.s2mtls.cli.support.Console;
 import io.s2mtls.cli.support.Printer;
 import io.s2mtls.core.usecase.UsersUseCase;
 import io.s2mtls.core.user.UserAccount;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code s2mtls user drop}. */
 @Command(name = "drop", sortOptions = false, description = {
         "Drop an account. On SingleStore its open sessions stay open until killed (KILL CONNECTION)."},
         footer = {"", UserCommands.CONNECTION_FOOTER, "", "Examples:", "  s2mtls user drop app", "  s2mtls user drop app --if-exists --dry-run"})
-public final class UserDropCommand extends DatabaseCommand {
-    @Parameters(paramLabel = "NAME", description = "The account's user name.")
-    String name;
-    @Option(names = "--host", paramLabel = "PATTERN", defaultValue = UserAccount.ANY_HOST, order = 30,
-            description = "The account's host pattern (default: ${DEFAULT-VALUE}).")
-    String host;
+public final class UserDropCommand extends AccountCommand {
     @Option(names = "--if-exists", order = 31, description = "No error when there is no such account.")
     boolean ifExists;
     @Option(names = "--dry-run", order = 32, description = "Print the SQL that would run, change nothing.")
     boolean dryRun;
     @Mixin
-    ConnectionOptions connection;
-    @Mixin
-    AdminOptions admin;
-
-    private final Databases databases;
-    private final Provider<UsersUseCase> users;
+    AdminConnectionOptions adminConnection;
 
     @Inject
-    UserDropCommand(Printer printer, Databases databases, Provider<UsersUseCase> users) {
-        super(printer);
-        this.databases = databases;
-        this.users = users;
+    UserDropCommand(Printer printer, Console console, Databases databases, Provider<UsersUseCase> users) {
+        super(printer, console, databases, users);
     }
 
     @Override
     protected int run() {
-        UserAccount account = new UserAccount(name, host);
-        UsersUseCase.Change change = users.get().drop(() -> databases.openDirectory(connection, admin), true, account, ifExists,
+        UserAccount account = account();
+        UsersUseCase.Change change = useCase().drop(() -> openDirectory(adminConnection), true, account, ifExists,
                 databases.changeOptions(dryRun));
         UserViews.print(printer, change);
         return OK;

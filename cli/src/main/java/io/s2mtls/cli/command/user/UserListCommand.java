@@ -2,10 +2,10 @@ package io.s2mtls.cli.command.user;
 
 import com.google.inject.Inject;
 import com.google.inject.Provider;
-import io.s2mtls.cli.command.db.AdminOptions;
-import io.s2mtls.cli.command.db.ConnectionOptions;
-import io.s2mtls.cli.command.db.DatabaseCommand;
+import io.s2mtls.cli.command.db.AdminConnectionOptions;
 import io.s2mtls.cli.command.db.Databases;
+import io.s2mtls.cli.command.db.UserDirectoryCommand;
+import io.s2mtls.cli.support.Console;
 import io.s2mtls.cli.support.Printer;
 import io.s2mtls.core.port.UserDirectory;
 import io.s2mtls.core.usecase.UsersUseCase;
@@ -19,27 +19,20 @@ import java.util.List;
         "List the server's accounts with the TLS requirement each holds, as read back from the server "
                 + "(SingleStore exposes no requirement: shown as '-')."},
         footer = {"", UserCommands.CONNECTION_FOOTER, "", "Examples:", "  s2mtls user list", "  s2mtls user list --output json"})
-public final class UserListCommand extends DatabaseCommand {
+public final class UserListCommand extends UserDirectoryCommand<UsersUseCase> {
     @Mixin
-    ConnectionOptions connection;
-    @Mixin
-    AdminOptions admin;
-
-    private final Databases databases;
-    private final Provider<UsersUseCase> users;
+    AdminConnectionOptions adminConnection;
 
     @Inject
-    UserListCommand(Printer printer, Databases databases, Provider<UsersUseCase> users) {
-        super(printer);
-        this.databases = databases;
-        this.users = users;
+    UserListCommand(Printer printer, Console console, Databases databases, Provider<UsersUseCase> users) {
+        super(printer, console, databases, users);
     }
 
     @Override
     protected int run() {
         List<UsersUseCase.Listed> listed;
-        try (UserDirectory directory = databases.openDirectory(connection, admin)) {
-            listed = users.get().list(directory);
+        try (UserDirectory directory = openDirectory(adminConnection)) {
+            listed = useCase().list(directory);
         }
         for (UsersUseCase.Listed account : listed) {
             if (account.hidden()) {

@@ -2,10 +2,9 @@ package io.s2mtls.cli.command.user;
 
 import com.google.inject.Inject;
 import com.google.inject.Provider;
-import io.s2mtls.cli.command.db.AdminOptions;
-import io.s2mtls.cli.command.db.ConnectionOptions;
-import io.s2mtls.cli.command.db.DatabaseCommand;
+import io.s2mtls.cli.command.db.AdminConnectionOptions;
 import io.s2mtls.cli.command.db.Databases;
+import io.s2mtls.cli.support.Console;
 import io.s2mtls.cli.support.Printer;
 import io.s2mtls.core.port.UserDirectory;
 import io.s2mtls.core.usecase.UsersUseCase;
@@ -13,8 +12,6 @@ import io.s2mtls.core.user.DatabaseUser;
 import io.s2mtls.core.user.UserAccount;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code s2mtls user show}. */
 @Command(name = "show", sortOptions = false, description = {
@@ -22,33 +19,21 @@ import picocli.CommandLine.Parameters;
                 + "SHOW CREATE USER, checked against mysql.global_priv on MariaDB; SingleStore exposes none), its "
                 + "grants, and warnings. Exit 1 when there is no such account."},
         footer = {"", UserCommands.CONNECTION_FOOTER, "", "Examples:", "  s2mtls user show app", "  s2mtls user show app --host '10.0.%%' --output json"})
-public final class UserShowCommand extends DatabaseCommand {
-    @Parameters(paramLabel = "NAME", description = "The account's user name.")
-    String name;
-    @Option(names = "--host", paramLabel = "PATTERN", defaultValue = UserAccount.ANY_HOST, order = 30,
-            description = "The account's host pattern (default: ${DEFAULT-VALUE}).")
-    String host;
+public final class UserShowCommand extends AccountCommand {
     @Mixin
-    ConnectionOptions connection;
-    @Mixin
-    AdminOptions admin;
-
-    private final Databases databases;
-    private final Provider<UsersUseCase> users;
+    AdminConnectionOptions adminConnection;
 
     @Inject
-    UserShowCommand(Printer printer, Databases databases, Provider<UsersUseCase> users) {
-        super(printer);
-        this.databases = databases;
-        this.users = users;
+    UserShowCommand(Printer printer, Console console, Databases databases, Provider<UsersUseCase> users) {
+        super(printer, console, databases, users);
     }
 
     @Override
     protected int run() {
-        UserAccount account = new UserAccount(name, host);
+        UserAccount account = account();
         UsersUseCase.Shown shown;
-        try (UserDirectory directory = databases.openDirectory(connection, admin)) {
-            shown = users.get().show(directory, account);
+        try (UserDirectory directory = openDirectory(adminConnection)) {
+            shown = useCase().show(directory, account);
         }
         if (shown.user().isEmpty()) {
             printer.note("No account " + account + " on " + shown.server().dialect() + " " + shown.server().version() + ".");
