@@ -45,10 +45,10 @@ class ConcurrentProcessesTest {
             vault.readAnswerDelay(Duration.ofMillis(3));
             // and the first audit appends wait for the other writer to read the same chunk, then land before its
             // answer: that writer's check-and-set is refused at least once however the two are scheduled
-            vault.interleaveWrites(path -> path.matches("secret/data/s2mtls/shared/[^/]+/audit/[0-9]+"), 3, Duration.ofSeconds(60));
+            vault.interleaveWrites(path -> path.matches("secret/data/s2mtls/together/[^/]+/audit/[0-9]+"), 3, Duration.ofSeconds(60));
             for (String prefix : List.of("p1", "p2")) {
                 ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                        StoreWriterMain.class.getName(), "vault:secret/s2mtls/shared", prefix, Integer.toString(PER_PROCESS));
+                        StoreWriterMain.class.getName(), "vault:secret/s2mtls/together", prefix, Integer.toString(PER_PROCESS));
                 builder.environment().put("VAULT_ADDR", vault.address());
                 builder.environment().put("VAULT_TOKEN", vault.rootToken());
                 builder.redirectError(dir.resolve(prefix + ".err").toFile());
@@ -75,7 +75,7 @@ class ConcurrentProcessesTest {
                     assertTrue(done != null && done.startsWith("done conflicts="), done + stderr(dir));
                     retried += Integer.parseInt(done.substring("done conflicts=".length()));
                 }
-                try (CredentialStore store = new VaultStoreProvider().open(StoreLocation.parse("vault:secret/s2mtls/shared"),
+                try (CredentialStore store = new VaultStoreProvider().open(StoreLocation.parse("vault:secret/s2mtls/together"),
                         TestPluginContext.of(Map.of("VAULT_ADDR", vault.address(), "VAULT_TOKEN", vault.rootToken())))) {
                     StoreIndex snapshot = store.index();
                     assertEquals(2 * PER_PROCESS, snapshot.inventory().size());

@@ -36,10 +36,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  * same time. Check-and-set with re-read and retry loses nothing and repeats no serial.
  */
 class ConcurrentIssuanceTest {
-    private static final String STORE = "vault:secret/s2mtls/shared";
+    private static final String STORE = "vault:secret/s2mtls/together";
     private static final int PER_PROCESS = 100;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern AUDIT_CHUNK = Pattern.compile("secret/data/s2mtls/shared/[^/]+/audit/[0-9]+");
+    private static final Pattern AUDIT_CHUNK = Pattern.compile("secret/data/s2mtls/together/[^/]+/audit/[0-9]+");
 
     @TempDir
     Path dir;
@@ -103,7 +103,7 @@ class ConcurrentIssuanceTest {
             }
             assertEquals(expected, names);
             // and the credentials with their keys, each in its own secret
-            StoreSecrets secrets = new StoreSecrets(vault, "secret", "s2mtls/shared");
+            StoreSecrets secrets = new StoreSecrets(vault, "secret", "s2mtls/together");
             assertEquals(expected, secrets.credentialNames());
             for (String name : expected) {
                 assertTrue(secrets.credential(name).orElseThrow().get("privateKey").asText().contains("PRIVATE KEY"), name);
@@ -114,7 +114,7 @@ class ConcurrentIssuanceTest {
             assertTrue(vault.interleaved() > 0, "no held audit write met a read of the other process");
             int conflicts = vault.casConflicts();
             assertTrue(conflicts > 0, "the two processes never collided; the test proves nothing");
-            long writes = vault.requests().stream().filter(r -> r.startsWith("POST secret/data/s2mtls/shared")).count();
+            long writes = vault.requests().stream().filter(r -> r.startsWith("POST secret/data/s2mtls/together")).count();
             long committed = 0;
             for (String key : secrets.keys()) {
                 committed += JSON.readTree(vault.rawKv("secret", key).orElseThrow()).get("current").asInt();
