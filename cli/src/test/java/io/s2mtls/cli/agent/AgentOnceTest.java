@@ -75,10 +75,15 @@ class AgentOnceTest {
         long number = Long.parseLong(inUse.getFileName().toString().substring("gen-".length()));
         Files.writeString(Files.createDirectory(state.resolve("gen-" + (number + 7))).resolve("due-key.pem"), "-----BEGIN");
         Files.createDirectory(state.resolve("gen-" + (number + 8)));
-        assertEquals(kept.size() + 2, generations(state).size());
+        // and an entry named like a generation that links elsewhere: the link goes, what it points at stays
+        Path elsewhere = Files.createDirectory(dir.resolve("not-the-agents"));
+        Files.writeString(elsewhere.resolve("keep.txt"), "someone else's file");
+        Files.createSymbolicLink(state.resolve("gen-" + (number + 9)), elsewhere);
+        assertEquals(kept.size() + 3, generations(state).size());
         CliRunner.Run tidy = store.cli().run("agent", "--config", "agent.yaml", "--once");
         assertEquals(0, tidy.exit(), tidy.toString());
         assertEquals(kept, generations(state), tidy.toString());
+        assertEquals("someone else's file", Files.readString(elsewhere.resolve("keep.txt")), "a link is never followed");
         assertTrue(kept.contains(inUse.getFileName().toString()) && kept.size() <= 2, kept.toString());
         store.assertCurrentFiles(dir.resolve("tls/due"), "due");
         assertEquals(1, Files.readAllLines(dir.resolve("hook.log")).size(), "tidying runs no command");

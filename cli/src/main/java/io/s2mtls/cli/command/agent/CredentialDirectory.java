@@ -435,10 +435,17 @@ final class CredentialDirectory {
         }
     }
 
+    /**
+     * Deletes a generation directory and the files in it. An entry named like a generation that is not a directory
+     * (a symbolic link, a FIFO, a file) is removed itself: a link is never followed, so nothing outside the state
+     * directory is deleted.
+     */
     private static void deleteGeneration(Path generation) throws IOException {
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(generation)) {
-            for (Path file : files) {
-                Files.deleteIfExists(file);
+        if (Files.isDirectory(generation, LinkOption.NOFOLLOW_LINKS)) {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(generation)) {
+                for (Path file : files) {
+                    Files.deleteIfExists(file);
+                }
             }
         }
         Files.deleteIfExists(generation);
