@@ -299,15 +299,22 @@ final class CredentialDirectory {
 
     /** Points {@code current} at {@code generation}: a new link renamed over the old one, one atomic step. */
     private void switchTo(Path generation) throws IOException {
-        Path current = stateDirectory().resolve("current");
-        Path link = stateDirectory().resolve(".current-" + HexFormat.of().formatHex(randomBytes()));
-        Files.createSymbolicLink(link, generation.getFileName());
+        replaceWithLink(stateDirectory().resolve("current"), generation.getFileName());
+        AtomicFiles.syncDirectory(stateDirectory());
+    }
+
+    /**
+     * Makes {@code path} a symbolic link to {@code target} in one atomic step: a new link with a random name beside
+     * it, renamed over whatever {@code path} was (a reader sees the old entry or the new link, never neither).
+     */
+    private static void replaceWithLink(Path path, Path target) throws IOException {
+        Path link = path.resolveSibling("." + path.getFileName() + ".s2mtls-link-" + HexFormat.of().formatHex(randomBytes()));
+        Files.createSymbolicLink(link, target);
         try {
-            Files.move(link, current, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(link, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(link);
         }
-        AtomicFiles.syncDirectory(stateDirectory());
     }
 
     /** Makes each output file the fixed link through {@code current}, where it is not that link already. */
@@ -321,13 +328,7 @@ final class CredentialDirectory {
             if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
                 throw new IOException(path + " is a directory");
             }
-            Path link = config.outDir().resolve("." + file + ".s2mtls-link-" + HexFormat.of().formatHex(randomBytes()));
-            Files.createSymbolicLink(link, target);
-            try {
-                Files.move(link, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(link);
-            }
+            replaceWithLink(path, target);
         }
         if (!withPassFile && config.p12()) {
             // a password given now: a random password of an earlier NAME.p12 no longer opens the new one
@@ -368,13 +369,7 @@ final class CredentialDirectory {
         AtomicFiles.syncDirectory(generation);
         switchTo(generation);
         for (String file : adopted) {
-            Path link = config.outDir().resolve("." + file + ".s2mtls-link-" + HexFormat.of().formatHex(randomBytes()));
-            Files.createSymbolicLink(link, Path.of(STATE, name, "current", file));
-            try {
-                Files.move(link, config.outDir().resolve(file), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(link);
-            }
+            replaceWithLink(config.outDir().resolve(file), Path.of(STATE, name, "current", file));
         }
     }
 
