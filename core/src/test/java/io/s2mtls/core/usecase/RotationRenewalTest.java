@@ -27,7 +27,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -46,11 +45,11 @@ class RotationRenewalTest {
 
     @BeforeEach
     void setUp() {
-        store = new InMemoryCredentialStore(UUID.randomUUID().toString());
+        RotationStates.BeforeRotation before = RotationStates.BeforeRotation.at(NOW);
+        store = before.store();
+        oldCa = before.oldCa();
+        nextCa = before.nextCa();
         s2mtls = at(NOW);
-        oldCa = RotationStates.root("/O=rotation/CN=Old CA", NOW);
-        nextCa = RotationStates.root("/O=rotation/CN=Next CA", NOW);
-        RotationStates.set(store, io.s2mtls.core.pki.AuthoritySet.single(oldCa));
     }
 
     private S2mtls at(Instant instant) {

@@ -10,6 +10,7 @@ import io.s2mtls.core.pki.RotationPhase;
 import io.s2mtls.core.port.CredentialStore;
 import io.s2mtls.core.port.StoreBatch;
 import io.s2mtls.core.port.StoreWrite;
+import io.s2mtls.core.testing.InMemoryCredentialStore;
 import io.s2mtls.core.x509.CertificateTemplate;
 import io.s2mtls.core.x509.Certificates;
 import io.s2mtls.core.x509.KeyPairs;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * CAs and rotation states set up directly in a store (one {@link StoreWrite.SetAuthority}), so the tests of what
@@ -50,6 +52,17 @@ public final class RotationStates {
         X509Certificate certificate = Certificates.issue(template, root.certificate(),
                 SigningKey.local(root.privateKey().orElseThrow(), root.certificate().getPublicKey()));
         return CaMaterial.local(certificate, keys.getPrivate()).withChain(root.bundle());
+    }
+
+    /** A fresh in-memory store whose one CA, {@code oldCa}, issues, and the root {@code nextCa} a rotation can bring in. */
+    public record BeforeRotation(InMemoryCredentialStore store, CaMaterial oldCa, CaMaterial nextCa) {
+        /** Old CA "/O=rotation/CN=Old CA" in the store, next CA "/O=rotation/CN=Next CA" outside it, both valid at {@code now}. */
+        public static BeforeRotation at(Instant now) {
+            InMemoryCredentialStore store = new InMemoryCredentialStore(UUID.randomUUID().toString());
+            CaMaterial oldCa = root("/O=rotation/CN=Old CA", now);
+            set(store, AuthoritySet.single(oldCa));
+            return new BeforeRotation(store, oldCa, root("/O=rotation/CN=Next CA", now));
+        }
     }
 
     /** Replaces every CA of {@code store} with {@code set}, expecting what the store holds now. */

@@ -5,7 +5,6 @@ import io.s2mtls.core.dn.DistinguishedName;
 import io.s2mtls.core.doctor.CheckResult;
 import io.s2mtls.core.doctor.DoctorReport;
 import io.s2mtls.core.doctor.DoctorStep;
-import io.s2mtls.core.pki.AuthoritySet;
 import io.s2mtls.core.pki.CaMaterial;
 import io.s2mtls.core.pki.CertificateProfile;
 import io.s2mtls.core.pki.KeySpec;
@@ -61,11 +60,11 @@ class RotationVerificationTest {
 
     @BeforeEach
     void setUp() {
-        store = new InMemoryCredentialStore(UUID.randomUUID().toString());
+        RotationStates.BeforeRotation before = RotationStates.BeforeRotation.at(NOW);
+        store = before.store();
+        oldCa = before.oldCa();
+        nextCa = before.nextCa();
         s2mtls = S2mtls.builder(store).clock(Clock.fixed(NOW, ZoneOffset.UTC)).build();
-        oldCa = RotationStates.root("/O=rotation/CN=Old CA", NOW);
-        nextCa = RotationStates.root("/O=rotation/CN=Next CA", NOW);
-        RotationStates.set(store, AuthoritySet.single(oldCa));
     }
 
     private IssuedCertificate issue(String name) {
